@@ -1,0 +1,199 @@
+"""Settings: `config/default.toml`, then the file named by WATCHLIST_CONFIG, then environment.
+
+Environment variables are named `WATCHLIST_<SECTION>_<KEY>` (for example
+`WATCHLIST_DATABASE_URL`). Everything is loaded once into a frozen `Settings` object that callers
+pass around; nothing reads settings at import time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from watchlist.errors import ConfigError
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CONFIG_DIR = PROJECT_DIR / "config"
+DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
+ENV_PREFIX = "WATCHLIST_"
+# Variables with the prefix that are not settings of a section.
+RESERVED_ENV = frozenset({"WATCHLIST_CONFIG"})
+
+
+@dataclasses.dataclass(frozen=True)
+class DatabaseSettings:
+    """Where the registry lives and how to talk to it."""
+
+    url: str = "sqlite:///var/watchlist.db"
+    echo: bool = False
+    busy_timeout_ms: int = 30_000
+    pool_size: int = 5
+
+
+@dataclasses.dataclass(frozen=True)
+class LogSettings:
+    """How much the service says."""
+
+    level: str = "INFO"
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """All settings of the service; built by `load_settings`."""
+
+    database: DatabaseSettings = dataclasses.field(default_factory=DatabaseSettings)
+    log: LogSettings = dataclasses.field(default_factory=LogSettings)
+
+
+_LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, project_dir: Path = PROJECT_DIR
+) -> Settings:
+    """Build settings from the default file, the WATCHLIST_CONFIG file and the environment."""
+    env = os.environ if environ is None else environ
+    raw: dict[str, dict[str, Any]] = {}
+    _merge(raw, _read_toml(project_dir / "config" / "default.toml"), "config/default.toml")
+    if env.get("WATCHLIST_CONFIG"):
+        path = Path(env["WATCHLIST_CONFIG"])
+        _merge(raw, _read_toml(path), str(path))
+    _merge(raw, _from_environment(env), "the environment")
+    settings = _build(Settings, raw)
+    _validate(settings)
+    return _resolve_paths(settings, project_dir)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"Configuration file {path} does not exist.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Configuration file {path} is not valid TOML: {exc}.") from None
+    except OSError as exc:
+        raise ConfigError(f"Configuration file {path} cannot be read: {exc.strerror}.") from None
+
+
+def _section_types() -> dict[str, type]:
+    hints = typing.get_type_hints(Settings)
+    return {field.name: hints[field.name] for field in dataclasses.fields(Settings)}
+
+
+def _merge(into: dict[str, dict[str, Any]], layer: Mapping[str, Any], origin: str) -> None:
+    sections = _section_types()
+    for section, values in layer.items():
+        if section not in sections:
+            raise ConfigError(f"Unknown configuration section [{section}] in {origin}.")
+        if not isinstance(values, Mapping):
+            raise ConfigError(f"Configuration section [{section}] in {origin} must be a table.")
+        known = {field.name for field in dataclasses.fields(sections[section])}
+        for key, value in values.items():
+            if key not in known:
+                raise ConfigError(f"Unknown configuration key {section}.{key} in {origin}.")
+            into.setdefault(section, {})[key] = value
+
+
+def _from_environment(env: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Map WATCHLIST_<SECTION>_<KEY> variables onto sections; others are left alone."""
+    layer: dict[str, dict[str, str]] = {}
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX) or name in RESERVED_ENV:
+            continue
+        rest = name[len(ENV_PREFIX) :].lower()
+        for section in _section_types():
+            if rest.startswith(section + "_"):
+                layer.setdefault(section, {})[rest[len(section) + 1 :]] = value
+                break
+    return layer
+
+
+def _build(cls: type[Any], raw: Mapping[str, Any]) -> Any:
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(cls):
+        hint = hints[field.name]
+        if dataclasses.is_dataclass(hint):
+            values[field.name] = _build(typing.cast(type, hint), raw.get(field.name, {}))
+        elif field.name in raw:
+            values[field.name] = _coerce(cls, field.name, hint, raw[field.name])
+    return cls(**values)
+
+
+def _coerce(cls: type[Any], key: str, hint: Any, value: Any) -> Any:
+    """Turn a TOML or environment value into the field's type, or say which key is wrong."""
+    name = f"{_section_name(cls)}.{key}"
+    origin = typing.get_origin(hint)
+    try:
+        if hint is bool:
+            return _to_bool(value)
+        if hint is int and not isinstance(value, bool):
+            return int(value)
+        if hint is float and not isinstance(value, bool):
+            return float(value)
+        if hint is str and isinstance(value, str):
+            return value
+        if origin is tuple:
+            items = value.split(",") if isinstance(value, str) else list(value)
+            return tuple(str(item).strip() for item in items if str(item).strip())
+        if origin in (typing.Union, types.UnionType) and value in ("", None):
+            return None
+        if origin in (typing.Union, types.UnionType):
+            inner = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+            return _coerce(cls, key, inner, value)
+    except (TypeError, ValueError):
+        pass
+    raise ConfigError(f"Configuration key {name} has an invalid value {value!r}.")
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(value)
+
+
+def _section_name(cls: type[Any]) -> str:
+    for section, section_cls in _section_types().items():
+        if section_cls is cls:
+            return section
+    return cls.__name__
+
+
+def _validate(settings: Settings) -> None:
+    if settings.log.level.upper() not in _LOG_LEVELS:
+        raise ConfigError(
+            f"Configuration key log.level has an invalid value {settings.log.level!r}; "
+            f"use one of {', '.join(sorted(_LOG_LEVELS))}."
+        )
+    checks = {
+        "database.busy_timeout_ms": settings.database.busy_timeout_ms >= 0,
+        "database.pool_size": settings.database.pool_size >= 1,
+    }
+    for key, ok in checks.items():
+        if not ok:
+            raise ConfigError(f"Configuration key {key} is out of range.")
+
+
+def _resolve_paths(settings: Settings, project_dir: Path) -> Settings:
+    """Make a relative SQLite path relative to the project directory, not the working one."""
+    url = settings.database.url
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/"):
+        relative = url[len(prefix) :]
+        if relative and not relative.startswith(":memory:"):
+            absolute = f"{prefix}{(project_dir / relative).as_posix()}"
+            database = dataclasses.replace(settings.database, url=absolute)
+            return dataclasses.replace(settings, database=database)
+    return settings

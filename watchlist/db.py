@@ -1,0 +1,100 @@
+"""Engine and session factory; SQLite pragmas; database errors turned into `DatabaseError`."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event, exc
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from watchlist.config import DatabaseSettings
+from watchlist.errors import ConfigError, DatabaseError
+
+
+def create_engine(settings: DatabaseSettings) -> Engine:
+    """Build an engine for the configured URL; SQLite gets foreign keys, WAL and a busy timeout."""
+    try:
+        url = make_url(settings.url)
+    except exc.ArgumentError:
+        raise ConfigError(
+            f"Configuration key database.url is not a valid database URL: {settings.url!r}."
+        ) from None
+    kwargs: dict[str, Any] = {"echo": settings.echo}
+    if url.get_backend_name() == "sqlite":
+        _ensure_sqlite_dir(url.database)
+        kwargs["connect_args"] = {"timeout": settings.busy_timeout_ms / 1000}
+    elif url.get_backend_name() == "postgresql":
+        kwargs["pool_size"] = settings.pool_size
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = sa.create_engine(url, **kwargs)
+    except (exc.ArgumentError, exc.NoSuchModuleError, ImportError) as error:
+        raise ConfigError(
+            f"Configuration key database.url names a database this install cannot use "
+            f"({url.drivername}): {error}."
+        ) from None
+    if url.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas(settings.busy_timeout_ms))
+    return engine
+
+
+def _ensure_sqlite_dir(database: str | None) -> None:
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.close()
+
+    return on_connect
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded objects usable after commit (the CLI prints them)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextlib.contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error, always close."""
+    with translate_errors(), factory() as session, session.begin():
+        yield session
+
+
+@contextlib.contextmanager
+def translate_errors() -> Iterator[None]:
+    """Turn driver-level failures into one-sentence `DatabaseError`s."""
+    try:
+        yield
+    except (exc.OperationalError, exc.ProgrammingError) as error:
+        detail = _first_line(error)
+        if _is_missing_table(detail):
+            raise DatabaseError(
+                f"The database has no schema yet ({detail}): run 'watchlist db upgrade' first."
+            ) from error
+        raise DatabaseError(f"The database cannot be used: {detail}.") from error
+
+
+def _is_missing_table(detail: str) -> bool:
+    return "no such table" in detail or ("relation" in detail and "does not exist" in detail)
+
+
+def _first_line(error: exc.DBAPIError) -> str:
+    text = str(error.orig).strip() or type(error.orig).__name__
+    return text.splitlines()[0].rstrip(".")
+
+
+def is_postgresql(engine: Engine) -> bool:
+    """True when the engine talks to PostgreSQL."""
+    return engine.dialect.name == "postgresql"

@@ -1,0 +1,1 @@
+"""Name matching: pure functions over names and settings; no SQL, no IO."""

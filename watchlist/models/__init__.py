@@ -1,0 +1,47 @@
+"""SQLAlchemy models: every table of the service, on one metadata."""
+
+from watchlist.models.base import Base
+from watchlist.models.registry import (
+    Address,
+    BirthDate,
+    BirthPlace,
+    ChangeKind,
+    Designation,
+    Entity,
+    EntityFact,
+    EntityKind,
+    EntityName,
+    EntityRelation,
+    Identifier,
+    ListChange,
+    ListSource,
+    ListVersion,
+    NameKind,
+    Nationality,
+    NationalityKind,
+    Program,
+    VersionStatus,
+)
+
+__all__ = [
+    "Address",
+    "Base",
+    "BirthDate",
+    "BirthPlace",
+    "ChangeKind",
+    "Designation",
+    "Entity",
+    "EntityFact",
+    "EntityKind",
+    "EntityName",
+    "EntityRelation",
+    "Identifier",
+    "ListChange",
+    "ListSource",
+    "ListVersion",
+    "NameKind",
+    "Nationality",
+    "NationalityKind",
+    "Program",
+    "VersionStatus",
+]

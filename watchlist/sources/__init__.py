@@ -1,0 +1,1 @@
+"""List importers: each turns one publisher's file format into `ParsedList` values."""

@@ -1,0 +1,234 @@
+"""What every importer produces: plain, frozen values that know nothing of the database."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from watchlist.models.registry import EntityKind, NameKind, NationalityKind
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceInfo:
+    """A list as its publisher names it."""
+
+    code: str
+    name: str
+    publisher: str
+    # Who imposes the programs this list tags (US OFAC, UN Security Council, ...).
+    authority: str
+    url: str | None = None
+    format: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedProgram:
+    """A sanctions program as described by the seed or a list."""
+
+    code: str
+    name: str
+    authority: str
+    legal_basis: str | None = None
+    description: str | None = None
+    url: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedName:
+    """An alias (the primary name is `ParsedEntity.primary_name`)."""
+
+    name: str
+    kind: NameKind = NameKind.AKA
+    script: str | None = None
+    lang: str | None = None
+    source_key: str | None = None
+    remarks: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedDesignation:
+    """A program tag, with the designation date when the list gives one."""
+
+    program: str
+    designated_on: dt.date | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedIdentifier:
+    """A passport, national ID, registration number, IMO number, SWIFT/BIC, ..."""
+
+    kind: str
+    value: str
+    country: str | None = None
+    issued_on: dt.date | None = None
+    expires_on: dt.date | None = None
+    remarks: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedAddress:
+    """An address split as far as the list splits it."""
+
+    street: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+    remarks: str | None = None
+    source_key: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedBirthDate:
+    """A date of birth: the listed text plus whatever parts of it are known."""
+
+    text: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    year_to: int | None = None
+    circa: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedBirthPlace:
+    """A place of birth."""
+
+    place: str
+    country: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedNationality:
+    """A nationality or a citizenship."""
+
+    country: str
+    kind: NationalityKind = NationalityKind.NATIONALITY
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedFact:
+    """Any other structured fact, by kind (website, email, vessel_flag, ...)."""
+
+    kind: str
+    value: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedRelation:
+    """A link to another entity of the same source, by its key or, failing that, its name."""
+
+    object_name: str
+    relation: str = "linked_to"
+    object_key: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedEntity:
+    """One listed entity with everything the list says about it."""
+
+    source_key: str
+    kind: EntityKind
+    primary_name: str
+    names: tuple[ParsedName, ...] = ()
+    designations: tuple[ParsedDesignation, ...] = ()
+    identifiers: tuple[ParsedIdentifier, ...] = ()
+    addresses: tuple[ParsedAddress, ...] = ()
+    birth_dates: tuple[ParsedBirthDate, ...] = ()
+    birth_places: tuple[ParsedBirthPlace, ...] = ()
+    nationalities: tuple[ParsedNationality, ...] = ()
+    facts: tuple[ParsedFact, ...] = ()
+    relations: tuple[ParsedRelation, ...] = ()
+    title: str | None = None
+    gender: str | None = None
+    listing_date: dt.date | None = None
+    remarks: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedList:
+    """A whole list file: its source, the programs it describes and its entities."""
+
+    source: SourceInfo
+    entities: tuple[ParsedEntity, ...]
+    programs: tuple[ParsedProgram, ...] = ()
+    published_at: dt.datetime | None = None
+
+
+SCALAR_FIELDS = ("kind", "primary_name", "title", "gender", "listing_date", "remarks")
+COLLECTION_FIELDS = (
+    "names",
+    "designations",
+    "identifiers",
+    "addresses",
+    "birth_dates",
+    "birth_places",
+    "nationalities",
+    "facts",
+    "relations",
+)
+
+
+def field_hashes(entity: ParsedEntity) -> dict[str, str]:
+    """A digest per field, so an import can say which fields of an entity changed.
+
+    Collections are hashed order-free (a list that reorders aliases has not changed them). A
+    field the list leaves empty is not hashed: a source that gives no date never erases one.
+    """
+    digests: dict[str, str] = {}
+    for name in SCALAR_FIELDS:
+        value = getattr(entity, name)
+        if value is not None:
+            digests[name] = _digest(_plain(value))
+    for name in COLLECTION_FIELDS:
+        items: Iterable[Any] = getattr(entity, name)
+        canonical = sorted(json.dumps(_plain(item), sort_keys=True) for item in items)
+        if canonical:
+            digests[name] = _digest(canonical)
+    return digests
+
+
+def content_hash(hashes: Mapping[str, str]) -> str:
+    """One digest over all field digests."""
+    return _digest(sorted(hashes.items()))
+
+
+# Fields a list may omit without erasing what is known (OFAC's CSV carries no listing dates).
+KEPT_WHEN_ABSENT = ("listing_date",)
+
+
+def merged_hashes(old: Mapping[str, str], new: Mapping[str, str]) -> dict[str, str]:
+    """The new digests, keeping the old digest of a kept field the new list leaves out."""
+    merged = dict(new)
+    for name in KEPT_WHEN_ABSENT:
+        if name not in new and name in old:
+            merged[name] = old[name]
+    return merged
+
+
+def changed_fields(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
+    """Names of the fields whose digests differ, in a stable order."""
+    merged = merged_hashes(old, new)
+    order = SCALAR_FIELDS + COLLECTION_FIELDS
+    return [name for name in order if old.get(name) != merged.get(name)]
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {key: _plain(item) for key, item in dataclasses.asdict(value).items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(_plain(value), sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
