@@ -216,14 +216,27 @@ def entities_search(app: AppContext, name: str, limit: int, include_delisted: bo
 
 
 @entities.command("show")
-@click.argument("entity_id", metavar="ID", type=int)
+@click.argument("reference", metavar="ID")
 @pass_app
-def entities_show(app: AppContext, entity_id: int) -> None:
-    """Show everything the registry holds about entity ID."""
+def entities_show(app: AppContext, reference: str) -> None:
+    """Show everything the registry holds about an entity.
+
+    ID is the registry's id (as `entities search` prints it) or SOURCE:KEY, the list's own
+    identifier, e.g. us_ofac_sdn:41736 for OFAC entity number 41736.
+    """
     with transaction(app.sessions) as session:
-        entity = registry.get_entity(session, entity_id)
+        entity = _find_entity(session, reference)
         for line in describe_entity(entity):
             click.echo(line)
+
+
+def _find_entity(session: Session, reference: str) -> Entity:
+    source, _, key = reference.partition(":")
+    if key:
+        return registry.find_by_source_key(session, source, key)
+    if not reference.strip().isdigit():
+        raise click.BadParameter("give a number or SOURCE:KEY", param_hint="ID")
+    return registry.get_entity(session, int(reference))
 
 
 def describe_entity(entity: Entity) -> Iterator[str]:

@@ -160,7 +160,7 @@ def ensure_program_codes(
 ) -> dict[str, int]:
     """Ids of the programs named by `codes`, creating any unknown tag as 'legal basis unknown'."""
     wanted = set(codes)
-    known = dict(session.execute(sa.select(Program.code, Program.id)).tuples().all())
+    known = {code: id_ for code, id_ in session.execute(sa.select(Program.code, Program.id))}
     for code in sorted(wanted - known.keys()):
         program = Program(
             code=code,

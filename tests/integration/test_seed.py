@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from watchlist import lists, registry
+from watchlist.config import CONFIG_DIR
+from watchlist.errors import ListFormatError
+from watchlist.models import Base, EntityKind, NameKind, NationalityKind, Program
+
+SEED = CONFIG_DIR / "seed"
+REQUIRED_PROGRAMS = {
+    "DPRK", "DPRK2", "DPRK3", "DPRK4", "DPRK-NKSPEA", "RUSSIA-EO14024", "UKRAINE-EO13660",
+    "UKRAINE-EO13661", "UKRAINE-EO13662", "UKRAINE-EO13685", "IRAN", "IRGC", "IFSR", "NPWMD",
+    "IRAN-CON-ARMS-EO", "TCO", "CAR", "CYBER2", "ELECTION-EO13848", "SDGT", "UN-1718",
+    "EU-269/2014", "UK-RUSSIA",
+}  # fmt: skip
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    return {
+        name: session.scalar(sa.select(sa.func.count()).select_from(table)) or 0
+        for name, table in Base.metadata.tables.items()
+    }
+
+
+def test_seed_twice_leaves_identical_row_counts(session: Session) -> None:
+    lists.load_seed(session, SEED)
+    session.commit()
+    first = row_counts(session)
+    programs, version = lists.load_seed(session, SEED)
+    session.commit()
+    assert (programs, version) == (0, None)
+    assert row_counts(session) == first
+    assert first["entities"] == 4
+    assert first["list_versions"] == 1
+
+
+def test_seed_programs_carry_authority_legal_basis_and_description(session: Session) -> None:
+    lists.load_seed(session, SEED)
+    programs = {p.code: p for p in session.scalars(sa.select(Program))}
+    assert REQUIRED_PROGRAMS <= programs.keys()
+    for program in programs.values():
+        assert program.authority and program.legal_basis and program.description
+    assert programs["DPRK3"].legal_basis.startswith("E.O. 13722")
+    assert programs["UN-1718"].authority == "UN Security Council"
+
+
+def test_mkrtychev_record_is_fully_structured(session: Session) -> None:
+    lists.load_seed(session, SEED)
+    ashot = registry.find_by_source_key(session, "us_ofac_sdn", "41736")
+    assert ashot.kind is EntityKind.PERSON
+    assert ashot.listing_date == dt.date(2023, 3, 30)
+    assert ashot.gender == "Male"
+    assert {(n.name, n.kind) for n in ashot.names} == {
+        ("MKRTYCHEV, Ashot", NameKind.PRIMARY),
+        ("MKRTYCEV, Asot", NameKind.AKA),
+    }
+    assert [(d.program.code, d.designated_on) for d in ashot.designations] == [
+        ("DPRK", dt.date(2023, 3, 30))
+    ]
+    (born,) = ashot.birth_dates
+    assert (born.year, born.month, born.day) == (1966, 5, 7)
+    assert [p.place for p in ashot.birth_places] == ["Baku, Azerbaijan"]
+    assert [(n.country, n.kind) for n in ashot.nationalities] == [
+        ("Slovakia", NationalityKind.CITIZENSHIP)
+    ]
+    assert [(i.kind, i.value, i.country, i.expires_on) for i in ashot.identifiers] == [
+        ("passport", "BD3843329", "Slovakia", dt.date(2029, 4, 8)),
+        ("passport", "BD5609822", "Slovakia", dt.date(2024, 5, 19)),
+    ]
+    (address,) = ashot.addresses
+    assert (address.street, address.city, address.postal_code, address.country) == (
+        "Hana Melichkova Street 3448/37",
+        "Bratislava",
+        "84105",
+        "Slovakia",
+    )
+    assert {f.kind for f in ashot.facts} == {"secondary_sanctions_risk", "transactions_prohibited"}
+
+
+def test_linked_entities_point_at_mkrtychev(session: Session) -> None:
+    lists.load_seed(session, SEED)
+    ashot = registry.find_by_source_key(session, "us_ofac_sdn", "41736")
+    linked = sorted(r.subject.primary_name for r in ashot.linked_from)
+    assert linked == [
+        "DEFENSE ENGINEERING LIMITED LIABILITY PARTNERSHIP",
+        "LIMITED LIABILITY COMPANY VERUS",
+        "VERSOR S.R.O.",
+    ]
+    verus = registry.find_by_source_key(session, "us_ofac_sdn", "44544")
+    assert ("LLC VERUS", NameKind.WEAK_AKA) in {(n.name, n.kind) for n in verus.names}
+
+
+def test_a_broken_seed_file_is_refused_with_its_name(tmp_path: Path, session: Session) -> None:
+    (tmp_path / "programs.toml").write_text((SEED / "programs.toml").read_text())
+    text = (SEED / "entities.toml").read_text().replace('kind = "person"', 'kind = "alien"')
+    (tmp_path / "entities.toml").write_text(text)
+    with pytest.raises(ListFormatError, match="entities.toml entity 1 field 'kind'"):
+        lists.load_seed(session, tmp_path)
