@@ -6,6 +6,7 @@ its own schema, dropped afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -38,8 +39,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
     """URL of an empty database that exists for this test only."""
+    with fresh_database(tmp_path) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def fresh_database(folder: Path) -> Iterator[str]:
+    """An empty database: a SQLite file in `folder`, or a new PostgreSQL schema."""
     if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path / 'watchlist.db'}"
+        yield f"sqlite:///{folder / 'watchlist.db'}"
         return
     schema = f"wl_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(POSTGRES_URL)
@@ -78,6 +86,19 @@ def session(migrated: Engine) -> Iterator[Session]:
     with session_factory(migrated)() as session:
         yield session
         session.rollback()
+
+
+@contextlib.contextmanager
+def migrated_session(folder: Path) -> Iterator[Session]:
+    """A session on a fresh, migrated database (for module-scoped fixtures)."""
+    with fresh_database(folder) as url:
+        engine = create_engine(load_settings({"WATCHLIST_DATABASE_URL": url}).database)
+        migrate.upgrade(engine)
+        try:
+            with session_factory(engine)() as session:
+                yield session
+        finally:
+            engine.dispose()
 
 
 RunCli = Callable[..., Result]

@@ -44,11 +44,24 @@ class LogSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class ListsSettings:
+    """Where `watchlist lists update` fetches from, and how patiently."""
+
+    sources_file: str = "config/sources.toml"
+    timeout_seconds: float = 60.0
+    retries: int = 3
+    backoff_seconds: float = 2.0
+    max_download_mb: int = 512
+    user_agent: str = "Watchlist/0.1 (sanctions list update)"
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     """All settings of the service; built by `load_settings`."""
 
     database: DatabaseSettings = dataclasses.field(default_factory=DatabaseSettings)
     log: LogSettings = dataclasses.field(default_factory=LogSettings)
+    lists: ListsSettings = dataclasses.field(default_factory=ListsSettings)
 
 
 _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
@@ -180,6 +193,10 @@ def _validate(settings: Settings) -> None:
     checks = {
         "database.busy_timeout_ms": settings.database.busy_timeout_ms >= 0,
         "database.pool_size": settings.database.pool_size >= 1,
+        "lists.timeout_seconds": settings.lists.timeout_seconds > 0,
+        "lists.retries": 0 <= settings.lists.retries <= 10,
+        "lists.backoff_seconds": settings.lists.backoff_seconds >= 0,
+        "lists.max_download_mb": settings.lists.max_download_mb >= 1,
     }
     for key, ok in checks.items():
         if not ok:
@@ -187,7 +204,11 @@ def _validate(settings: Settings) -> None:
 
 
 def _resolve_paths(settings: Settings, project_dir: Path) -> Settings:
-    """Make a relative SQLite path relative to the project directory, not the working one."""
+    """Make relative paths relative to the project directory, not the working one."""
+    sources = Path(settings.lists.sources_file)
+    if not sources.is_absolute():
+        lists = dataclasses.replace(settings.lists, sources_file=str(project_dir / sources))
+        settings = dataclasses.replace(settings, lists=lists)
     url = settings.database.url
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/"):

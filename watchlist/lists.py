@@ -144,7 +144,8 @@ def upsert_programs(session: Session, programs: Iterable[ParsedProgram]) -> int:
     written = 0
     for parsed in programs:
         program = existing.get(parsed.code) or Program(code=parsed.code)
-        values = dataclasses.asdict(parsed)
+        # A list that does not describe a program never erases what the seed says of it.
+        values = {k: v for k, v in dataclasses.asdict(parsed).items() if v is not None}
         if all(getattr(program, key, None) == value for key, value in values.items()):
             continue
         for key, value in values.items():

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 13:23:38.789902
+Create Date: 2026-11-23 13:34:12.284443
 """
 
 from collections.abc import Sequence
@@ -33,9 +33,9 @@ def upgrade() -> None:
         "programs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=64), nullable=False),
-        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("name", sa.String(length=500), nullable=False),
         sa.Column("authority", sa.String(length=100), nullable=False),
-        sa.Column("legal_basis", sa.String(length=300), nullable=True),
+        sa.Column("legal_basis", sa.String(length=500), nullable=True),
         sa.Column("description", sa.Text(), nullable=True),
         sa.Column("url", sa.String(length=500), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_programs")),
@@ -98,7 +98,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("primary_name", sa.String(length=500), nullable=False),
-        sa.Column("title", sa.String(length=500), nullable=True),
+        sa.Column("title", sa.Text(), nullable=True),
         sa.Column("gender", sa.String(length=16), nullable=True),
         sa.Column("listing_date", sa.Date(), nullable=True),
         sa.Column("delisted_on", sa.Date(), nullable=True),
@@ -137,12 +137,12 @@ def upgrade() -> None:
         "addresses",
         sa.Column("entity_id", sa.Integer(), nullable=False),
         sa.Column("source_key", sa.String(length=64), nullable=True),
-        sa.Column("street", sa.String(length=500), nullable=True),
-        sa.Column("city", sa.String(length=200), nullable=True),
-        sa.Column("region", sa.String(length=200), nullable=True),
-        sa.Column("postal_code", sa.String(length=40), nullable=True),
-        sa.Column("country", sa.String(length=100), nullable=True),
-        sa.Column("remarks", sa.String(length=500), nullable=True),
+        sa.Column("street", sa.Text(), nullable=True),
+        sa.Column("city", sa.String(length=300), nullable=True),
+        sa.Column("region", sa.String(length=300), nullable=True),
+        sa.Column("postal_code", sa.String(length=100), nullable=True),
+        sa.Column("country", sa.String(length=200), nullable=True),
+        sa.Column("remarks", sa.Text(), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["entity_id"],
@@ -158,7 +158,7 @@ def upgrade() -> None:
     op.create_table(
         "birth_dates",
         sa.Column("entity_id", sa.Integer(), nullable=False),
-        sa.Column("text", sa.String(length=100), nullable=False),
+        sa.Column("text", sa.String(length=200), nullable=False),
         sa.Column("year", sa.Integer(), nullable=True),
         sa.Column("month", sa.Integer(), nullable=True),
         sa.Column("day", sa.Integer(), nullable=True),
@@ -179,8 +179,8 @@ def upgrade() -> None:
     op.create_table(
         "birth_places",
         sa.Column("entity_id", sa.Integer(), nullable=False),
-        sa.Column("place", sa.String(length=300), nullable=False),
-        sa.Column("country", sa.String(length=100), nullable=True),
+        sa.Column("place", sa.Text(), nullable=False),
+        sa.Column("country", sa.String(length=200), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["entity_id"],
@@ -222,7 +222,7 @@ def upgrade() -> None:
     op.create_table(
         "entity_facts",
         sa.Column("entity_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=100), nullable=False),
         sa.Column("value", sa.Text(), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -258,7 +258,7 @@ def upgrade() -> None:
         sa.Column("script", sa.String(length=8), nullable=True),
         sa.Column("lang", sa.String(length=8), nullable=True),
         sa.Column("source_key", sa.String(length=64), nullable=True),
-        sa.Column("remarks", sa.String(length=500), nullable=True),
+        sa.Column("remarks", sa.Text(), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["entity_id"],
@@ -304,12 +304,12 @@ def upgrade() -> None:
     op.create_table(
         "identifiers",
         sa.Column("entity_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=64), nullable=False),
-        sa.Column("value", sa.String(length=200), nullable=False),
-        sa.Column("country", sa.String(length=100), nullable=True),
+        sa.Column("kind", sa.String(length=100), nullable=False),
+        sa.Column("value", sa.String(length=300), nullable=False),
+        sa.Column("country", sa.String(length=200), nullable=True),
         sa.Column("issued_on", sa.Date(), nullable=True),
         sa.Column("expires_on", sa.Date(), nullable=True),
-        sa.Column("remarks", sa.String(length=500), nullable=True),
+        sa.Column("remarks", sa.Text(), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["entity_id"],
@@ -363,7 +363,7 @@ def upgrade() -> None:
     op.create_table(
         "nationalities",
         sa.Column("entity_id", sa.Integer(), nullable=False),
-        sa.Column("country", sa.String(length=100), nullable=False),
+        sa.Column("country", sa.String(length=200), nullable=False),
         sa.Column(
             "kind",
             sa.Enum(

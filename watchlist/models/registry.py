@@ -116,10 +116,10 @@ class Program(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(300))
+    name: Mapped[str] = mapped_column(sa.String(500))
     authority: Mapped[str] = mapped_column(sa.String(100))
     # NULL means the legal basis is unknown (a tag seen in a list but not described in the seed).
-    legal_basis: Mapped[str | None] = mapped_column(sa.String(300))
+    legal_basis: Mapped[str | None] = mapped_column(sa.String(500))
     description: Mapped[str | None] = mapped_column(sa.Text)
     url: Mapped[str | None] = mapped_column(sa.String(500))
 
@@ -135,7 +135,7 @@ class Entity(Base):
     source_key: Mapped[str] = mapped_column(sa.String(64))
     kind: Mapped[EntityKind] = mapped_column(enum_column(EntityKind, "entity_kind"))
     primary_name: Mapped[str] = mapped_column(sa.String(500), index=True)
-    title: Mapped[str | None] = mapped_column(sa.String(500))
+    title: Mapped[str | None] = mapped_column(sa.Text)
     gender: Mapped[str | None] = mapped_column(sa.String(16))
     listing_date: Mapped[dt.date | None] = mapped_column(sa.Date)
     delisted_on: Mapped[dt.date | None] = mapped_column(sa.Date, index=True)
@@ -213,7 +213,7 @@ class EntityName(_EntityChild, Base):
     script: Mapped[str | None] = mapped_column(sa.String(8))
     lang: Mapped[str | None] = mapped_column(sa.String(8))
     source_key: Mapped[str | None] = mapped_column(sa.String(64))
-    remarks: Mapped[str | None] = mapped_column(sa.String(500))
+    remarks: Mapped[str | None] = mapped_column(sa.Text)
 
     entity: Mapped[Entity] = relationship(back_populates="names")
 
@@ -243,12 +243,12 @@ class Identifier(_EntityChild, Base):
     __tablename__ = "identifiers"
 
     entity_id: Mapped[int] = _entity_fk()
-    kind: Mapped[str] = mapped_column(sa.String(64))
-    value: Mapped[str] = mapped_column(sa.String(200), index=True)
-    country: Mapped[str | None] = mapped_column(sa.String(100))
+    kind: Mapped[str] = mapped_column(sa.String(100))
+    value: Mapped[str] = mapped_column(sa.String(300), index=True)
+    country: Mapped[str | None] = mapped_column(sa.String(200))
     issued_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     expires_on: Mapped[dt.date | None] = mapped_column(sa.Date)
-    remarks: Mapped[str | None] = mapped_column(sa.String(500))
+    remarks: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class Address(_EntityChild, Base):
@@ -258,12 +258,12 @@ class Address(_EntityChild, Base):
 
     entity_id: Mapped[int] = _entity_fk()
     source_key: Mapped[str | None] = mapped_column(sa.String(64))
-    street: Mapped[str | None] = mapped_column(sa.String(500))
-    city: Mapped[str | None] = mapped_column(sa.String(200))
-    region: Mapped[str | None] = mapped_column(sa.String(200))
-    postal_code: Mapped[str | None] = mapped_column(sa.String(40))
-    country: Mapped[str | None] = mapped_column(sa.String(100))
-    remarks: Mapped[str | None] = mapped_column(sa.String(500))
+    street: Mapped[str | None] = mapped_column(sa.Text)
+    city: Mapped[str | None] = mapped_column(sa.String(300))
+    region: Mapped[str | None] = mapped_column(sa.String(300))
+    postal_code: Mapped[str | None] = mapped_column(sa.String(100))
+    country: Mapped[str | None] = mapped_column(sa.String(200))
+    remarks: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class BirthDate(_EntityChild, Base):
@@ -272,7 +272,7 @@ class BirthDate(_EntityChild, Base):
     __tablename__ = "birth_dates"
 
     entity_id: Mapped[int] = _entity_fk()
-    text: Mapped[str] = mapped_column(sa.String(100))
+    text: Mapped[str] = mapped_column(sa.String(200))
     year: Mapped[int | None]
     month: Mapped[int | None]
     day: Mapped[int | None]
@@ -286,8 +286,8 @@ class BirthPlace(_EntityChild, Base):
     __tablename__ = "birth_places"
 
     entity_id: Mapped[int] = _entity_fk()
-    place: Mapped[str] = mapped_column(sa.String(300))
-    country: Mapped[str | None] = mapped_column(sa.String(100))
+    place: Mapped[str] = mapped_column(sa.Text)
+    country: Mapped[str | None] = mapped_column(sa.String(200))
 
 
 class Nationality(_EntityChild, Base):
@@ -296,7 +296,7 @@ class Nationality(_EntityChild, Base):
     __tablename__ = "nationalities"
 
     entity_id: Mapped[int] = _entity_fk()
-    country: Mapped[str] = mapped_column(sa.String(100))
+    country: Mapped[str] = mapped_column(sa.String(200))
     kind: Mapped[NationalityKind] = mapped_column(enum_column(NationalityKind, "nationality_kind"))
 
 
@@ -306,7 +306,7 @@ class EntityFact(_EntityChild, Base):
     __tablename__ = "entity_facts"
 
     entity_id: Mapped[int] = _entity_fk()
-    kind: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[str] = mapped_column(sa.String(100))
     value: Mapped[str] = mapped_column(sa.Text)
 
 

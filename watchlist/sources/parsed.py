@@ -5,8 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from watchlist.models.registry import EntityKind, NameKind, NationalityKind
@@ -178,23 +177,24 @@ def field_hashes(entity: ParsedEntity) -> dict[str, str]:
 
     Collections are hashed order-free (a list that reorders aliases has not changed them). A
     field the list leaves empty is not hashed: a source that gives no date never erases one.
+    The digests hash the values' `repr`, which for these frozen dataclasses of strings, numbers,
+    dates and enums is exact and far cheaper than a JSON round trip.
     """
     digests: dict[str, str] = {}
     for name in SCALAR_FIELDS:
         value = getattr(entity, name)
         if value is not None:
-            digests[name] = _digest(_plain(value))
+            digests[name] = _digest(repr(value))
     for name in COLLECTION_FIELDS:
-        items: Iterable[Any] = getattr(entity, name)
-        canonical = sorted(json.dumps(_plain(item), sort_keys=True) for item in items)
-        if canonical:
-            digests[name] = _digest(canonical)
+        items: tuple[Any, ...] = getattr(entity, name)
+        if items:
+            digests[name] = _digest("\n".join(sorted(map(repr, items))))
     return digests
 
 
 def content_hash(hashes: Mapping[str, str]) -> str:
     """One digest over all field digests."""
-    return _digest(sorted(hashes.items()))
+    return _digest(repr(sorted(hashes.items())))
 
 
 # Fields a list may omit without erasing what is known (OFAC's CSV carries no listing dates).
@@ -217,18 +217,5 @@ def changed_fields(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
     return [name for name in order if old.get(name) != merged.get(name)]
 
 
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {key: _plain(item) for key, item in dataclasses.asdict(value).items()}
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return value
-
-
-def _digest(value: Any) -> str:
-    text = json.dumps(_plain(value), sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

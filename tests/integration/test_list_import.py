@@ -1,0 +1,176 @@
+"""Importing the real OFAC SDN files: counts, structured facts, versions and the change log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tests.conftest import ROOT, migrated_session
+from watchlist import list_updates, registry
+from watchlist.models import (
+    Base,
+    ChangeKind,
+    Entity,
+    ListChange,
+    ListVersion,
+    NameKind,
+    NationalityKind,
+    Program,
+    VersionStatus,
+)
+from watchlist.sources import formats
+
+SDN_DIR = ROOT / "data/ofac/sdn_legacy_csv"
+HISTORY = ROOT / "data/ofac/sdn_legacy_csv_history"
+
+
+def import_path(
+    session: Session, fmt: str, path: Path, published: str | None = None
+) -> ListVersion:
+    list_file = formats.read_local(fmt, path)
+    stamp = dt.datetime.fromisoformat(published).replace(tzinfo=dt.UTC) if published else None
+    version = list_updates.import_parsed(
+        session, list_file, formats.parse(list_file), published_at=stamp
+    )
+    session.commit()
+    return version
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    return {
+        name: session.scalar(sa.select(sa.func.count()).select_from(table)) or 0
+        for name, table in Base.metadata.tables.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def sdn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Session, ListVersion]]:
+    """The 2024-05-03 SDN list with its 2025 add/alt/comments, imported once for the module."""
+    with migrated_session(tmp_path_factory.mktemp("sdn")) as session:
+        yield session, import_path(session, "ofac-csv", SDN_DIR)
+
+
+def names_of(entity: Entity) -> set[tuple[str, NameKind]]:
+    return {(n.name, n.kind) for n in entity.names}
+
+
+def test_full_sdn_import_counts(sdn: tuple[Session, ListVersion]) -> None:
+    session, version = sdn
+    assert version.status is VersionStatus.CHANGED
+    assert version.entity_count == 14_965
+    assert version.added_count == 14_965
+    active = session.scalar(sa.select(sa.func.count()).where(Entity.delisted_on.is_(None)))
+    assert active == 14_965
+
+
+def test_mkrtychev_is_fully_structured(sdn: tuple[Session, ListVersion]) -> None:
+    session, _ = sdn
+    ashot = registry.find_by_source_key(session, "us_ofac_sdn", "41736")
+    assert names_of(ashot) == {
+        ("MKRTYCHEV, Ashot", NameKind.PRIMARY),
+        ("MKRTYCEV, Asot", NameKind.AKA),
+    }
+    assert [d.program.code for d in ashot.designations] == ["DPRK"]
+    (born,) = ashot.birth_dates
+    assert (born.year, born.month, born.day) == (1966, 5, 7)
+    assert [(n.country, n.kind) for n in ashot.nationalities] == [
+        ("Slovakia", NationalityKind.CITIZENSHIP)
+    ]
+    assert ashot.gender == "Male"
+    passports = sorted((i.value, i.country, i.expires_on) for i in ashot.identifiers)
+    assert passports == [
+        ("BD3843329", "Slovakia", dt.date(2029, 4, 8)),
+        ("BD5609822", "Slovakia", dt.date(2024, 5, 19)),
+    ]
+    (address,) = ashot.addresses
+    assert (address.street, address.city, address.postal_code, address.country) == (
+        "Hana Melichkova Street 3448/37",
+        "Bratislava",
+        "84105",
+        "Slovakia",
+    )
+    linked = sorted(r.subject.source_key for r in ashot.linked_from)
+    assert linked == ["44544", "44578", "44579"]
+
+
+def test_strong_and_weak_aliases(sdn: tuple[Session, ListVersion]) -> None:
+    session, _ = sdn
+    wagner = registry.find_by_source_key(session, "us_ofac_sdn", "22543")
+    assert {
+        ("PMC WAGNER", NameKind.AKA),
+        ("WAGNER GROUP", NameKind.AKA),
+        ("CHVK VAGNER", NameKind.AKA),
+        ("CHASTNAYA VOENNAYA KOMPANIYA 'VAGNER'", NameKind.AKA),
+    } <= names_of(wagner)
+    assert {d.program.code for d in wagner.designations} == {
+        "TCO", "UKRAINE-EO13660", "CAR", "RUSSIA-EO14024"
+    }  # fmt: skip
+    shahed = registry.find_by_source_key(session, "us_ofac_sdn", "39637")
+    weak = {n.name for n in shahed.names if n.kind is NameKind.WEAK_AKA}
+    assert weak == {"SAIRC", "SAIC"}
+    assert ("SHAHED AVIATION INDUSTRIES", NameKind.AKA) in names_of(shahed)
+
+
+def test_unknown_program_tags_are_marked(sdn: tuple[Session, ListVersion]) -> None:
+    session, _ = sdn
+    sdntk = session.scalar(sa.select(Program).where(Program.code == "SDNTK"))
+    assert sdntk is not None
+    assert sdntk.legal_basis is None
+    assert "legal basis unknown" in (sdntk.description or "")
+    assert sdntk.authority == "US OFAC"
+
+
+def test_putin_title_and_vessel_details(sdn: tuple[Session, ListVersion]) -> None:
+    session, _ = sdn
+    putin = registry.find_by_source_key(session, "us_ofac_sdn", "35096")
+    assert putin.title == "President of the Russian Federation"
+    graceful = registry.find_by_source_key(session, "us_ofac_sdn", "37444")
+    assert graceful.kind.value == "vessel"
+    assert {f.kind for f in graceful.facts} >= {"vessel_flag", "gross_registered_tonnage"}
+
+
+def test_unchanged_reimport_writes_only_a_version(sdn: tuple[Session, ListVersion]) -> None:
+    session, _ = sdn
+    before = row_counts(session)
+    version = import_path(session, "ofac-csv", SDN_DIR)
+    after = row_counts(session)
+    assert version.status is VersionStatus.UNCHANGED
+    assert (version.added_count, version.changed_count, version.delisted_count) == (0, 0, 0)
+    assert after == {**before, "list_versions": before["list_versions"] + 1}
+
+
+def test_designation_day_pair(session: Session) -> None:
+    first = import_path(session, "ofac-csv", HISTORY / "sdn_2023-03-28.csv.gz", "2023-03-28")
+    assert first.entity_count == 11_986
+    second = import_path(session, "ofac-csv", HISTORY / "sdn_2023-03-30.csv.gz", "2023-03-30")
+    assert (second.added_count, second.changed_count, second.delisted_count) == (1, 0, 23)
+    log = list_updates.changes(session, second)
+    added = [line for line in log if line.change == ChangeKind.ADDED.value]
+    assert [(line.source_key, line.name) for line in added] == [("41736", "MKRTYCHEV, Ashot")]
+    delisted = session.scalars(sa.select(Entity).where(Entity.delisted_on.is_not(None))).all()
+    assert len(delisted) == 23
+    assert {e.delisted_on for e in delisted} == {dt.date(2023, 3, 30)}
+    smilewallet = registry.find_by_source_key(session, "us_ofac_sdn", "26464")
+    assert smilewallet.delisted_on == dt.date(2023, 3, 30)
+    assert smilewallet.names and smilewallet.designations  # rows kept, not deleted
+    changes = session.scalar(sa.select(sa.func.count()).where(ListChange.version_id == second.id))
+    assert changes == 24
+
+
+def test_seeded_record_survives_the_real_list(session: Session) -> None:
+    from watchlist.config import CONFIG_DIR
+    from watchlist.lists import load_seed
+
+    load_seed(session, CONFIG_DIR / "seed")
+    session.commit()
+    version = import_path(session, "ofac-csv", HISTORY / "sdn_2023-03-30.csv.gz")
+    ashot = registry.find_by_source_key(session, "us_ofac_sdn", "41736")
+    assert ashot.listing_date == dt.date(2023, 3, 30)  # the CSV has no date: kept
+    assert [d.designated_on for d in ashot.designations] == [dt.date(2023, 3, 30)]
+    # The three companies linked to him were designated in August 2023: this list delists them.
+    assert (version.added_count, version.delisted_count) == (11_963, 3)

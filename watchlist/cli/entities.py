@@ -1,0 +1,157 @@
+"""Commands to browse the registry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import click
+from sqlalchemy.orm import Session
+
+from watchlist import registry
+from watchlist.cli.app import AppContext, WatchlistGroup, cli, pass_app
+from watchlist.db import transaction
+from watchlist.models import (
+    Address,
+    BirthDate,
+    Entity,
+    Identifier,
+)
+
+
+@cli.group(cls=WatchlistGroup)
+def entities() -> None:
+    """Browse the registry of listed entities."""
+
+
+@entities.command("search")
+@click.argument("name")
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@click.option("--include-delisted", is_flag=True, help="Also show delisted entities.")
+@pass_app
+def entities_search(app: AppContext, name: str, limit: int, include_delisted: bool) -> None:
+    """List entities with a name or alias containing NAME (case-insensitive)."""
+    if not name.strip():
+        raise click.BadParameter("give a name to search for", param_hint="NAME")
+    with transaction(app.sessions) as session:
+        found = registry.search_entities(
+            session, name, limit=limit, include_delisted=include_delisted
+        )
+    if not found:
+        click.echo(f"No entity has a name containing {name!r}.")
+        return
+    for item in found:
+        alias = "" if item.matched_name == item.primary_name else f"  (as {item.matched_name})"
+        delisted = f"  DELISTED {item.delisted_on}" if item.delisted_on else ""
+        programs = ", ".join(item.programs) or "-"
+        click.echo(
+            f"{item.id:>7}  {item.kind:<12} {item.primary_name}{alias}  [{programs}]  "
+            f"{item.source}:{item.source_key}{delisted}"
+        )
+
+
+@entities.command("show")
+@click.argument("reference", metavar="ID")
+@pass_app
+def entities_show(app: AppContext, reference: str) -> None:
+    """Show everything the registry holds about an entity.
+
+    ID is the registry's id (as `entities search` prints it) or SOURCE:KEY, the list's own
+    identifier, e.g. us_ofac_sdn:41736 for OFAC entity number 41736.
+    """
+    with transaction(app.sessions) as session:
+        entity = _find_entity(session, reference)
+        for line in describe_entity(entity):
+            click.echo(line)
+
+
+def _find_entity(session: Session, reference: str) -> Entity:
+    source, _, key = reference.partition(":")
+    if key:
+        return registry.find_by_source_key(session, source, key)
+    if not reference.strip().isdigit():
+        raise click.BadParameter("give a number or SOURCE:KEY", param_hint="ID")
+    return registry.get_entity(session, int(reference))
+
+
+def describe_entity(entity: Entity) -> Iterator[str]:
+    """A plain-text record of one entity, section by section."""
+    yield f"{entity.primary_name}"
+    yield f"  id:            {entity.id}"
+    yield f"  kind:          {entity.kind.value}"
+    yield f"  source:        {entity.source.name} ({entity.source.code}), key {entity.source_key}"
+    status = f"delisted on {entity.delisted_on}" if entity.delisted_on else "listed"
+    yield f"  status:        {status}"
+    for label, value in (
+        ("title", entity.title),
+        ("gender", entity.gender),
+        ("listing date", entity.listing_date),
+    ):
+        if value:
+            yield f"  {label + ':':<14} {value}"
+    yield from _section("names", [f"{n.name} ({_label(n.kind.value)})" for n in entity.names])
+    yield from _section(
+        "programs",
+        [
+            f"{d.program.code}: {d.program.name} — {d.program.authority}; "
+            f"{d.program.legal_basis or 'legal basis unknown'}"
+            + (f"; designated {d.designated_on}" if d.designated_on else "")
+            for d in entity.designations
+        ],
+    )
+    yield from _section("born", [_birth_date(b) for b in entity.birth_dates])
+    yield from _section("birth places", [b.place for b in entity.birth_places])
+    yield from _section(
+        "nationalities", [f"{n.country} ({n.kind.value})" for n in entity.nationalities]
+    )
+    yield from _section("identifiers", [_identifier(i) for i in entity.identifiers])
+    yield from _section("addresses", [_address(a) for a in entity.addresses])
+    yield from _section("facts", [f"{_label(f.kind)}: {f.value}" for f in entity.facts])
+    yield from _section(
+        "related",
+        [_relation(r.relation, r.object_name, r.object_id) for r in entity.relations],
+    )
+    yield from _section(
+        "linked from",
+        [_relation(r.relation, r.subject.primary_name, r.subject_id) for r in entity.linked_from],
+    )
+    if entity.remarks:
+        yield "  remarks:"
+        yield f"    {entity.remarks}"
+
+
+def _section(title: str, lines: list[str]) -> Iterator[str]:
+    if lines:
+        yield f"  {title}:"
+        for line in lines:
+            yield f"    - {line}"
+
+
+def _relation(relation: str, name: str, entity_id: int | None) -> str:
+    return f"{_label(relation)} {name}" + (f" (id {entity_id})" if entity_id else "")
+
+
+def _label(kind: str) -> str:
+    return kind.replace("_", " ")
+
+
+def _birth_date(birth: BirthDate) -> str:
+    return ("circa " if birth.circa else "") + birth.text
+
+
+def _identifier(identifier: Identifier) -> str:
+    parts = [f"{_label(identifier.kind)} {identifier.value}"]
+    if identifier.country:
+        parts.append(f"({identifier.country})")
+    if identifier.issued_on:
+        parts.append(f"issued {identifier.issued_on}")
+    if identifier.expires_on:
+        parts.append(f"expires {identifier.expires_on}")
+    if identifier.remarks:
+        parts.append(f"[{identifier.remarks}]")
+    return " ".join(parts)
+
+
+def _address(address: Address) -> str:
+    city = " ".join(part for part in (address.postal_code, address.city) if part)
+    parts = [address.street, city, address.region, address.country]
+    return ", ".join(part for part in parts if part)

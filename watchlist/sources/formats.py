@@ -1,0 +1,146 @@
+"""The list formats `watchlist lists import` knows: read or fetch the raw files, then parse."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import requests
+
+from watchlist.errors import FetchError, InputError, ListFormatError
+from watchlist.fetch import Fetched, FetchPolicy, fetch, sha256
+from watchlist.sources import ftm, ofac_csv, ofac_xml, un_xml
+from watchlist.sources.files import read_list_bytes
+from watchlist.sources.parsed import ParsedList
+
+FORMATS = ("ofac-csv", "ofac-cons-csv", "ofac-xml", "un-xml", "ftm")
+_CSV_FILES = {"ofac-csv": ofac_csv.SDN_FILES, "ofac-cons-csv": ofac_csv.CONS_FILES}
+# The source each format's files belong to (ofac-xml may be either OFAC list).
+SOURCE_CODES = {
+    "ofac-csv": "us_ofac_sdn",
+    "ofac-cons-csv": "us_ofac_cons",
+    "un-xml": "un_sc_consolidated",
+    "ftm": "opensanctions",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class ListFile:
+    """The raw bytes of one publication, by role (`main`, `addresses`, `aliases`, `comments`)."""
+
+    format: str
+    location: str
+    parts: dict[str, bytes]
+    fetched_at: dt.datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def checksum(self) -> str:
+        return sha256(*self.parts.values())
+
+
+def check_format(name: str) -> str:
+    """The format name, or an error listing the known ones."""
+    if name not in FORMATS:
+        raise InputError(f"Unknown list format {name!r}; use one of {', '.join(FORMATS)}.")
+    return name
+
+
+def is_url(location: str) -> bool:
+    """True for http(s) addresses, which are downloaded rather than read from disk."""
+    return location.startswith(("http://", "https://"))
+
+
+def read_local(list_format: str, path: Path) -> ListFile:
+    """Read a list from disk (a directory or a file for the OFAC CSV formats)."""
+    if list_format in _CSV_FILES:
+        publication = ofac_csv.read_ofac_csv(path, consolidated=list_format == "ofac-cons-csv")
+        parts = {"main": publication.main}
+        for role in ("addresses", "aliases", "comments"):
+            data = getattr(publication, role)
+            if data is not None:
+                parts[role] = data
+        return ListFile(list_format, publication.location, parts)
+    if path.is_dir():
+        raise ListFormatError(f"{path} is a directory; format {list_format} reads one file.")
+    return ListFile(list_format, str(path), {"main": read_list_bytes(path)})
+
+
+def fetch_remote(
+    list_format: str,
+    url: str,
+    http: requests.Session,
+    policy: FetchPolicy,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> ListFile | None:
+    """Download a list; None when the server says it has not changed since the validators."""
+    main_url, companions = _remote_layout(list_format, url)
+    main = fetch(http, main_url, policy, etag=etag, last_modified=last_modified)
+    if main is None:  # fetch returns None only for a missing companion
+        raise FetchError(f"Download of {main_url} failed: not found.")
+    if main.not_modified:
+        return None
+    parts = {"main": _body(main)}
+    for role, companion_url in companions.items():
+        got = fetch(http, companion_url, policy, missing_ok=True)
+        if got is not None:
+            parts[role] = _body(got)
+    return ListFile(list_format, main_url, parts, main.fetched_at, main.etag, main.last_modified)
+
+
+def _body(fetched: Fetched) -> bytes:
+    return fetched.body or b""
+
+
+def _remote_layout(list_format: str, url: str) -> tuple[str, dict[str, str]]:
+    """The main file's URL and its companions' (OFAC CSV lists come as four files)."""
+    files = _CSV_FILES.get(list_format)
+    if files is None:
+        return url, {}
+    base = url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
+    main = base + files.main if url.endswith("/") else url
+    return main, {
+        "addresses": base + files.addresses,
+        "aliases": base + files.aliases,
+        "comments": base + files.comments,
+    }
+
+
+def parse(list_file: ListFile) -> ParsedList:
+    """Parse raw list bytes with the format's importer."""
+    if list_file.format in _CSV_FILES:
+        publication = ofac_csv.CsvPublication(
+            main=list_file.parts["main"],
+            location=list_file.location,
+            addresses=list_file.parts.get("addresses"),
+            aliases=list_file.parts.get("aliases"),
+            comments=list_file.parts.get("comments"),
+        )
+        source = ofac_csv.SDN_SOURCE if list_file.format == "ofac-csv" else ofac_csv.CONS_SOURCE
+        return ofac_csv.parse_ofac_csv(publication, source=source)
+    parser = _PARSERS[list_file.format]
+    return parser(list_file.parts["main"], list_file.location)
+
+
+def _parse_ofac_xml(data: bytes, location: str) -> ParsedList:
+    return ofac_xml.parse_ofac_xml(data, location=location)
+
+
+def _parse_un_xml(data: bytes, location: str) -> ParsedList:
+    return un_xml.parse_un_xml(data, location=location)
+
+
+def _parse_ftm(data: bytes, location: str) -> ParsedList:
+    return ftm.parse_ftm(data, location=location)
+
+
+_PARSERS: dict[str, Callable[[bytes, str], ParsedList]] = {
+    "ofac-xml": _parse_ofac_xml,
+    "un-xml": _parse_un_xml,
+    "ftm": _parse_ftm,
+}
