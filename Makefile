@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-postgres lint bench clean
+.PHONY: install run test test-postgres lint bench bench-import clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +14,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## Create the virtualenv and install the project with its dev tools.
 
-run: install  ## Create the SQLite database, seed it and show Mkrtychev's record.
+run: install  ## Create the SQLite database, load the seed and the shipped SDN list, show a record.
 	$(BIN)/watchlist db upgrade
 	$(BIN)/watchlist seed
+	$(BIN)/watchlist lists import ofac-csv data/ofac/sdn_legacy_csv
 	$(BIN)/watchlist entities show us_ofac_sdn:41736
 
 test: install  ## Run the test suite (PostgreSQL too when WATCHLIST_TEST_DATABASE_URL is set).
@@ -33,3 +34,8 @@ lint: install  ## Lint, format check, type check and layer contracts.
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+bench-import: install  ## Full SDN import: time and peak memory vs baselines (SQLite, PostgreSQL).
+	$(BIN)/python -m benchmarks.import_speed
+
+bench: bench-import  ## Every benchmark table.

@@ -174,3 +174,39 @@ def test_seeded_record_survives_the_real_list(session: Session) -> None:
     assert [d.designated_on for d in ashot.designations] == [dt.date(2023, 3, 30)]
     # The three companies linked to him were designated in August 2023: this list delists them.
     assert (version.added_count, version.delisted_count) == (11_963, 3)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "path", "source", "entities"),
+    [
+        ("un-xml", ROOT / "data/un/consolidated.xml.gz", "un_sc_consolidated", 1_003),
+        ("ftm", ROOT / "data/opensanctions/yente_zala.entities.ftm.json", "opensanctions", 17),
+        ("ofac-xml", ROOT / "data/ofac/xml/consolidated.xml.gz", "us_ofac_cons", 443),
+        ("ofac-cons-csv", ROOT / "data/ofac/nonsdn_consolidated_legacy_csv", "us_ofac_cons", 442),
+    ],
+)
+def test_other_lists_import_and_reimport_changes_nothing(
+    session: Session, fmt: str, path: Path, source: str, entities: int
+) -> None:
+    first = import_path(session, fmt, path)
+    assert first.source.code == source
+    assert (first.entity_count, first.added_count) == (entities, entities)
+    before = row_counts(session)
+    list_file = formats.read_local(fmt, path)  # same content through the full compare
+    second = list_updates.import_parsed(session, list_file, formats.parse(list_file))
+    session.commit()
+    assert second.status is VersionStatus.UNCHANGED
+    assert row_counts(session) == {**before, "list_versions": before["list_versions"] + 1}
+
+
+def test_un_programs_keep_the_seed_description(session: Session) -> None:
+    from watchlist.config import CONFIG_DIR
+    from watchlist.lists import load_seed
+
+    load_seed(session, CONFIG_DIR / "seed")
+    seeded = session.scalar(sa.select(Program.legal_basis).where(Program.code == "UN-1718"))
+    import_path(session, "un-xml", ROOT / "data/un/consolidated.xml.gz")
+    program = session.scalar(sa.select(Program).where(Program.code == "UN-1718"))
+    assert program is not None and program.legal_basis == seeded
+    kim = session.scalars(sa.select(Entity).where(Entity.source_key.like("KPi.%")).limit(1)).first()
+    assert kim is not None and kim.designations[0].program.code == "UN-1718"

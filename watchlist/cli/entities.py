@@ -112,7 +112,10 @@ def describe_entity(entity: Entity) -> Iterator[str]:
     )
     yield from _section(
         "linked from",
-        [_relation(r.relation, r.subject.primary_name, r.subject_id) for r in entity.linked_from],
+        [
+            f"{r.subject.primary_name} (id {r.subject_id}): {_label(r.relation)} this entity"
+            for r in entity.linked_from
+        ],
     )
     if entity.remarks:
         yield "  remarks:"
@@ -135,7 +138,7 @@ def _label(kind: str) -> str:
 
 
 def _birth_date(birth: BirthDate) -> str:
-    return ("circa " if birth.circa else "") + birth.text
+    return birth.text  # the listed text already says "circa" where the list does
 
 
 def _identifier(identifier: Identifier) -> str:

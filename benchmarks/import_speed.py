@@ -1,0 +1,139 @@
+"""Full OFAC SDN import: time and peak memory, on SQLite and PostgreSQL, against baselines.
+
+Cases, each in its own process on a fresh database:
+  import     the project's import (parse, diff, bulk write, change log)
+  reimport   the same bytes again: recognised by checksum, recorded as 'no change'
+  rediff     the same content parsed and compared entity by entity (what a re-serialised but
+             unchanged list costs)
+  parse      baseline floor: reading and parsing the files only, no database
+  naive      baseline: the obvious ORM import (one object graph per entity, session.add_all)
+
+Run: make bench-import (or python -m benchmarks.import_speed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import (
+    ROOT,
+    fresh_database,
+    peak_rss_mb,
+    postgres_available,
+    print_table,
+    run_child,
+)
+
+SDN = ROOT / "data/ofac/sdn_legacy_csv"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--case", help="run one case in this process (used internally)")
+    parser.add_argument("--url", help="database URL for --case")
+    args = parser.parse_args()
+    if args.case:
+        print(json.dumps(run_case(args.case, args.url)))
+        return
+    kinds = ["sqlite"] + (["postgresql"] if postgres_available() else [])
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in kinds:
+            rows += measure(kind, Path(folder))
+    print_table(
+        "Full OFAC SDN import (14,965 entities, 2-core machine)",
+        ["database", "case", "seconds", "peak MB", "vs naive ORM import"],
+        rows,
+    )
+
+
+def measure(kind: str, folder: Path) -> list[list[str]]:
+    results: dict[str, dict[str, float]] = {}
+    with fresh_database(kind, folder) as url:
+        results["naive"] = run_child("benchmarks.import_speed", ["--case", "naive", "--url", url])
+    with fresh_database(kind, folder) as url:
+        for case in ("import", "reimport", "rediff"):
+            results[case] = run_child("benchmarks.import_speed", ["--case", case, "--url", url])
+    results["parse"] = run_child("benchmarks.import_speed", ["--case", "parse", "--url", "-"])
+    naive = results["naive"]["seconds"]
+    labels = {
+        "import": "import (project)",
+        "reimport": "unchanged re-import, same bytes",
+        "rediff": "unchanged re-import, full compare",
+        "parse": "baseline: parse only, no database",
+        "naive": "baseline: naive ORM import",
+    }
+    return [
+        [
+            kind,
+            labels[case],
+            f"{results[case]['seconds']:.2f}",
+            f"{results[case]['peak_mb']:.0f}",
+            f"{results[case]['seconds'] / naive:.2f}x",
+        ]
+        for case in ("import", "reimport", "rediff", "parse", "naive")
+    ]
+
+
+def run_case(case: str, url: str) -> dict[str, float]:
+    from watchlist import list_updates, migrate
+    from watchlist.config import load_settings
+    from watchlist.db import create_engine, session_factory
+    from watchlist.sources import formats
+
+    if case == "parse":
+        started = time.perf_counter()
+        formats.parse(formats.read_local("ofac-csv", SDN))
+        return {"seconds": time.perf_counter() - started, "peak_mb": peak_rss_mb()}
+    engine = create_engine(load_settings({"WATCHLIST_DATABASE_URL": url}).database)
+    migrate.upgrade(engine)
+    sessions = session_factory(engine)  # reimport/rediff find the list the import case left
+    started = time.perf_counter()
+    list_file = formats.read_local("ofac-csv", SDN)
+    with sessions.begin() as session:
+        if case == "naive":
+            naive_import(session, formats.parse(list_file))
+        elif case == "reimport" and list_updates.import_if_new(session, list_file):
+            pass
+        else:
+            list_updates.import_parsed(session, list_file, formats.parse(list_file))
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    return {"seconds": seconds, "peak_mb": peak_rss_mb()}
+
+
+def naive_import(session: object, parsed: object) -> None:
+    """The straightforward ORM way: build each entity's object graph and add them all."""
+    from sqlalchemy.orm import Session
+
+    from watchlist import lists
+    from watchlist.models import Designation, Entity, EntityName, Identifier, NameKind
+    from watchlist.sources.parsed import ParsedList
+
+    assert isinstance(session, Session) and isinstance(parsed, ParsedList)
+    source = lists.ensure_source(session, parsed.source)
+    programs = lists.ensure_program_codes(
+        session, {d.program for e in parsed.entities for d in e.designations}, parsed.source
+    )
+    for item in parsed.entities:
+        entity = Entity(
+            source=source, source_key=item.source_key, kind=item.kind,
+            primary_name=item.primary_name, content_hash="", field_hashes={},
+            remarks=item.remarks, title=item.title, gender=item.gender,
+        )  # fmt: skip
+        entity.names = [EntityName(name=item.primary_name, kind=NameKind.PRIMARY)] + [
+            EntityName(name=n.name, kind=n.kind) for n in item.names
+        ]
+        entity.designations = [
+            Designation(program_id=programs[d.program]) for d in item.designations
+        ]
+        entity.identifiers = [Identifier(kind=i.kind, value=i.value) for i in item.identifiers]
+        session.add(entity)
+
+
+if __name__ == "__main__":
+    main()
