@@ -1,0 +1,259 @@
+"""Name analysis: tokens with roles (given, surname, patronymic, particle, legal form, ...).
+
+Legal forms are canonicalised to one token per family (`OOO`, `LLC`, `Limited Liability
+Company`, `S.R.O.`, `GmbH` all become `~llc`), never dropped, so they still count a little.
+Leading honorifics and titles are peeled off person names. Transliteration variants share a
+consonant skeleton (`yevgeniy`, `evgeny` -> `vgn`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+from functools import lru_cache
+
+from watchlist.matching.normalize import split_surname, tokenize
+
+
+class Role(enum.StrEnum):
+    """What a token is in a name; decides its weight and whether it may be missing."""
+
+    NAME = "name"  # any name token when the structure is unknown
+    SURNAME = "surname"
+    GIVEN = "given"
+    PATRONYMIC = "patronymic"
+    PARTICLE = "particle"
+    LEGAL = "legal"
+    NUMBER = "number"
+    INITIAL = "initial"
+
+
+OPTIONAL_ROLES = frozenset({Role.PATRONYMIC, Role.PARTICLE, Role.LEGAL})
+# Tokens with these roles weigh this much of a name token of the same rarity.
+ROLE_WEIGHT = {Role.LEGAL: 0.15, Role.PARTICLE: 0.2, Role.PATRONYMIC: 0.3, Role.INITIAL: 0.5}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Token:
+    """One analysed token."""
+
+    text: str
+    role: Role
+    skeleton: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Analysis:
+    """A name broken into tokens with roles."""
+
+    tokens: tuple[Token, ...]
+    is_person_form: bool  # written SURNAME, Given
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(token.text for token in self.tokens)
+
+    @property
+    def key(self) -> str:
+        """Exact-match key: the tokens in order (weak aliases match only on this)."""
+        return " ".join(self.texts)
+
+
+_LEGAL_FAMILIES: dict[str, tuple[str, ...]] = {
+    "~llc": (
+        "llc",
+        "l l c",
+        "limited liability company",
+        "limited liability co",
+        "ooo",
+        "obshchestvo s ogranichennoi otvetstvennostyu",
+        "obshchestvo s ogranichennoy otvetstvennostyu",
+        "obshestvo s ogranichennoi otvetstvennostyu",
+        "tov",
+        "sro",
+        "s r o",
+        "spol s r o",
+        "gmbh",
+        "sarl",
+        "sarlu",
+        "s a r l",
+        "srl",
+        "s r l",
+        "sp z o o",
+        "kft",
+        "doo",
+        "d o o",
+        "eood",
+        "ood",
+        "bv",
+        "b v",
+        "ltd",
+        "limited",
+        "co ltd",
+        "company limited",
+        "pty ltd",
+        "fze",
+        "fzco",
+        "fz llc",
+        "fzc",
+        "l t d",
+    ),
+    "~jsc": (
+        "jsc",
+        "joint stock company",
+        "ao",
+        "zao",
+        "oao",
+        "pao",
+        "pjsc",
+        "cjsc",
+        "ojsc",
+        "public joint stock company",
+        "closed joint stock company",
+        "open joint stock company",
+        "aktsionernoe obshchestvo",
+        "publichnoe aktsionernoe obshchestvo",
+        "zakrytoe aktsionernoe obshchestvo",
+        "otkrytoe aktsionernoe obshchestvo",
+        "ag",
+        "sa",
+        "s a",
+        "spa",
+        "s p a",
+        "nv",
+        "n v",
+        "plc",
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "sa de cv",
+        "s a de c v",
+        "kk",
+        "as",
+        "a s",
+        "ab",
+        "oyj",
+        "bhd",
+        "sdn bhd",
+        "tbk",
+        "pt",
+    ),
+    "~llp": ("llp", "limited liability partnership", "too", "lp", "limited partnership"),
+    "~co": ("co", "company", "cie", "et cie", "and co", "and company"),
+}
+_LEGAL_PHRASES: dict[tuple[str, ...], str] = {
+    tuple(phrase.split()): family
+    for family, phrases in _LEGAL_FAMILIES.items()
+    for phrase in phrases
+}
+_LONGEST_LEGAL = max(len(phrase) for phrase in _LEGAL_PHRASES)
+
+HONORIFICS = frozenset(
+    "mr mrs ms miss mx dr doctor prof professor sir dame lord lady madam president vice "
+    "general gen minister colonel col major maj captain capt lieutenant lt sergeant sgt "
+    "admiral marshal commander cmdr brigadier sheikh shaykh sheik haji hajji imam mullah "
+    "ayatollah chairman chairwoman premier prime secretary senator governor judge justice "
+    "king queen prince princess emir amir deputy ambassador mayor chief director spokesman "
+    "spokeswoman envoy leader former ex late defence defense foreign finance interior "
+    "treasury".split()
+)
+PARTICLES = frozenset(
+    "al el ul bin ibn bint abu abd de del della der den di da das dos du la le van von ter "
+    "y e st".split()
+)
+_PATRONYMIC = re.compile(
+    r"(ovich|evich|yevich|ovych|evych|ovna|evna|yevna|ichna|ogly|oglu|kyzy|qizi|uulu)$"
+)
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(token: str) -> str:
+    """A consonant skeleton that transliteration variants share (Shoigu/Shoygu -> shg)."""
+    text = token
+    for source, target in _SKELETON_RULES:
+        text = text.replace(source, target)
+    consonants = [char for char in text if char not in "aeiouy"]
+    collapsed = [char for i, char in enumerate(consonants) if i == 0 or consonants[i - 1] != char]
+    return "".join(collapsed) or token[:1]
+
+
+_SKELETON_RULES = (
+    ("tch", "c"), ("ch", "c"), ("tsch", "c"), ("sch", "s"), ("sh", "s"), ("zh", "z"),
+    ("kh", "h"), ("gh", "g"), ("ph", "f"), ("th", "t"), ("dzh", "j"), ("dj", "j"),
+    ("ck", "k"), ("q", "k"), ("x", "ks"), ("w", "v"), ("ts", "c"), ("tz", "c"), ("j", "j"),
+)  # fmt: skip
+
+
+def analyze(name: str, *, person: bool | None = None) -> Analysis:
+    """Tokens of `name` with roles; `person` says whether it is known to be a person's name.
+
+    A listed person written `SURNAME, Given` gets surname and given roles; other names get the
+    neutral role. Titles are not removed here (see `query_variants`).
+    """
+    parts = split_surname(name) if person else None
+    if parts is not None:
+        surname, given = parts
+        tokens = _roles(tokenize(surname), Role.SURNAME) + _roles(tokenize(given), Role.GIVEN)
+        return Analysis(tokens=_mark_legal(tokens), is_person_form=True)
+    return Analysis(tokens=_mark_legal(_roles(tokenize(name), Role.NAME)), is_person_form=False)
+
+
+def query_variants(name: str, *, person: bool | None = None) -> tuple[Analysis, ...]:
+    """The ways a query may be read: as written, and without leading titles when it has some.
+
+    `President Vladimir Putin` is also read as `Vladimir Putin`; `General Dynamics` keeps its
+    reading as written too, so an organisation never loses a word to the title list.
+    """
+    written = analyze(name, person=person)
+    if person is False:
+        return (written,)
+    words = written.texts
+    start = 0
+    while start < len(words) - 1 and words[start] in HONORIFICS:
+        start += 1
+    if start == 0:
+        return (written,)
+    stripped = Analysis(tokens=written.tokens[start:], is_person_form=written.is_person_form)
+    return (stripped, written)
+
+
+def _roles(words: tuple[str, ...], default: Role) -> tuple[Token, ...]:
+    return tuple(Token(word, _role(word, default), skeleton(word)) for word in words)
+
+
+def _role(word: str, default: Role) -> Role:
+    if word.isdigit() or any(char.isdigit() for char in word):
+        return Role.NUMBER
+    if word in PARTICLES:
+        return Role.PARTICLE
+    if len(word) == 1:
+        return Role.INITIAL
+    if len(word) >= 7 and _PATRONYMIC.search(word) and default is not Role.SURNAME:
+        return Role.PATRONYMIC
+    return default
+
+
+def _mark_legal(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Replace legal-form phrases anywhere in the name by their family token."""
+    texts = [token.text for token in tokens]
+    out: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        family, length = _legal_at(texts, index)
+        if family and len(tokens) > length:
+            out.append(Token(family, Role.LEGAL, family))
+            index += length
+        else:
+            out.append(tokens[index])
+            index += 1
+    return tuple(out)
+
+
+def _legal_at(texts: list[str], index: int) -> tuple[str | None, int]:
+    for length in range(min(_LONGEST_LEGAL, len(texts) - index), 0, -1):
+        family = _LEGAL_PHRASES.get(tuple(texts[index : index + length]))
+        if family:
+            return family, length
+    return None, 0

@@ -1,0 +1,191 @@
+"""`Matcher`: which listed entities could this name be? Ranked, scored 0..1, explained."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from watchlist.matching.analysis import Analysis, query_variants
+from watchlist.matching.index import NameIndex, top_candidates
+from watchlist.matching.model import (
+    EntityProfile,
+    Explanation,
+    Feature,
+    Match,
+    MatchSettings,
+    NameRecord,
+)
+from watchlist.matching.normalize import fold
+from watchlist.matching.scoring import NameScore, score_names
+
+BirthDate = tuple[int | None, int | None, int | None]
+
+
+class Matcher:
+    """An index over listed names that answers lookups; build once, query many times."""
+
+    def __init__(
+        self,
+        names: Iterable[NameRecord],
+        profiles: Mapping[int, EntityProfile] | None = None,
+        settings: MatchSettings | None = None,
+    ) -> None:
+        self.settings = settings or MatchSettings()
+        self.index = NameIndex(names)
+        self.profiles: Mapping[int, EntityProfile] = profiles or {}
+
+    def __len__(self) -> int:
+        return len(self.index.records)
+
+    def lookup(
+        self,
+        name: str,
+        *,
+        kind: str | None = None,
+        birth_date: dt.date | str | None = None,
+        country: str | None = None,
+        limit: int = 10,
+        threshold: float | None = None,
+    ) -> list[Match]:
+        """The best match per entity at or above the threshold, best first."""
+        floor = self.settings.threshold if threshold is None else threshold
+        best: dict[int, Match] = {}
+        person = None if kind is None else kind == "person"
+        for variant in query_variants(name, person=person):
+            for position in self._candidates(variant, floor):
+                match = self._score(variant, position, kind, birth_date, country)
+                current = best.get(match.entity_id)
+                if current is None or match.score > current.score:
+                    best[match.entity_id] = match
+        ranked = sorted(best.values(), key=lambda m: (-m.score, m.entity_id))
+        return [m for m in ranked if m.score >= floor][:limit]
+
+    def _candidates(self, query: Analysis, floor: float) -> list[int]:
+        if not query.tokens:
+            return []
+        found = top_candidates(
+            self.index,
+            query,
+            limit=self.settings.max_candidates,
+            generic_share=self.settings.generic_token_share,
+            floor=floor,
+            query_weight=self.settings.query_weight,
+        )
+        return found + self.index.weak.get(query.key, [])
+
+    def _score(
+        self,
+        query: Analysis,
+        position: int,
+        kind: str | None,
+        birth_date: dt.date | str | None,
+        country: str | None,
+    ) -> Match:
+        record = self.index.records[position]
+        listed = self.index.analyses[position]
+        if record.is_weak:
+            result = _weak_alias_score(self.settings)
+        else:
+            result = score_names(query, listed, self.index.weight, self.settings)
+        features = list(result.features)
+        score = result.score
+        profile = self.profiles.get(record.entity_id)
+        for feature in _qualifiers(
+            record, profile, kind, birth_date, country, score, self.settings
+        ):
+            features.append(feature)
+            score += feature.contribution
+        explanation = Explanation(
+            alignment=result.alignment,
+            features=tuple(features),
+            unmatched_query=result.unmatched_query,
+            unmatched_listed=result.unmatched_listed,
+        )
+        return Match(
+            entity_id=record.entity_id,
+            matched_name=record.name,
+            name_kind=record.name_kind,
+            score=round(max(0.0, min(1.0, score)), 4),
+            explanation=explanation,
+        )
+
+
+def _weak_alias_score(settings: MatchSettings) -> NameScore:
+    feature = Feature(
+        "weak alias", 1.0, settings.weak_alias_score, "exact match of a weak alias (only exact)"
+    )
+    return NameScore(settings.weak_alias_score, (), (feature,), (), ())
+
+
+def _qualifiers(
+    record: NameRecord,
+    profile: EntityProfile | None,
+    kind: str | None,
+    birth_date: dt.date | str | None,
+    country: str | None,
+    score: float,
+    settings: MatchSettings,
+) -> list[Feature]:
+    features: list[Feature] = []
+    if kind and kind != record.entity_kind:
+        detail = f"query is a {kind}, listed entity a {record.entity_kind}"
+        features.append(Feature("kind", 0.0, -score * settings.kind_penalty, detail))
+    if profile is not None and birth_date is not None and profile.birth_dates:
+        features.append(_birth_date_feature(parse_birth_date(birth_date), profile, settings))
+    if profile is not None and country and profile.countries:
+        features.append(_country_feature(country, profile, settings))
+    return features
+
+
+def parse_birth_date(value: dt.date | str) -> BirthDate:
+    """`1966`, `1966-05`, `1966-05-07` or a date -> (year, month, day)."""
+    if isinstance(value, dt.date):
+        return value.year, value.month, value.day
+    parts = [int(part) for part in value.strip().split("-") if part.isdigit()]
+    padded = parts + [None] * (3 - len(parts))  # type: ignore[list-item]
+    return padded[0], padded[1], padded[2]
+
+
+def _birth_date_feature(
+    query: BirthDate, profile: EntityProfile, settings: MatchSettings
+) -> Feature:
+    year, month, day = query
+    verdicts = [_compare_dates(query, listed) for listed in profile.birth_dates]
+    best = max(verdicts)
+    listed_text = ", ".join("-".join(str(p) for p in d if p) for d in profile.birth_dates)
+    detail = f"query born {'-'.join(str(p) for p in (year, month, day) if p)}; listed {listed_text}"
+    if best == 2:
+        return Feature("birth date", 1.0, settings.birth_date_bonus, detail)
+    if best == 1:
+        return Feature("birth date", 0.5, 0.0, detail + " (year agrees)")
+    if best == 0:
+        return Feature(
+            "birth date", 0.0, -settings.birth_date_penalty / 2, detail + " (day differs)"
+        )
+    return Feature("birth date", 0.0, -settings.birth_date_penalty, detail + " (year differs)")
+
+
+def _compare_dates(query: BirthDate, listed: BirthDate) -> int:
+    """2 all known parts agree, 1 the year agrees, 0 same year but the day differs, -1 no."""
+    if query[0] is None or listed[0] is None or query[0] != listed[0]:
+        return -1
+    known = [(a, b) for a, b in zip(query[1:], listed[1:], strict=True) if a and b]
+    if not known:
+        return 1
+    return 2 if all(a == b for a, b in known) else 0
+
+
+def _country_feature(country: str, profile: EntityProfile, settings: MatchSettings) -> Feature:
+    wanted = fold(country).lower().strip()
+    listed = ", ".join(sorted(profile.countries))
+    if wanted in profile.countries:
+        return Feature("country", 1.0, settings.country_bonus, f"{country} is among {listed}")
+    return Feature("country", 0.0, -settings.country_penalty, f"{country} is not among {listed}")
+
+
+def normalize_country(name: str) -> str:
+    """The form countries are compared in."""
+    return fold(name).lower().strip()
+
+
+__all__ = ["EntityProfile", "Match", "MatchSettings", "Matcher", "NameRecord"]

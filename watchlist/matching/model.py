@@ -1,0 +1,101 @@
+"""Values that cross into and out of the matching core: records, settings, matches."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NameRecord:
+    """One listed name of one entity, as the registry holds it."""
+
+    entity_id: int
+    name: str
+    entity_kind: str  # person, organization, vessel, aircraft
+    name_kind: str = "primary"  # primary, aka, fka, nka, weak_aka
+
+    @property
+    def is_weak(self) -> bool:
+        return self.name_kind == "weak_aka"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EntityProfile:
+    """What the qualifiers compare: birth dates (year, month, day) and countries."""
+
+    entity_id: int
+    kind: str
+    birth_dates: tuple[tuple[int | None, int | None, int | None], ...] = ()
+    countries: frozenset[str] = frozenset()
+
+
+@dataclasses.dataclass(frozen=True)
+class MatchSettings:
+    """Threshold and weights; built from the [matching] settings."""
+
+    threshold: float = 0.72
+    query_weight: float = 0.6  # share of the name score given to covering the query's tokens
+    transliteration_similarity: float = 0.92
+    initial_similarity: float = 0.8
+    min_token_similarity: float = 0.7
+    partial_name_penalty: float = 0.85
+    weak_alias_score: float = 0.9
+    birth_date_bonus: float = 0.05
+    birth_date_penalty: float = 0.25
+    country_bonus: float = 0.03
+    country_penalty: float = 0.1
+    kind_penalty: float = 0.5
+    max_candidates: int = 64
+    generic_token_share: float = 0.01
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Feature:
+    """One feature of a score: its value, its weight and what it added or took away."""
+
+    name: str
+    value: float
+    contribution: float
+    detail: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TokenPair:
+    """Which query token was aligned with which listed token, and how alike they are."""
+
+    query: str
+    listed: str
+    similarity: float
+    how: str  # exact, transliteration, initial, fuzzy, legal form
+
+
+@dataclasses.dataclass(frozen=True)
+class Explanation:
+    """Why a name matched: the token alignment and each feature's contribution."""
+
+    alignment: tuple[TokenPair, ...]
+    features: tuple[Feature, ...]
+    unmatched_query: tuple[str, ...]
+    unmatched_listed: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Match:
+    """A listed entity the query could be, with the listed name that matched best."""
+
+    entity_id: int
+    matched_name: str
+    name_kind: str
+    score: float
+    explanation: Explanation
+
+
+@dataclasses.dataclass(frozen=True)
+class Query:
+    """A lookup: the name and optional qualifiers."""
+
+    name: str
+    kind: str | None = None
+    birth_date: dt.date | str | None = None
+    country: str | None = None
