@@ -56,12 +56,33 @@ class ListsSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class MatchingSettings:
+    """Threshold and weights of the matching engine (see watchlist.matching.model)."""
+
+    threshold: float = 0.72
+    query_weight: float = 0.6
+    transliteration_similarity: float = 0.92
+    initial_similarity: float = 0.8
+    min_token_similarity: float = 0.7
+    partial_name_penalty: float = 0.85
+    weak_alias_score: float = 0.9
+    birth_date_bonus: float = 0.05
+    birth_date_penalty: float = 0.25
+    country_bonus: float = 0.03
+    country_penalty: float = 0.1
+    kind_penalty: float = 0.5
+    max_candidates: int = 64
+    generic_token_share: float = 0.01
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     """All settings of the service; built by `load_settings`."""
 
     database: DatabaseSettings = dataclasses.field(default_factory=DatabaseSettings)
     log: LogSettings = dataclasses.field(default_factory=LogSettings)
     lists: ListsSettings = dataclasses.field(default_factory=ListsSettings)
+    matching: MatchingSettings = dataclasses.field(default_factory=MatchingSettings)
 
 
 _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
@@ -197,6 +218,9 @@ def _validate(settings: Settings) -> None:
         "lists.retries": 0 <= settings.lists.retries <= 10,
         "lists.backoff_seconds": settings.lists.backoff_seconds >= 0,
         "lists.max_download_mb": settings.lists.max_download_mb >= 1,
+        "matching.threshold": 0 <= settings.matching.threshold <= 1,
+        "matching.query_weight": 0 <= settings.matching.query_weight <= 1,
+        "matching.max_candidates": settings.matching.max_candidates >= 1,
     }
     for key, ok in checks.items():
         if not ok:

@@ -86,6 +86,43 @@ def find_by_source_key(session: Session, source_code: str, source_key: str) -> E
     return get_entity(session, entity_id)
 
 
+@dataclasses.dataclass(frozen=True)
+class EntityCard:
+    """The few facts a match or hit shows of its entity."""
+
+    id: int
+    name: str
+    kind: str
+    programs: tuple[str, ...]
+    source: str
+    source_key: str
+
+
+def entity_cards(session: Session, ids: list[int]) -> dict[int, EntityCard]:
+    """Cards for some entities, by id, in one query per table."""
+    if not ids:
+        return {}
+    entities = session.scalars(
+        sa.select(Entity)
+        .where(Entity.id.in_(set(ids)))
+        .options(
+            selectinload(Entity.source),
+            selectinload(Entity.designations).selectinload(Designation.program),
+        )
+    )
+    return {
+        entity.id: EntityCard(
+            id=entity.id,
+            name=entity.primary_name,
+            kind=entity.kind.value,
+            programs=tuple(sorted(d.program.code for d in entity.designations)),
+            source=entity.source.code,
+            source_key=entity.source_key,
+        )
+        for entity in entities
+    }
+
+
 def _summary(entity: Entity, matched_name: str) -> EntitySummary:
     return EntitySummary(
         id=entity.id,

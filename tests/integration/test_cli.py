@@ -92,3 +92,21 @@ def test_unknown_entity_is_not_found(run_cli: RunCli) -> None:
     run_cli("db", "upgrade")
     result = run_cli("entities", "show", "424242")
     assert_one_line_error(result, 3, "no entity with id 424242")
+
+
+def test_lookup_finds_seeded_mkrtychev_with_an_explanation(run_cli: RunCli) -> None:
+    import json
+
+    run_cli("db", "upgrade")
+    run_cli("seed")
+    result = run_cli("lookup", "Mr. Ashot Mkrtyčev", "--json")
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.output)
+    (best, *_) = payload["results"]
+    assert best["entity"]["source_key"] == "41736"
+    assert best["entity"]["programs"] == ["DPRK"]
+    assert best["score"] >= 0.9
+    assert best["explanation"]["alignment"]
+    text = run_cli("lookup", "Verus LLC")
+    assert "LIMITED LIABILITY COMPANY VERUS" in text.output
+    assert "No listed entity" in run_cli("lookup", "Janet Yellen").output

@@ -55,7 +55,10 @@ class Matcher:
             for position in self._candidates(variant, floor):
                 match = self._score(variant, position, kind, birth_date, country)
                 current = best.get(match.entity_id)
-                if current is None or match.score > current.score:
+                if current is None or (match.score, match.name_score) > (
+                    current.score,
+                    current.name_score,
+                ):
                     best[match.entity_id] = match
         ranked = sorted(best.values(), key=lambda m: (-m.score, m.entity_id))
         return [m for m in ranked if m.score >= floor][:limit]
@@ -107,6 +110,7 @@ class Matcher:
             name_kind=record.name_kind,
             score=round(max(0.0, min(1.0, score)), 4),
             explanation=explanation,
+            name_score=result.score,
         )
 
 
@@ -141,9 +145,10 @@ def parse_birth_date(value: dt.date | str) -> BirthDate:
     """`1966`, `1966-05`, `1966-05-07` or a date -> (year, month, day)."""
     if isinstance(value, dt.date):
         return value.year, value.month, value.day
-    parts = [int(part) for part in value.strip().split("-") if part.isdigit()]
-    padded = parts + [None] * (3 - len(parts))  # type: ignore[list-item]
-    return padded[0], padded[1], padded[2]
+    parts: list[int | None] = []
+    parts.extend(int(p) for p in value.strip().split("-") if p.isdigit())
+    parts = (parts + [None, None, None])[:3]
+    return parts[0], parts[1], parts[2]
 
 
 def _birth_date_feature(

@@ -89,6 +89,7 @@ class Match:
     name_kind: str
     score: float
     explanation: Explanation
+    name_score: float = 0.0  # the names' likeness before qualifiers (breaks ties)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,0 +1,126 @@
+"""The name pairs of DESIGN.md §4, against the real SDN list (entity ids are OFAC numbers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from watchlist.matching.matcher import Matcher
+
+MKRTYCHEV, PRIGOZHIN, SHOIGU, PUTIN, KIM_JONG_UN = 41736, 21171, 35173, 35096, 20157
+WAGNER, VERUS, VERSOR, SHAHED, QODS_AVIATION = 22543, 44544, 44579, 39637, 16418
+
+
+def top(matcher: Matcher, name: str, **qualifiers: str) -> int | None:
+    found = matcher.lookup(name, **qualifiers)  # type: ignore[arg-type]
+    return found[0].entity_id if found else None
+
+
+def ids(matcher: Matcher, name: str) -> set[int]:
+    return {m.entity_id for m in matcher.lookup(name, limit=50)}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("MKRTYCHEV, Ashot", MKRTYCHEV),
+        ("Ashot Mkrtychev", MKRTYCHEV),
+        ("MKRTYCHEV ASHOT", MKRTYCHEV),
+        ("Ashot Mkrtyčev", MKRTYCHEV),
+        ("Yevgeniy Prigozhin", PRIGOZHIN),
+        ("Evgeny Prigozhin", PRIGOZHIN),
+        ("Yevgeny Prigozhin", PRIGOZHIN),
+        ("Евгений Пригожин", PRIGOZHIN),
+        ("Sergei Shoigu", SHOIGU),
+        ("Sergey Shoygu", SHOIGU),
+        ("Kim Jong-un", KIM_JONG_UN),
+        ("Kim Jong Un", KIM_JONG_UN),
+        ("Vladimir Putin", PUTIN),
+        ("PUTIN, Vladimir Vladimirovich", PUTIN),
+        ("President Vladimir Putin's", PUTIN),
+        ("Владимир Путин", PUTIN),
+        ("V. Putin", PUTIN),
+        ("PMC Wagner", WAGNER),
+        ("Wagner Group", WAGNER),
+        ("Private Military Company 'Wagner'", WAGNER),
+        ("OOO Verus", VERUS),
+        ("Verus LLC", VERUS),
+        ("ООО «Верус»", VERUS),
+        ("Versor s.r.o.", VERSOR),
+        ("Shahed Aviation Industries", SHAHED),
+        ("Qods Aviation Industries", QODS_AVIATION),
+        ("Ghods Aviation Industries", QODS_AVIATION),
+        ("Yevgeniy Prigozhn", PRIGOZHIN),  # a typo
+    ],
+)
+def test_the_press_spelling_finds_the_listed_entity(
+    sdn_matcher: Matcher, query: str, expected: int
+) -> None:
+    assert top(sdn_matcher, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "not_expected"),
+    [
+        ("Kim", KIM_JONG_UN),
+        ("Richard Wagner", WAGNER),
+        ("Wagner Moura", WAGNER),
+        ("Michelle Putin", PUTIN),
+        ("Pavel Prigozhin", PRIGOZHIN),
+        ("Ksenia Shoigu", SHOIGU),
+        ("Kim Yo Jong", KIM_JONG_UN),
+        ("Shahed Pharm", SHAHED),
+        ("Qods Force", QODS_AVIATION),
+    ],
+)
+def test_namesakes_and_common_tokens_do_not_match(
+    sdn_matcher: Matcher, query: str, not_expected: int
+) -> None:
+    assert not_expected not in ids(sdn_matcher, query)
+
+
+@pytest.mark.parametrize("query", ["John Kirby", "Janet Yellen", "Antony Blinken", "Xi Jinping"])
+def test_unlisted_officials_match_nothing(sdn_matcher: Matcher, query: str) -> None:
+    assert sdn_matcher.lookup(query) == []
+
+
+def test_different_given_name_same_surname(sdn_matcher: Matcher) -> None:
+    assert top(sdn_matcher, "Bashar al-Assad") != top(sdn_matcher, "Hafez al-Assad")
+    assert top(sdn_matcher, "Pavel Prigozhin") == 31672
+
+
+def test_weak_aliases_match_only_exactly(sdn_matcher: Matcher) -> None:
+    exact = sdn_matcher.lookup("SAIRC")
+    assert [m.entity_id for m in exact] == [SHAHED]
+    assert exact[0].name_kind == "weak_aka"
+    assert SHAHED not in ids(sdn_matcher, "SAIRK")
+    assert SHAHED not in ids(sdn_matcher, "SAIRC Holdings")
+
+
+def test_generic_words_alone_do_not_match_everything(sdn_matcher: Matcher) -> None:
+    assert sdn_matcher.lookup("Trading Group Company") == []
+    assert len(sdn_matcher.lookup("Global Trading Group Ltd", limit=50)) <= 3
+
+
+def test_numbers_must_agree(sdn_matcher: Matcher) -> None:
+    found = sdn_matcher.lookup("224th Flight Unit State Airlines")
+    assert found and found[0].entity_id == 43113
+    assert 43113 not in ids(sdn_matcher, "225th Flight Unit State Airlines")
+
+
+def test_qualifiers_move_the_score(sdn_matcher: Matcher) -> None:
+    plain = sdn_matcher.lookup("Ashot Mkrtychev")[0].score
+    born = sdn_matcher.lookup("Ashot Mkrtychev", birth_date="1966-05-07")[0]
+    wrong_year = sdn_matcher.lookup("Ashot Mkrtychev", birth_date="1980", threshold=0.0)[0]
+    wrong_kind = sdn_matcher.lookup("Ashot Mkrtychev", kind="organization", threshold=0.0)[0]
+    assert born.score >= plain
+    assert wrong_year.score < plain - 0.2
+    assert wrong_kind.score < plain / 2 + 0.01
+    assert {f.name for f in born.explanation.features} >= {"birth date"}
+
+
+def test_a_match_explains_itself(sdn_matcher: Matcher) -> None:
+    (match, *_) = sdn_matcher.lookup("Sergey Shoygu")
+    assert match.entity_id == SHOIGU
+    pairs = {(p.query, p.listed, p.how) for p in match.explanation.alignment}
+    assert ("shoygu", "shoygu", "exact") in pairs or ("shoygu", "shoigu", "transliteration") in pairs
+    assert any(f.name == "name similarity" for f in match.explanation.features)

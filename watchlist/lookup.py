@@ -1,0 +1,126 @@
+"""The matcher at the service edge: built from the registry, rebuilt when the lists change."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from watchlist.config import MatchingSettings
+from watchlist.matching.matcher import Matcher, normalize_country
+from watchlist.matching.model import EntityProfile, Match, MatchSettings, NameRecord
+from watchlist.models import (
+    Address,
+    BirthDate,
+    Entity,
+    EntityName,
+    ListVersion,
+    Nationality,
+)
+from watchlist.registry import EntityCard
+
+
+def match_settings(settings: MatchingSettings) -> MatchSettings:
+    """The engine's settings from the [matching] section."""
+    return MatchSettings(**dataclasses.asdict(settings))
+
+
+def list_state(session: Session) -> int:
+    """A marker that changes whenever any list version is recorded."""
+    return session.scalar(sa.select(sa.func.max(ListVersion.id))) or 0
+
+
+def build_matcher(session: Session, settings: MatchingSettings) -> Matcher:
+    """A matcher over every name of every listed (not delisted) entity."""
+    return Matcher(_name_records(session), _profiles(session), match_settings(settings))
+
+
+def _name_records(session: Session) -> Iterator[NameRecord]:
+    rows = session.execute(
+        sa.select(EntityName.entity_id, EntityName.name, Entity.kind, EntityName.kind)
+        .join(Entity, Entity.id == EntityName.entity_id)
+        .where(Entity.delisted_on.is_(None))
+        .order_by(EntityName.id)
+    )
+    for entity_id, name, entity_kind, name_kind in rows:
+        yield NameRecord(entity_id, name, entity_kind.value, name_kind.value)
+
+
+def _profiles(session: Session) -> dict[int, EntityProfile]:
+    active = Entity.delisted_on.is_(None)
+    births: dict[int, list[tuple[int | None, int | None, int | None]]] = defaultdict(list)
+    for entity_id, year, month, day in session.execute(
+        sa.select(BirthDate.entity_id, BirthDate.year, BirthDate.month, BirthDate.day)
+        .join(Entity, Entity.id == BirthDate.entity_id)
+        .where(active, BirthDate.year.is_not(None))
+    ):
+        births[entity_id].append((year, month, day))
+    countries: dict[int, set[str]] = defaultdict(set)
+    for model in (Nationality, Address):
+        for entity_id, country in session.execute(
+            sa.select(model.entity_id, model.country)
+            .join(Entity, Entity.id == model.entity_id)
+            .where(active, model.country.is_not(None))
+        ):
+            countries[entity_id].add(normalize_country(country))
+    kinds = session.execute(sa.select(Entity.id, Entity.kind).where(active))
+    return {
+        entity_id: EntityProfile(
+            entity_id=entity_id,
+            kind=kind.value,
+            birth_dates=tuple(births.get(entity_id, ())),
+            countries=frozenset(countries.get(entity_id, ())),
+        )
+        for entity_id, kind in kinds
+    }
+
+
+class MatcherCache:
+    """One matcher per process, rebuilt when a new list version appears; thread-safe."""
+
+    def __init__(self, sessions: sessionmaker[Session], settings: MatchingSettings) -> None:
+        self._sessions = sessions
+        self._settings = settings
+        self._lock = threading.Lock()
+        self._state: int | None = None
+        self._matcher: Matcher | None = None
+
+    def get(self) -> tuple[Matcher, int]:
+        """The current matcher and the list state it was built from."""
+        with self._sessions() as session:
+            state = list_state(session)
+            with self._lock:
+                if self._matcher is None or state != self._state:
+                    self._matcher = build_matcher(session, self._settings)
+                    self._state = state
+                return self._matcher, state
+
+    @property
+    def loaded(self) -> bool:
+        return self._matcher is not None
+
+
+def match_json(match: Match, card: EntityCard) -> dict[str, Any]:
+    """A match as the API and `--json` output show it."""
+    explanation = match.explanation
+    return {
+        "entity": dataclasses.asdict(card),
+        "matched_name": match.matched_name,
+        "name_kind": match.name_kind,
+        "score": match.score,
+        "explanation": {
+            "alignment": [dataclasses.asdict(pair) for pair in explanation.alignment],
+            "features": [
+                {**dataclasses.asdict(f), "value": round(f.value, 4),
+                 "contribution": round(f.contribution, 4)}
+                for f in explanation.features
+            ],
+            "unmatched_query": list(explanation.unmatched_query),
+            "unmatched_listed": list(explanation.unmatched_listed),
+        },
+    }  # fmt: skip
