@@ -38,4 +38,7 @@ clean:
 bench-import: install  ## Full SDN import: time and peak memory vs baselines (SQLite, PostgreSQL).
 	$(BIN)/python -m benchmarks.import_speed
 
-bench: bench-import  ## Every benchmark table.
+bench: bench-import bench-quality  ## Every benchmark table.
+
+bench-quality: install  ## Matching precision/recall/F1 on the labelled pairs vs WRatio and logic-v2.
+	$(BIN)/python -m benchmarks.matching_quality

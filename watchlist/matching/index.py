@@ -127,18 +127,21 @@ def top_candidates(
         i for i, texts in enumerate(routes) if any(index.frequency(t) <= generic_at for t in texts)
     ]
     fetching = telling or [i for i, texts in enumerate(routes) if texts]
-    credited = _fetch(index, routes, fetching, generic_at if telling else None)
-    shared = _credit_all_tokens(index, routes, weights, credited)
+    fetched = _fetch(index, routes, weights, fetching, generic_at if telling else None)
+    common = [i for i, texts in enumerate(routes) if texts and i not in fetching]
     total = sum(weights) or 1.0
-    bounds = []
-    for name, weight in shared.items():
-        bound = (weight / total) ** query_weight * min(1.0, weight / index.totals[name]) ** (
-            1 - query_weight
-        )
-        if bound >= floor * _SLACK:
-            bounds.append((bound, weight, name))
-    bounds.sort(reverse=True)
-    return [name for _, _, name in bounds[:limit]]
+    reach = floor * _SLACK
+
+    def bound(weight: float, name: int) -> float:
+        """The best score a name sharing `weight` of the query could reach."""
+        listed_share = min(1.0, weight / index.totals[name])
+        return (weight / total) ** query_weight * listed_share ** (1 - query_weight)
+
+    extra = sum(weights[i] for i in common)
+    hopeful = [name for name, w in fetched.items() if bound(w + extra, name) >= reach]
+    shared = _credit_common(index, routes, weights, common, hopeful, fetched)
+    ranked = sorted(((bound(w, name), w, name) for name, w in shared.items()), reverse=True)
+    return [name for b, _, name in ranked[:limit] if b >= reach]
 
 
 # Fuzzy and transliterated tokens share less than their weight: leave room below the floor.
@@ -148,37 +151,38 @@ _SLACK = 0.9
 def _fetch(
     index: NameIndex,
     routes: list[set[str]],
+    weights: list[float],
     fetching: list[int],
     generic_at: int | None,
-) -> dict[int, set[int]]:
-    """Candidate names, each with the query tokens that fetched it."""
-    credited: dict[int, set[int]] = defaultdict(set)
+) -> dict[int, float]:
+    """Candidate names with the weight of the fetching query tokens they hold."""
+    fetched: dict[int, float] = defaultdict(float)
     for i in fetching:
+        names: set[int] = set()
         for text in routes[i]:
-            if generic_at is not None and index.frequency(text) > generic_at:
-                continue
-            for name in index.postings.get(text, ()):
-                credited[name].add(i)
-    return credited
+            if generic_at is None or index.frequency(text) <= generic_at:
+                names.update(index.postings.get(text, ()))
+        for name in names:
+            fetched[name] += weights[i]
+    return fetched
 
 
-def _credit_all_tokens(
+def _credit_common(
     index: NameIndex,
     routes: list[set[str]],
     weights: list[float],
-    credited: dict[int, set[int]],
+    common: list[int],
+    hopeful: list[int],
+    fetched: dict[int, float],
 ) -> dict[int, float]:
-    """Shared weight per candidate, counting the common tokens it holds too."""
-    by_text: dict[str, list[int]] = defaultdict(list)
-    for i, texts in enumerate(routes):
-        for text in texts:
-            by_text[text].append(i)
+    """Add the weight of the common query tokens each hopeful candidate holds."""
+    if not common:
+        return {name: fetched[name] for name in hopeful}
+    by_text: dict[str, int] = {text: i for i in common for text in routes[i]}
     shared: dict[int, float] = {}
-    for name, tokens in credited.items():
-        found = set(tokens)
-        for token in index.analyses[name].tokens:
-            found.update(by_text.get(token.text, ()))
-        shared[name] = sum(weights[i] for i in found)
+    for name in hopeful:
+        found = {by_text[t.text] for t in index.analyses[name].tokens if t.text in by_text}
+        shared[name] = fetched[name] + sum(weights[i] for i in found)
     return shared
 
 

@@ -16,7 +16,7 @@ from watchlist.matching.model import (
     NameRecord,
 )
 from watchlist.matching.normalize import fold
-from watchlist.matching.scoring import NameScore, score_names
+from watchlist.matching.scoring import NameScore, SimilarityCache, score_names
 
 BirthDate = tuple[int | None, int | None, int | None]
 
@@ -52,8 +52,9 @@ class Matcher:
         best: dict[int, Match] = {}
         person = None if kind is None else kind == "person"
         for variant in query_variants(name, person=person):
+            cache: SimilarityCache = {}
             for position in self._candidates(variant, floor):
-                match = self._score(variant, position, kind, birth_date, country)
+                match = self._score(variant, position, kind, birth_date, country, cache)
                 current = best.get(match.entity_id)
                 if current is None or (match.score, match.name_score) > (
                     current.score,
@@ -83,13 +84,14 @@ class Matcher:
         kind: str | None,
         birth_date: dt.date | str | None,
         country: str | None,
+        cache: SimilarityCache,
     ) -> Match:
         record = self.index.records[position]
         listed = self.index.analyses[position]
         if record.is_weak:
             result = _weak_alias_score(self.settings)
         else:
-            result = score_names(query, listed, self.index.weight, self.settings)
+            result = score_names(query, listed, self.index.weight, self.settings, cache)
         features = list(result.features)
         score = result.score
         profile = self.profiles.get(record.entity_id)

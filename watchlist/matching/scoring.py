@@ -53,14 +53,24 @@ def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tu
     return (similarity, "fuzzy") if similarity >= needed else (0.0, "")
 
 
+SimilarityCache = dict[tuple[Token, Token], tuple[float, str]]
+
+
 def align(
-    query: Sequence[Token], listed: Sequence[Token], settings: MatchSettings
+    query: Sequence[Token],
+    listed: Sequence[Token],
+    settings: MatchSettings,
+    cache: SimilarityCache | None = None,
 ) -> list[tuple[int, int, float, str]]:
     """Pair tokens greedily, most alike first, each token used once; order does not matter."""
+    known: SimilarityCache = {} if cache is None else cache
     pairs = []
     for i, q in enumerate(query):
         for j, token in enumerate(listed):
-            similarity, how = token_similarity(q, token, settings)
+            found = known.get((q, token))
+            if found is None:
+                found = known[(q, token)] = token_similarity(q, token, settings)
+            similarity, how = found
             if similarity > 0:
                 pairs.append((similarity, -abs(i - j), i, j, how))
     pairs.sort(reverse=True)
@@ -81,10 +91,18 @@ def token_weight(token: Token, weigh: Weigh) -> float:
 
 
 def score_names(
-    query: Analysis, listed: Analysis, weigh: Weigh, settings: MatchSettings
+    query: Analysis,
+    listed: Analysis,
+    weigh: Weigh,
+    settings: MatchSettings,
+    cache: SimilarityCache | None = None,
 ) -> NameScore:
-    """Compare two analysed names; the score is 0..1 before qualifiers."""
-    pairs = align(query.tokens, listed.tokens, settings)
+    """Compare two analysed names; the score is 0..1 before qualifiers.
+
+    `cache` carries token similarities between the candidates of one lookup, which share
+    most of their tokens.
+    """
+    pairs = align(query.tokens, listed.tokens, settings, cache)
     q_sims = [0.0] * len(query.tokens)
     l_sims = [0.0] * len(listed.tokens)
     for i, j, similarity, _ in pairs:
