@@ -47,38 +47,27 @@ def read_pairs(path: Path = PAIRS) -> list[Pair]:
 def project_scores(pairs: Sequence[Pair]) -> list[float]:
     """Our score for each pair: the listed name's entity in a lookup over the SDN list."""
     from watchlist.config import load_settings
-    from watchlist.lookup import match_settings
+    from watchlist.lookup import match_settings, records_from_list
     from watchlist.matching.matcher import Matcher
-
-    records, holders = sdn_records(pairs)
-    matcher = Matcher(records, settings=match_settings(load_settings({}).matching))
-    scores = []
-    for pair in pairs:
-        wanted = holders[pair.listed]
-        found = matcher.lookup(pair.query, kind=pair.kind, limit=64, threshold=0.0)
-        scores.append(max((m.score for m in found if m.entity_id in wanted), default=0.0))
-    return scores
-
-
-def sdn_records(pairs: Sequence[Pair]) -> tuple[list, dict[str, set[int]]]:  # type: ignore[type-arg]
-    """Name records of the SDN list, plus the pairs' listed names it lacks; who holds each."""
     from watchlist.matching.model import NameRecord
     from watchlist.sources import formats
 
     parsed = formats.parse(formats.read_local("ofac-csv", ROOT / "data/ofac/sdn_legacy_csv"))
-    records: list[NameRecord] = []
+    records, profiles = records_from_list(parsed)
     holders: dict[str, set[int]] = defaultdict(set)
-    for entity in parsed.entities:
-        key, kind = int(entity.source_key), entity.kind.value
-        names = [(entity.primary_name, "primary")] + [(n.name, n.kind.value) for n in entity.names]
-        for name, name_kind in names:
-            records.append(NameRecord(key, name, kind, name_kind))
-            holders[name].add(key)
-    for offset, pair in enumerate(sorted({(p.listed, p.kind) for p in pairs})):
-        if pair[0] not in holders:
-            records.append(NameRecord(90_000_000 + offset, pair[0], pair[1], "primary"))
-            holders[pair[0]].add(90_000_000 + offset)
-    return records, holders
+    for record in records:
+        holders[record.name].add(record.entity_id)
+    for offset, (listed, kind) in enumerate(sorted({(p.listed, p.kind) for p in pairs})):
+        if listed not in holders:  # the few listed names the SDN file lacks
+            records.append(NameRecord(90_000_000 + offset, listed, kind, "primary"))
+            holders[listed].add(90_000_000 + offset)
+    matcher = Matcher(records, profiles, match_settings(load_settings({}).matching))
+    scores = []
+    for pair in pairs:
+        found = matcher.lookup(pair.query, kind=pair.kind, limit=64, threshold=0.0)
+        wanted = holders[pair.listed]
+        scores.append(max((m.score for m in found if m.entity_id in wanted), default=0.0))
+    return scores
 
 
 def wratio_scores(pairs: Sequence[Pair]) -> list[float]:

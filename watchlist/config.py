@@ -73,6 +73,9 @@ class MatchingSettings:
     kind_penalty: float = 0.5
     max_candidates: int = 64
     generic_token_share: float = 0.01
+    distinctive_surname_names: int = 8
+    surname_only_score: float = 0.8
+    text_threshold: float = 0.8
 
 
 @dataclasses.dataclass(frozen=True)

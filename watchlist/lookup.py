@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,10 +19,12 @@ from watchlist.models import (
     BirthDate,
     Entity,
     EntityName,
+    EntityRelation,
     ListVersion,
     Nationality,
 )
 from watchlist.registry import EntityCard
+from watchlist.sources.parsed import ParsedEntity, ParsedList
 
 
 def match_settings(settings: MatchingSettings) -> MatchSettings:
@@ -68,16 +70,62 @@ def _profiles(session: Session) -> dict[int, EntityProfile]:
             .where(active, model.country.is_not(None))
         ):
             countries[entity_id].add(normalize_country(country))
-    kinds = session.execute(sa.select(Entity.id, Entity.kind).where(active))
+    links = dict(
+        session.execute(
+            sa.select(EntityRelation.object_id, sa.func.count())
+            .where(EntityRelation.object_id.is_not(None))
+            .group_by(EntityRelation.object_id)
+        ).all()
+    )
+    kinds = session.execute(sa.select(Entity.id, Entity.kind, Entity.gender).where(active))
     return {
         entity_id: EntityProfile(
             entity_id=entity_id,
             kind=kind.value,
             birth_dates=tuple(births.get(entity_id, ())),
             countries=frozenset(countries.get(entity_id, ())),
+            linked_from=links.get(entity_id, 0),
+            gender=gender,
         )
-        for entity_id, kind in kinds
+        for entity_id, kind, gender in kinds
     }
+
+
+def records_from_list(
+    parsed: ParsedList, *, id_of: Callable[[ParsedEntity], int] | None = None
+) -> tuple[list[NameRecord], dict[int, EntityProfile]]:
+    """Matcher input straight from a parsed list, without a database (tests, benchmarks).
+
+    Entity ids are the list's own keys when numeric (OFAC entity numbers), unless `id_of`
+    says otherwise.
+    """
+    ident = id_of or (lambda entity: int(entity.source_key))
+    by_name = {_relation_key(e.primary_name): ident(e) for e in parsed.entities}
+    links: dict[int, int] = defaultdict(int)
+    for entity in parsed.entities:
+        for relation in entity.relations:
+            target = by_name.get(_relation_key(relation.object_name))
+            if target is not None:
+                links[target] += 1
+    records: list[NameRecord] = []
+    profiles: dict[int, EntityProfile] = {}
+    for entity in parsed.entities:
+        key, kind = ident(entity), entity.kind.value
+        records.append(NameRecord(key, entity.primary_name, kind, "primary"))
+        records += [NameRecord(key, n.name, kind, n.kind.value) for n in entity.names]
+        profiles[key] = EntityProfile(
+            key,
+            kind,
+            birth_dates=tuple((b.year, b.month, b.day) for b in entity.birth_dates if b.year),
+            countries=frozenset(normalize_country(n.country) for n in entity.nationalities),
+            linked_from=links[key],
+            gender=entity.gender,
+        )
+    return records, profiles
+
+
+def _relation_key(name: str) -> str:
+    return " ".join(name.strip().rstrip(".").casefold().split())
 
 
 class MatcherCache:

@@ -13,7 +13,7 @@ import enum
 import re
 from functools import lru_cache
 
-from watchlist.matching.normalize import split_surname, tokenize
+from watchlist.matching.normalize import is_vowelless_script, split_surname, tokenize
 
 
 class Role(enum.StrEnum):
@@ -23,15 +23,22 @@ class Role(enum.StrEnum):
     SURNAME = "surname"
     GIVEN = "given"
     PATRONYMIC = "patronymic"
+    MIDDLE = "middle"  # a further given name or second surname: may be left out
     PARTICLE = "particle"
     LEGAL = "legal"
     NUMBER = "number"
     INITIAL = "initial"
 
 
-OPTIONAL_ROLES = frozenset({Role.PATRONYMIC, Role.PARTICLE, Role.LEGAL})
+OPTIONAL_ROLES = frozenset({Role.PATRONYMIC, Role.PARTICLE, Role.LEGAL, Role.MIDDLE})
 # Tokens with these roles weigh this much of a name token of the same rarity.
-ROLE_WEIGHT = {Role.LEGAL: 0.15, Role.PARTICLE: 0.2, Role.PATRONYMIC: 0.3, Role.INITIAL: 0.5}
+ROLE_WEIGHT = {
+    Role.LEGAL: 0.15,
+    Role.PARTICLE: 0.2,
+    Role.PATRONYMIC: 0.3,
+    Role.INITIAL: 0.5,
+    Role.MIDDLE: 0.5,
+}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -41,6 +48,7 @@ class Token:
     text: str
     role: Role
     skeleton: str
+    vowelless: bool = False  # from a script that does not write short vowels
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -56,8 +64,8 @@ class Analysis:
 
     @property
     def key(self) -> str:
-        """Exact-match key: the tokens in order (weak aliases match only on this)."""
-        return " ".join(self.texts)
+        """Exact-match key: the tokens in order, articles aside (weak aliases match only so)."""
+        return " ".join(t.text for t in self.tokens if t.role is not Role.PARTICLE)
 
 
 _LEGAL_FAMILIES: dict[str, tuple[str, ...]] = {
@@ -161,7 +169,7 @@ HONORIFICS = frozenset(
 )
 PARTICLES = frozenset(
     "al el ul bin ibn bint abu abd de del della der den di da das dos du la le van von ter "
-    "y e st".split()
+    "st".split()
 )
 _PATRONYMIC = re.compile(
     r"(ovich|evich|yevich|ovych|evych|ovna|evna|yevna|ichna|ogly|oglu|kyzy|qizi|uulu)$"
@@ -170,13 +178,18 @@ _PATRONYMIC = re.compile(
 
 @lru_cache(maxsize=200_000)
 def skeleton(token: str) -> str:
-    """A consonant skeleton that transliteration variants share (Shoigu/Shoygu -> shg)."""
-    text = token
+    """A consonant skeleton that transliteration variants share (Shoigu/Shoygu -> sg).
+
+    Double letters are merged first (Mohammed/Muhammad -> mhmd), then digraphs mapped, vowels
+    dropped, and a final h (Arabic and Persian ه) left off.
+    """
+    text = "".join(char for i, char in enumerate(token) if i == 0 or token[i - 1] != char)
     for source, target in _SKELETON_RULES:
         text = text.replace(source, target)
-    consonants = [char for char in text if char not in "aeiouy"]
-    collapsed = [char for i, char in enumerate(consonants) if i == 0 or consonants[i - 1] != char]
-    return "".join(collapsed) or token[:1]
+    consonants = "".join(char for char in text if char not in "aeiouy")
+    if len(consonants) > 2 and consonants.endswith("h"):
+        consonants = consonants[:-1]
+    return consonants or token[:1]
 
 
 _SKELETON_RULES = (
@@ -189,38 +202,98 @@ _SKELETON_RULES = (
 def analyze(name: str, *, person: bool | None = None) -> Analysis:
     """Tokens of `name` with roles; `person` says whether it is known to be a person's name.
 
-    A listed person written `SURNAME, Given` gets surname and given roles; other names get the
-    neutral role. Titles are not removed here (see `query_variants`).
+    A listed person written `SURNAME, Given` gets surname and given roles; further given
+    names and second surnames are marked as such. Other names get the neutral role. Titles
+    are not removed here (see `query_variants`).
     """
+    vowelless = is_vowelless_script(name)
+    abbreviated = {m.lower() for m in _ABBREVIATION.findall(name)}
     parts = split_surname(name) if person else None
     if parts is not None:
         surname, given = parts
-        tokens = _roles(tokenize(surname), Role.SURNAME) + _roles(tokenize(given), Role.GIVEN)
-        return Analysis(tokens=_mark_legal(tokens), is_person_form=True)
-    return Analysis(tokens=_mark_legal(_roles(tokenize(name), Role.NAME)), is_person_form=False)
+        tokens = _roles(tokenize(surname), Role.SURNAME, vowelless)
+        tokens += _roles(tokenize(given), Role.GIVEN, vowelless, abbreviated)
+        return Analysis(tokens=_mark_legal(_secondary(tokens)), is_person_form=True)
+    words = tokenize(name)
+    if vowelless:
+        words = _split_articles(words)
+    tokens = _number_signs(_roles(words, Role.NAME, vowelless, abbreviated))
+    return Analysis(tokens=_mark_legal(tokens), is_person_form=False)
+
+
+# `Ye. V. Prigozhin`: one or two letters and a full stop abbreviate a given name.
+_ABBREVIATION = re.compile(r"(?<![^\W\d_])([^\W\d_]{1,2})\.")
+_NUMBER_SIGNS = frozenset({"no", "nr", "number", "num"})
+
+
+def _number_signs(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """`No.` before a number is a sign, not a name (`Kum Song No. 7`)."""
+    out = list(tokens)
+    for i, token in enumerate(tokens[:-1]):
+        if token.text in _NUMBER_SIGNS and tokens[i + 1].role is Role.NUMBER:
+            out[i] = dataclasses.replace(token, role=Role.PARTICLE)
+    return tuple(out)
+
+
+def _secondary(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """The second and later given names (or surnames) become optional middle names."""
+    seen: set[Role] = set()
+    out = []
+    for token in tokens:
+        if token.role in (Role.GIVEN, Role.SURNAME) and token.role in seen:
+            token = dataclasses.replace(token, role=Role.MIDDLE)
+        seen.add(token.role)
+        out.append(token)
+    return tuple(out)
+
+
+def _split_articles(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Arabic script glues the article to the name: `lsd` (al-Assad) -> al sd."""
+    out: list[str] = []
+    for word in words:
+        if len(word) >= 3 and word.startswith("l") and word[1] not in "aeiouy":
+            out += ["al", word[1:]]
+        else:
+            out.append(word)
+    return tuple(out)
 
 
 def query_variants(name: str, *, person: bool | None = None) -> tuple[Analysis, ...]:
-    """The ways a query may be read: as written, and without leading titles when it has some.
+    """The ways a query may be read: as written, and after its titles when it has some.
 
-    `President Vladimir Putin` is also read as `Vladimir Putin`; `General Dynamics` keeps its
-    reading as written too, so an organisation never loses a word to the title list.
+    `President Vladimir Putin` and `Kremlin spokesman Dmitry Peskov` are also read from the
+    word after their last title; `General Dynamics` keeps its reading as written too, so an
+    organisation never loses a word to the title list.
     """
     written = analyze(name, person=person)
     if person is False:
         return (written,)
     words = written.texts
-    start = 0
-    while start < len(words) - 1 and words[start] in HONORIFICS:
-        start += 1
-    if start == 0:
+    titles = [i for i, word in enumerate(words[:_TITLE_REACH]) if word in HONORIFICS]
+    start = titles[-1] + 1 if titles else 0
+    if start == 0 or start >= len(words):
         return (written,)
     stripped = Analysis(tokens=written.tokens[start:], is_person_form=written.is_person_form)
     return (stripped, written)
 
 
-def _roles(words: tuple[str, ...], default: Role) -> tuple[Token, ...]:
-    return tuple(Token(word, _role(word, default), skeleton(word)) for word in words)
+_TITLE_REACH = 5  # titles stand within the first words of a mention
+
+
+def _roles(
+    words: tuple[str, ...],
+    default: Role,
+    vowelless: bool = False,
+    abbreviated: frozenset[str] | set[str] = frozenset(),
+) -> tuple[Token, ...]:
+    return tuple(
+        Token(word, _abbreviated_role(word, default, abbreviated), skeleton(word), vowelless)
+        for word in words
+    )
+
+
+def _abbreviated_role(word: str, default: Role, abbreviated: frozenset[str] | set[str]) -> Role:
+    return Role.INITIAL if word in abbreviated else _role(word, default)
 
 
 def _role(word: str, default: Role) -> Role:

@@ -13,7 +13,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 
-from watchlist.matching.analysis import ROLE_WEIGHT, Analysis, Role, Token, analyze
+from watchlist.matching.analysis import ROLE_WEIGHT, Analysis, Role, Token, analyze, skeleton
 from watchlist.matching.model import NameRecord
 
 
@@ -46,7 +46,7 @@ class NameIndex:
         self.postings = dict(postings)
         self.size = max(1, len(self.records))
         self.unseen_weight = math.log((self.size + 1) / 0.5)
-        self.weights = {text: self._rarity(len(p)) for text, p in self.postings.items()}
+        self.weights = {text: self.rarity(len(p)) for text, p in self.postings.items()}
         self.totals = array("d", (self.name_weight(a) for a in self.analyses))
         self.skeletons = _skeleton_index(tokens.values())
         self.deletes = _delete_index(self.postings, self.FUZZY_MIN_LENGTH)
@@ -64,7 +64,8 @@ class NameIndex:
         """The total weight of a name's tokens (what coverage is measured against)."""
         return sum(token_weight(self, token) for token in analysis.tokens)
 
-    def _rarity(self, frequency: int) -> float:
+    def rarity(self, frequency: int) -> float:
+        """The weight of a token held by `frequency` listed names."""
         return math.log((self.size + 1) / (frequency + 0.5))
 
     def similar_tokens(self, token: Token) -> set[str]:
@@ -122,13 +123,20 @@ def top_candidates(
     """
     generic_at = max(50, int(index.size * generic_share))
     routes = [index.similar_tokens(token) for token in query.tokens]
+    _add_joined_routes(index, query, routes)
     weights = [token_weight(index, token) for token in query.tokens]
     telling = [
         i for i, texts in enumerate(routes) if any(index.frequency(t) <= generic_at for t in texts)
     ]
     fetching = telling or [i for i, texts in enumerate(routes) if texts]
-    fetched = _fetch(index, routes, weights, fetching, generic_at if telling else None)
-    common = [i for i, texts in enumerate(routes) if texts and i not in fetching]
+    skip = generic_at if telling else None
+    fetched = _fetch(index, routes, fetching, skip)
+    # Tokens whose common spellings were not fetched may still be shared by a candidate.
+    unfetched = [
+        i
+        for i, texts in enumerate(routes)
+        if i not in fetching or any(index.frequency(t) > generic_at for t in texts)
+    ]
     total = sum(weights) or 1.0
     reach = floor * _SLACK
 
@@ -137,9 +145,12 @@ def top_candidates(
         listed_share = min(1.0, weight / index.totals[name])
         return (weight / total) ** query_weight * listed_share ** (1 - query_weight)
 
-    extra = sum(weights[i] for i in common)
-    hopeful = [name for name, w in fetched.items() if bound(w + extra, name) >= reach]
-    shared = _credit_common(index, routes, weights, common, hopeful, fetched)
+    hopeful = [
+        name
+        for name, found in fetched.items()
+        if bound(sum(weights[i] for i in found | set(unfetched)), name) >= reach
+    ]
+    shared = _credit_unfetched(index, routes, weights, unfetched, hopeful, fetched)
     ranked = sorted(((bound(w, name), w, name) for name, w in shared.items()), reverse=True)
     return [name for b, _, name in ranked[:limit] if b >= reach]
 
@@ -151,39 +162,52 @@ _SLACK = 0.9
 def _fetch(
     index: NameIndex,
     routes: list[set[str]],
-    weights: list[float],
     fetching: list[int],
     generic_at: int | None,
-) -> dict[int, float]:
-    """Candidate names with the weight of the fetching query tokens they hold."""
-    fetched: dict[int, float] = defaultdict(float)
+) -> dict[int, set[int]]:
+    """Candidate names, each with the query tokens that fetched it."""
+    fetched: dict[int, set[int]] = defaultdict(set)
     for i in fetching:
-        names: set[int] = set()
         for text in routes[i]:
             if generic_at is None or index.frequency(text) <= generic_at:
-                names.update(index.postings.get(text, ()))
-        for name in names:
-            fetched[name] += weights[i]
+                for name in index.postings.get(text, ()):
+                    fetched[name].add(i)
     return fetched
 
 
-def _credit_common(
+def _credit_unfetched(
     index: NameIndex,
     routes: list[set[str]],
     weights: list[float],
-    common: list[int],
+    unfetched: list[int],
     hopeful: list[int],
-    fetched: dict[int, float],
+    fetched: dict[int, set[int]],
 ) -> dict[int, float]:
-    """Add the weight of the common query tokens each hopeful candidate holds."""
-    if not common:
-        return {name: fetched[name] for name in hopeful}
-    by_text: dict[str, int] = {text: i for i in common for text in routes[i]}
+    """Shared weight of each hopeful candidate, crediting the common tokens it holds."""
+    by_text: dict[str, list[int]] = defaultdict(list)
+    for i in unfetched:
+        for text in routes[i]:
+            by_text[text].append(i)
     shared: dict[int, float] = {}
     for name in hopeful:
-        found = {by_text[t.text] for t in index.analyses[name].tokens if t.text in by_text}
-        shared[name] = fetched[name] + sum(weights[i] for i in found)
+        found = set(fetched[name])
+        if by_text:
+            for token in index.analyses[name].tokens:
+                found.update(by_text.get(token.text, ()))
+        shared[name] = sum(weights[i] for i in found)
     return shared
+
+
+def _add_joined_routes(index: NameIndex, query: Analysis, routes: list[set[str]]) -> None:
+    """Two query tokens a list writes as one (`Fang Wei` / `FANGWEI`) fetch that name too."""
+    tokens = query.tokens
+    for i in range(len(tokens) - 1):
+        joined = tokens[i].text + tokens[i + 1].text
+        found = {joined} if joined in index.postings else set()
+        if tokens[i].vowelless:
+            found.update(index.skeletons.get(skeleton(joined), ()))
+        routes[i] |= found
+        routes[i + 1] |= found
 
 
 def token_weight(index: NameIndex, token: Token) -> float:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from watchlist.matching.analysis import Analysis, query_variants
+from watchlist.matching.analysis import Analysis, Role, analyze, query_variants
 from watchlist.matching.index import NameIndex, top_candidates
 from watchlist.matching.model import (
     EntityProfile,
@@ -15,10 +16,11 @@ from watchlist.matching.model import (
     MatchSettings,
     NameRecord,
 )
-from watchlist.matching.normalize import fold
-from watchlist.matching.scoring import NameScore, SimilarityCache, score_names
+from watchlist.matching.normalize import fold, tokenize
+from watchlist.matching.scoring import NameScore, Rarity, SimilarityCache, score_names
 
 BirthDate = tuple[int | None, int | None, int | None]
+_MEMO_SIZE = 50_000
 
 
 class Matcher:
@@ -33,9 +35,77 @@ class Matcher:
         self.settings = settings or MatchSettings()
         self.index = NameIndex(names)
         self.profiles: Mapping[int, EntityProfile] = profiles or {}
+        self._by_entity: dict[int, list[int]] | None = None
+        self._memo: dict[tuple[str, float], list[Match]] = {}
+        generic_at = max(50, int(self.index.size * self.settings.generic_token_share))
+        self.rarity = Rarity(
+            weigh=self.index.weight,
+            generic_weight=self.index.rarity(generic_at),
+            distinctive_weight=self.index.rarity(self.settings.distinctive_surname_names),
+        )
 
     def __len__(self) -> int:
         return len(self.index.records)
+
+    def lookup_cached(self, name: str, threshold: float) -> list[Match]:
+        """`lookup` with a bounded memo: a text repeats its names, a night of news more so."""
+        key = (name, threshold)
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[key] = self.lookup(name, threshold=threshold, limit=3)
+        return found
+
+    def surname_holders(self, surname: str) -> list[int]:
+        """Listed persons whose surname is exactly `surname` (folded), principal first.
+
+        Only a distinctive surname qualifies: one few listed names hold, so that `Shoigu`
+        alone can stand for a listed person while `Kim` cannot. Among relatives sharing it,
+        the principal is the one the others are linked to.
+        """
+        tokens = analyze(surname).texts
+        if len(tokens) != 1 or len(tokens[0]) < 4:
+            return []
+        text = tokens[0]
+        if self.index.frequency(text) > self.settings.distinctive_surname_names:
+            return []
+        holders = {
+            self.index.records[i].entity_id
+            for i in self.index.postings.get(text, ())
+            if any(t.text == text and t.role is Role.SURNAME for t in self.index.analyses[i].tokens)
+        }
+        return sorted(holders, key=lambda e: (-self._links(e), e))
+
+    def primary_name(self, entity_id: int) -> str:
+        """The entity's primary name (its first name when none is marked primary)."""
+        positions = self._positions().get(entity_id, [])
+        records = [self.index.records[i] for i in positions]
+        primary = [r.name for r in records if r.name_kind == "primary"]
+        return (primary or [r.name for r in records] or [""])[0]
+
+    def surnames_of(self, entity_id: int) -> set[str]:
+        """Surname tokens of a listed person (all but the first token when unmarked)."""
+        found: set[str] = set()
+        for i in self._positions().get(entity_id, []):
+            if self.index.records[i].entity_kind != "person":
+                continue
+            tokens = self.index.analyses[i].tokens
+            marked = {t.text for t in tokens if t.role is Role.SURNAME}
+            found |= marked or {t.text for t in tokens[1:] if t.role is Role.NAME}
+        return found
+
+    def _positions(self) -> dict[int, list[int]]:
+        if self._by_entity is None:
+            by_entity: dict[int, list[int]] = {}
+            for i, record in enumerate(self.index.records):
+                by_entity.setdefault(record.entity_id, []).append(i)
+            self._by_entity = by_entity
+        return self._by_entity
+
+    def _links(self, entity_id: int) -> int:
+        profile = self.profiles.get(entity_id)
+        return profile.linked_from if profile else 0
 
     def lookup(
         self,
@@ -51,10 +121,11 @@ class Matcher:
         floor = self.settings.threshold if threshold is None else threshold
         best: dict[int, Match] = {}
         person = None if kind is None else kind == "person"
+        wanted = _Qualifiers(kind, birth_date, country, implied_gender(name))
         for variant in query_variants(name, person=person):
             cache: SimilarityCache = {}
             for position in self._candidates(variant, floor):
-                match = self._score(variant, position, kind, birth_date, country, cache)
+                match = self._score(variant, position, wanted, cache)
                 current = best.get(match.entity_id)
                 if current is None or (match.score, match.name_score) > (
                     current.score,
@@ -81,9 +152,7 @@ class Matcher:
         self,
         query: Analysis,
         position: int,
-        kind: str | None,
-        birth_date: dt.date | str | None,
-        country: str | None,
+        wanted: _Qualifiers,
         cache: SimilarityCache,
     ) -> Match:
         record = self.index.records[position]
@@ -91,13 +160,11 @@ class Matcher:
         if record.is_weak:
             result = _weak_alias_score(self.settings)
         else:
-            result = score_names(query, listed, self.index.weight, self.settings, cache)
+            result = score_names(query, listed, self.rarity, self.settings, cache)
         features = list(result.features)
         score = result.score
         profile = self.profiles.get(record.entity_id)
-        for feature in _qualifiers(
-            record, profile, kind, birth_date, country, score, self.settings
-        ):
+        for feature in _qualifiers(record, profile, wanted, score, self.settings):
             features.append(feature)
             score += feature.contribution
         explanation = Explanation(
@@ -123,23 +190,47 @@ def _weak_alias_score(settings: MatchSettings) -> NameScore:
     return NameScore(settings.weak_alias_score, (), (feature,), (), ())
 
 
+@dataclasses.dataclass(frozen=True)
+class _Qualifiers:
+    kind: str | None
+    birth_date: dt.date | str | None
+    country: str | None
+    gender: str | None
+
+
+_GENDERED_TITLES = {
+    "mr": "male", "mrs": "female", "ms": "female", "miss": "female", "madam": "female",
+    "madame": "female", "mme": "female", "lady": "female", "sir": "male", "lord": "male",
+}  # fmt: skip
+
+
+def implied_gender(name: str) -> str | None:
+    """The gender a courtesy title in front of a name implies (`Mrs Shoigu`)."""
+    tokens = tokenize(name)
+    return _GENDERED_TITLES.get(tokens[0]) if len(tokens) > 1 else None
+
+
 def _qualifiers(
     record: NameRecord,
     profile: EntityProfile | None,
-    kind: str | None,
-    birth_date: dt.date | str | None,
-    country: str | None,
+    wanted: _Qualifiers,
     score: float,
     settings: MatchSettings,
 ) -> list[Feature]:
     features: list[Feature] = []
-    if kind and kind != record.entity_kind:
-        detail = f"query is a {kind}, listed entity a {record.entity_kind}"
+    if wanted.kind and wanted.kind != record.entity_kind:
+        detail = f"query is a {wanted.kind}, listed entity a {record.entity_kind}"
         features.append(Feature("kind", 0.0, -score * settings.kind_penalty, detail))
-    if profile is not None and birth_date is not None and profile.birth_dates:
-        features.append(_birth_date_feature(parse_birth_date(birth_date), profile, settings))
-    if profile is not None and country and profile.countries:
-        features.append(_country_feature(country, profile, settings))
+    if profile is None:
+        return features
+    if wanted.birth_date is not None and profile.birth_dates:
+        birth = parse_birth_date(wanted.birth_date)
+        features.append(_birth_date_feature(birth, profile, settings))
+    if wanted.country and profile.countries:
+        features.append(_country_feature(wanted.country, profile, settings))
+    if wanted.gender and profile.gender and wanted.gender != profile.gender.lower():
+        detail = f"the title implies {wanted.gender}; listed as {profile.gender.lower()}"
+        features.append(Feature("gender", 0.0, -score * settings.kind_penalty, detail))
     return features
 
 

@@ -22,12 +22,15 @@ class NameRecord:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class EntityProfile:
-    """What the qualifiers compare: birth dates (year, month, day) and countries."""
+    """What the qualifiers compare (birth dates as (year, month, day), countries), and how
+    many listed entities are linked to this one (family members link to the principal)."""
 
     entity_id: int
     kind: str
     birth_dates: tuple[tuple[int | None, int | None, int | None], ...] = ()
     countries: frozenset[str] = frozenset()
+    linked_from: int = 0
+    gender: str | None = None  # "male", "female" or unknown
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,6 +51,9 @@ class MatchSettings:
     kind_penalty: float = 0.5
     max_candidates: int = 64
     generic_token_share: float = 0.01
+    distinctive_surname_names: int = 8
+    surname_only_score: float = 0.8
+    text_threshold: float = 0.8
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -13,6 +13,19 @@ _APOSTROPHES = "'\u2018\u2019\u02bc\u02bb`\u00b4"
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019\u02bc]s\b", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NON_TOKEN = re.compile(r"[^a-z0-9]+")
+_LETTERS_THEN_DIGITS = re.compile(r"(?<=[a-z])(?=[0-9])")
+# Greek digraphs that stand for one Latin sound (Ντ = d, Μπ = b, Γκ = g, Ου = u).
+_GREEK = (("ντ", "d"), ("μπ", "b"), ("γκ", "g"), ("ου", "u"), ("ού", "u"))
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# Scripts written without short vowels: their transliterations need vowel-blind matching.
+_ABJAD = re.compile(
+    r"[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"
+)
+# Roman numerals that are not also common name syllables (Xi, Vi, Ix stay words).
+ROMAN = {
+    "ii": "2", "iii": "3", "iv": "4", "vii": "7", "viii": "8", "xii": "12", "xiii": "13",
+    "xiv": "14", "xv": "15", "xvi": "16", "xvii": "17", "xviii": "18", "xix": "19", "xx": "20",
+}  # fmt: skip
 _INNER_APOSTROPHE = re.compile(r"(?<=[A-Za-z])[" + _APOSTROPHES + r"](?=[A-Za-z])")
 
 
@@ -21,14 +34,30 @@ def fold(text: str) -> str:
     """NFKC, transliterate to ASCII (Cyrillic, Greek, Arabic, CJK, ...) and drop apostrophes."""
     normal = unicodedata.normalize("NFKC", text)
     normal = _POSSESSIVE.sub("", normal)
+    lowered = normal.lower()
+    for greek, latin in _GREEK:
+        if greek in lowered:
+            normal = lowered = lowered.replace(greek, latin)
     ascii_text = anyascii(normal)
-    ascii_text = _CAMEL.sub(" ", ascii_text) if ascii_text != normal else ascii_text
+    if _CJK.search(normal):  # pinyin syllables come out glued: JinZhengEn
+        ascii_text = _CAMEL.sub(" ", ascii_text)
     return _INNER_APOSTROPHE.sub("", ascii_text)
 
 
 def tokenize(text: str) -> tuple[str, ...]:
-    """Lower-case ASCII word tokens; punctuation, quotes and hyphens separate tokens."""
-    return tuple(token for token in _NON_TOKEN.split(fold(text).lower()) if token)
+    """Lower-case ASCII word tokens; punctuation, quotes and hyphens separate tokens.
+
+    Letters glued to digits are split (`VALFAJR2` -> valfajr 2, but `224TH` stays) and roman
+    numerals become digits (`Nord Stream II` -> nord stream 2).
+    """
+    folded = _LETTERS_THEN_DIGITS.sub(" ", fold(text).lower())
+    tokens = [token for token in _NON_TOKEN.split(folded) if token]
+    return tuple(ROMAN.get(token, token) if i else token for i, token in enumerate(tokens))
+
+
+def is_vowelless_script(text: str) -> bool:
+    """True for Arabic, Persian and Hebrew script, whose short vowels are not written."""
+    return bool(_ABJAD.search(text))
 
 
 def split_surname(text: str) -> tuple[str, str] | None:

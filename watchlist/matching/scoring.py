@@ -9,13 +9,32 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
-from watchlist.matching.analysis import OPTIONAL_ROLES, ROLE_WEIGHT, Analysis, Role, Token
+from watchlist.matching.analysis import (
+    OPTIONAL_ROLES,
+    ROLE_WEIGHT,
+    Analysis,
+    Role,
+    Token,
+    skeleton,
+)
 from watchlist.matching.model import Feature, MatchSettings, TokenPair
 
 Weigh = Callable[[str], float]
+SimilarityCache = dict[tuple[Token, Token], tuple[float, str]]
 _TRANSLITERATION_FLOOR = 0.7
+_NAME_ROLES = (Role.NAME, Role.GIVEN, Role.SURNAME, Role.MIDDLE, Role.INITIAL)
+_GIVEN = (Role.GIVEN, Role.MIDDLE)
+
+
+@dataclasses.dataclass(frozen=True)
+class Rarity:
+    """Token weights, and where 'common' and 'distinctive' begin, for one index."""
+
+    weigh: Weigh
+    generic_weight: float  # tokens weighing less are common (GROUP, TRADING, KIM)
+    distinctive_weight: float  # tokens weighing more are held by few names (SHOIGU)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,25 +54,28 @@ def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tu
         return 1.0, "exact" if query.role is not Role.LEGAL else "legal form"
     if Role.LEGAL in (query.role, listed.role) or Role.NUMBER in (query.role, listed.role):
         return 0.0, "different"
-    if Role.INITIAL in (query.role, listed.role):
-        short, long = sorted((query.text, listed.text), key=len)
-        return (settings.initial_similarity, "initial") if long.startswith(short) else (0.0, "")
-    similarity = Levenshtein.normalized_similarity(query.text, listed.text)
+    if (query.vowelless or listed.vowelless) and query.skeleton == listed.skeleton:
+        if len(query.skeleton) >= 2:
+            return settings.transliteration_similarity, "transliteration"
+    short, long = sorted((query.text, listed.text), key=len)
+    if Role.INITIAL in (query.role, listed.role):  # V. or Ye. for Vladimir, Yevgeniy
+        fits = len(long) > len(short) and long.startswith(short)
+        return (settings.initial_similarity, "initial") if fits else (0.0, "")
+    if len(short) <= 2:
+        return 0.0, "different"
+    similarity = OSA.normalized_similarity(query.text, listed.text)
     # Same consonants, vowels spelled differently (Shoygu/Shoigu, Evgeny/Yevgeniy); the edit
     # floor keeps different names with the same consonants apart (Putin/Potanin).
-    if query.skeleton == listed.skeleton and similarity >= _TRANSLITERATION_FLOOR:
+    floor = _TRANSLITERATION_FLOOR if len(short) > 4 else 0.8
+    if query.skeleton == listed.skeleton and similarity >= floor:
         return max(settings.transliteration_similarity, similarity), "transliteration"
-    shortest = min(len(query.text), len(listed.text))
-    if shortest <= 3:
+    if len(short) <= 3:
         return 0.0, "different"
     # One typo in a short word makes another word (Iran/Miran): short tokens need more.
     needed = settings.min_token_similarity + (
-        0.16 if shortest <= 5 else 0.1 if shortest <= 7 else 0
+        0.16 if len(short) <= 5 else 0.1 if len(short) <= 7 else 0
     )
     return (similarity, "fuzzy") if similarity >= needed else (0.0, "")
-
-
-SimilarityCache = dict[tuple[Token, Token], tuple[float, str]]
 
 
 def align(
@@ -82,7 +104,35 @@ def align(
             used_q.add(i)
             used_l.add(j)
             chosen.append((i, j, similarity, how))
-    return chosen
+    return chosen + _joined_pairs(query, listed, used_q, used_l)
+
+
+def _joined_pairs(
+    query: Sequence[Token], listed: Sequence[Token], used_q: set[int], used_l: set[int]
+) -> list[tuple[int, int, float, str]]:
+    """Two adjacent tokens written as one on the other side (Fang Wei / FANGWEI)."""
+    found = []
+    for side, other, used_side, used_other, flip in (
+        (query, listed, used_q, used_l, False),
+        (listed, query, used_l, used_q, True),
+    ):
+        wanted = {t.text: j for j, t in enumerate(other) if j not in used_other}
+        vowelless = any(t.vowelless for t in side) or any(t.vowelless for t in other)
+        if vowelless:
+            wanted |= {t.skeleton: j for j, t in enumerate(other) if j not in used_other}
+        for i in range(len(side) - 1):
+            if i in used_side or i + 1 in used_side:
+                continue
+            joined = side[i].text + side[i + 1].text
+            j = wanted.get(joined)
+            if j is None and vowelless:
+                j = wanted.get(skeleton(joined))
+            if j is not None:
+                used_side.update((i, i + 1))
+                used_other.add(j)
+                pairs = [(i, j), (i + 1, j)] if not flip else [(j, i), (j, i + 1)]
+                found += [(a, b, 0.95, "joined") for a, b in pairs]
+    return found
 
 
 def token_weight(token: Token, weigh: Weigh) -> float:
@@ -93,7 +143,7 @@ def token_weight(token: Token, weigh: Weigh) -> float:
 def score_names(
     query: Analysis,
     listed: Analysis,
-    weigh: Weigh,
+    rarity: Rarity,
     settings: MatchSettings,
     cache: SimilarityCache | None = None,
 ) -> NameScore:
@@ -106,18 +156,20 @@ def score_names(
     q_sims = [0.0] * len(query.tokens)
     l_sims = [0.0] * len(listed.tokens)
     for i, j, similarity, _ in pairs:
-        q_sims[i] = l_sims[j] = similarity
-    q_cover = _coverage(query.tokens, q_sims, weigh)
-    l_cover = _coverage(listed.tokens, l_sims, weigh)
+        q_sims[i] = max(q_sims[i], similarity)
+        l_sims[j] = max(l_sims[j], similarity)
+    q_cover = _coverage(query.tokens, q_sims, rarity.weigh)
+    l_cover = _coverage(listed.tokens, l_sims, rarity.weigh)
+    base = q_cover**settings.query_weight * l_cover ** (1 - settings.query_weight)
     features = [
         Feature("query coverage", q_cover, 0.0, "share of the query's name (by rarity) found"),
         Feature("listed coverage", l_cover, 0.0, "share of the listed name (by rarity) found"),
+        Feature("name similarity", base, base, "weighted mean of both coverages"),
     ]
-    base = q_cover**settings.query_weight * l_cover ** (1 - settings.query_weight)
-    features.append(Feature("name similarity", base, base, "weighted mean of both coverages"))
     score = base
-    for rule in (_partial_name, _given_name_conflict):
-        feature = rule(query, listed, q_sims, l_sims, score, settings)
+    context = _Context(query, listed, q_sims, l_sims, pairs, rarity, settings)
+    for rule in _RULES:
+        feature = rule(context, score)
         if feature is not None:
             features.append(feature)
             score += feature.contribution
@@ -141,48 +193,133 @@ def _coverage(tokens: Sequence[Token], sims: Sequence[float], weigh: Weigh) -> f
     return sum(w * s for w, s in zip(weights, sims, strict=True)) / total
 
 
-def _required(tokens: Sequence[Token]) -> list[int]:
-    return [i for i, t in enumerate(tokens) if t.role not in OPTIONAL_ROLES]
+@dataclasses.dataclass(frozen=True)
+class _Context:
+    query: Analysis
+    listed: Analysis
+    q_sims: list[float]
+    l_sims: list[float]
+    pairs: list[tuple[int, int, float, str]]
+    rarity: Rarity
+    settings: MatchSettings
+
+    def unmatched_query(self, roles: Sequence[Role]) -> list[Token]:
+        return [
+            t
+            for t, s in zip(self.query.tokens, self.q_sims, strict=True)
+            if not s and t.role in roles
+        ]
+
+    def unmatched_listed(self, roles: Sequence[Role]) -> list[Token]:
+        return [
+            t
+            for t, s in zip(self.listed.tokens, self.l_sims, strict=True)
+            if not s and t.role in roles
+        ]
 
 
-def _partial_name(
-    query: Analysis,
-    listed: Analysis,
-    q_sims: list[float],
-    l_sims: list[float],
-    score: float,
-    settings: MatchSettings,
-) -> Feature | None:
-    """The query names only part of the listed name (a surname alone, one word of a firm)."""
-    missing = [i for i in _required(listed.tokens) if not l_sims[i]]
-    if not missing or not any(l_sims):
+Rule = Callable[[_Context, float], Feature | None]
+
+
+def _partial_name(ctx: _Context, score: float) -> Feature | None:
+    """The query names only part of the listed name (one word of a firm's name)."""
+    missing = [
+        t
+        for t, s in zip(ctx.listed.tokens, ctx.l_sims, strict=True)
+        if not s and t.role not in OPTIONAL_ROLES
+    ]
+    if not missing or not any(ctx.l_sims):
         return None
-    penalty = score * (1 - settings.partial_name_penalty)
-    names = ", ".join(listed.tokens[i].text for i in missing)
+    penalty = score * (1 - ctx.settings.partial_name_penalty)
+    names = ", ".join(t.text for t in missing)
     return Feature("partial name", 1.0, -penalty, f"listed name parts not in the query: {names}")
 
 
-def _given_name_conflict(
-    query: Analysis,
-    listed: Analysis,
-    q_sims: list[float],
-    l_sims: list[float],
-    score: float,
-    settings: MatchSettings,
-) -> Feature | None:
-    """Same surname, other given name (Michelle vs Barack Obama): not the same person."""
-    if not listed.is_person_form:
+def _distinctive_surname(ctx: _Context, score: float) -> Feature | None:
+    """A surname alone that few listed names hold (Deripaska) is worth a look on its own."""
+    names = [t for t in ctx.query.tokens if t.role in _NAME_ROLES]
+    if len(names) != 1 or not ctx.listed.is_person_form:
         return None
-    surname_hit = any(l_sims[j] for j, t in enumerate(listed.tokens) if t.role is Role.SURNAME)
-    given_missed = [
-        t.text for j, t in enumerate(listed.tokens) if t.role is Role.GIVEN and not l_sims[j]
-    ]
-    query_extra = [
-        t.text
-        for i, t in enumerate(query.tokens)
-        if not q_sims[i] and t.role in (Role.NAME, Role.GIVEN, Role.SURNAME)
-    ]
+    exact = [(i, j) for i, j, _, how in ctx.pairs if how == "exact"]
+    surname = [j for i, j in exact if ctx.listed.tokens[j].role is Role.SURNAME]
+    if not surname or ctx.rarity.weigh(names[0].text) < ctx.rarity.distinctive_weight:
+        return None
+    lift = ctx.settings.surname_only_score - score
+    if lift <= 0:
+        return None
+    detail = f"'{names[0].text}' is a surname few listed names hold"
+    return Feature("distinctive surname alone", 1.0, lift, detail)
+
+
+def _given_name_conflict(ctx: _Context, score: float) -> Feature | None:
+    """Same surname, other given name (Michelle vs Barack Obama): not the same person."""
+    if not ctx.listed.is_person_form:
+        return None
+    surname_hit = any(
+        ctx.l_sims[j] for j, t in enumerate(ctx.listed.tokens) if t.role is Role.SURNAME
+    )
+    given_missed = ctx.unmatched_listed((Role.GIVEN,))
+    query_extra = ctx.unmatched_query((Role.NAME, Role.GIVEN, Role.SURNAME, Role.INITIAL))
     if not (surname_hit and given_missed and query_extra):
         return None
-    detail = f"given name {', '.join(query_extra)} is not {', '.join(given_missed)}"
+    detail = (
+        f"given name {', '.join(t.text for t in query_extra)} is not "
+        f"{', '.join(t.text for t in given_missed)}"
+    )
     return Feature("different given name", 1.0, -score * 0.5, detail)
+
+
+def _extra_query_names(ctx: _Context, score: float) -> Feature | None:
+    """The query holds a telling word the listed name lacks (Kim Chol Nam vs KIM, Chol)."""
+    extra = [
+        t
+        for t in ctx.unmatched_query(_NAME_ROLES)
+        if ctx.listed.is_person_form or ctx.rarity.weigh(t.text) >= ctx.rarity.generic_weight
+    ]
+    if not extra or not any(ctx.q_sims):
+        return None
+    detail = f"query words not in the listed name: {', '.join(t.text for t in extra)}"
+    return Feature("extra name parts", 1.0, -score * 0.15 * min(2, len(extra)), detail)
+
+
+def _patronymic_conflict(ctx: _Context, score: float) -> Feature | None:
+    """Both names give a patronymic and they differ (Borisovich vs Romanovich)."""
+    query = ctx.unmatched_query((Role.PATRONYMIC,))
+    listed = ctx.unmatched_listed((Role.PATRONYMIC,))
+    if not (query and listed):
+        return None
+    detail = f"patronymic {query[0].text} is not {listed[0].text}"
+    return Feature("different patronymic", 1.0, -score * 0.5, detail)
+
+
+def _numbers_disagree(ctx: _Context, score: float) -> Feature | None:
+    """Numbers tell vessels, units and funds apart: they must agree."""
+    missing = ctx.unmatched_query((Role.NUMBER,)) + ctx.unmatched_listed((Role.NUMBER,))
+    if not missing:
+        return None
+    detail = f"numbers differ: {', '.join(t.text for t in missing)}"
+    return Feature("numbers", 0.0, -score * 0.5, detail)
+
+
+def _given_name_order(ctx: _Context, score: float) -> Feature | None:
+    """Ramón Eduardo is not Eduardo Ramón: given names keep their order."""
+    if not ctx.listed.is_person_form:
+        return None
+    roles = [t.role for t in ctx.listed.tokens]
+    first = roles.index(Role.GIVEN) if Role.GIVEN in roles else len(roles)
+    order = sorted((j, i) for i, j, _, _ in ctx.pairs if j >= first and roles[j] in _GIVEN)
+    query_order = [i for _, i in order]
+    if len(query_order) < 2 or query_order == sorted(query_order):
+        return None
+    return Feature("given names reordered", 1.0, -score * 0.3, "given names in another order")
+
+
+_RULES: tuple[Rule, ...] = (
+    _partial_name,
+    _given_name_conflict,
+    _extra_query_names,
+    _patronymic_conflict,
+    _numbers_disagree,
+    _given_name_order,
+    _distinctive_surname,
+)

@@ -122,5 +122,9 @@ def test_a_match_explains_itself(sdn_matcher: Matcher) -> None:
     (match, *_) = sdn_matcher.lookup("Sergey Shoygu")
     assert match.entity_id == SHOIGU
     pairs = {(p.query, p.listed, p.how) for p in match.explanation.alignment}
-    assert ("shoygu", "shoygu", "exact") in pairs or ("shoygu", "shoigu", "transliteration") in pairs
+    assert ("shoygu", "shoygu", "exact") in pairs or (
+        "shoygu",
+        "shoigu",
+        "transliteration",
+    ) in pairs
     assert any(f.name == "name similarity" for f in match.explanation.features)

@@ -1,0 +1,189 @@
+"""Screening a text: find every listed name in it, with its sentence and exact offsets.
+
+Each candidate span goes through the matching engine (titles peeled first, then as written).
+Within one text, a surname alone after a full mention resolves to the entity named in full
+(`Mr. Mkrtychev`); a distinctive listed surname alone is a hit on its own (`Shoigu made the
+request`); a common one (`Kim`) is not. Listed person names are also found where
+capitalisation fails (`mkrtychev`), but never inside another word.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+from watchlist.extract.spans import (
+    Span,
+    Word,
+    candidate_spans,
+    mask_addresses,
+    sentences,
+    words,
+)
+from watchlist.extract.text import PreparedText, prepare
+from watchlist.extract.words import COURTESY_TITLES, SENTENCE_WORDS
+from watchlist.matching.matcher import Matcher
+from watchlist.matching.model import Explanation, Feature, Match
+from watchlist.matching.normalize import tokenize
+
+
+@dataclasses.dataclass(frozen=True)
+class TextHit:
+    """A listed entity mentioned in a text: where, in which sentence, and why it matched."""
+
+    start: int
+    end: int
+    text: str
+    sentence: str
+    sentence_start: int
+    entity_id: int
+    matched_name: str
+    score: float
+    explanation: Explanation
+    route: str  # name, surname after full mention, distinctive surname
+
+
+def screen_text(text: str, matcher: Matcher) -> list[TextHit]:
+    """Every mention of a listed entity in `text`, in reading order."""
+    prepared = prepare(text)
+    spans = candidate_spans(prepared.text)
+    spans += _uncapitalised_names(prepared.text, spans, matcher)
+    spans.sort(key=lambda span: span.start)
+    hits: list[TextHit] = []
+    named: dict[str, TextHit] = {}  # surname -> the hit naming its person in full
+    for span in spans:
+        hit = _screen_span(prepared, span, matcher, named)
+        if hit is not None:
+            hits.append(hit)
+            _remember_surnames(hit, matcher, named)
+    return hits
+
+
+def _screen_span(
+    prepared: PreparedText, span: Span, matcher: Matcher, named: dict[str, TextHit]
+) -> TextHit | None:
+    surname = _lone_surname(span)
+    for candidate in _readings(span):
+        match = _best(matcher.lookup_cached(candidate.key, matcher.settings.text_threshold))
+        if match is not None and (surname is None or _whole_name(match, span, prepared)):
+            return _hit(prepared, candidate, match, "name")
+    if surname is None:
+        return None
+    earlier = named.get(_fold(surname.text))
+    if earlier is not None:
+        return _resolved(prepared, span, earlier, matcher)
+    return _distinctive(prepared, span, surname, matcher)
+
+
+def _readings(span: Span) -> Iterator[Span]:
+    peeled = span.without_titles()
+    if peeled is not None:
+        yield peeled
+    yield span
+
+
+def _best(matches: list[Match]) -> Match | None:
+    return matches[0] if matches else None
+
+
+def _whole_name(match: Match, span: Span, prepared: PreparedText) -> bool:
+    """A one-word mention is a hit only as a whole listed name, written exactly, and not as
+    a capitalised first word of a sentence (`Read more`, `Late last year`)."""
+    explanation = match.explanation
+    exact = all(pair.how in ("exact", "legal form") for pair in explanation.alignment)
+    whole = not explanation.unmatched_listed and not explanation.unmatched_query
+    weak = match.name_kind == "weak_aka"
+    opening = prepared.text[span.sentence[0] : span.start].strip(" \t\n\"'(") == ""
+    return (exact and whole or weak) and not opening
+
+
+def _lone_surname(span: Span) -> Word | None:
+    """The one name word of `Putin`, `Mr. Putin`, `President Putin`."""
+    peeled = span.without_titles() or span
+    names = [w for w in peeled.words if w.text.lower().rstrip(".") not in COURTESY_TITLES]
+    if len(names) != 1 or names[0].text.lower() in SENTENCE_WORDS:
+        return None
+    return names[0]
+
+
+def _hit(prepared: PreparedText, span: Span, match: Match, route: str) -> TextHit:
+    start, end = prepared.original_span(span.start, span.end)
+    sentence_start, sentence_end = prepared.original_span(*span.sentence)
+    sentence = prepared.original[sentence_start:sentence_end]
+    lead = len(sentence) - len(sentence.lstrip())
+    return TextHit(
+        start=start,
+        end=end,
+        text=prepared.original[start:end],
+        sentence=sentence.strip(),
+        sentence_start=sentence_start + lead,
+        entity_id=match.entity_id,
+        matched_name=match.matched_name,
+        score=match.score,
+        explanation=match.explanation,
+        route=route,
+    )
+
+
+def _remember_surnames(hit: TextHit, matcher: Matcher, named: dict[str, TextHit]) -> None:
+    """After `Ashot Mkrtychev`, a later `Mkrtychev` means him."""
+    if hit.route != "name" or len(tokenize(hit.text)) < 2:
+        return
+    surnames = matcher.surnames_of(hit.entity_id)
+    for pair in hit.explanation.alignment:
+        if pair.listed in surnames:
+            named.setdefault(pair.query, hit)
+
+
+def _resolved(prepared: PreparedText, span: Span, earlier: TextHit, matcher: Matcher) -> TextHit:
+    score = min(earlier.score, matcher.settings.surname_only_score + 0.1)
+    feature = Feature(
+        "surname after full mention",
+        1.0,
+        score,
+        f"'{earlier.text}' was named in full earlier in the text",
+    )
+    explanation = dataclasses.replace(earlier.explanation, features=(feature,))
+    match = Match(earlier.entity_id, earlier.matched_name, "primary", score, explanation)
+    return _hit(prepared, span, match, "surname after full mention")
+
+
+def _distinctive(
+    prepared: PreparedText, span: Span, surname: Word, matcher: Matcher
+) -> TextHit | None:
+    holders = matcher.surname_holders(surname.text)
+    if not holders:
+        return None
+    entity_id = holders[0]
+    score = matcher.settings.surname_only_score
+    listed = matcher.primary_name(entity_id)
+    detail = f"'{surname.text}' is a distinctive surname held by few listed names"
+    if len(holders) > 1:
+        detail += f"; {listed} is the one the others ({len(holders) - 1}) are linked to"
+    explanation = Explanation(
+        alignment=(),
+        features=(Feature("distinctive surname alone", 1.0, score, detail),),
+        unmatched_query=(),
+        unmatched_listed=(),
+    )
+    match = Match(entity_id, listed, "primary", score, explanation)
+    return _hit(prepared, span, match, "distinctive surname")
+
+
+def _uncapitalised_names(text: str, spans: list[Span], matcher: Matcher) -> list[Span]:
+    """Listed person surnames written in lower case (`mkrtychev`), outside the other spans."""
+    covered = {(w.start, w.end) for span in spans for w in span.words}
+    text = mask_addresses(text)
+    found = []
+    for sentence in sentences(text):
+        for word in words(text, *sentence):
+            if word.text[0].isupper() or (word.start, word.end) in covered or len(word.text) < 6:
+                continue
+            if matcher.surname_holders(word.text):
+                found.append(Span(word.start, word.end, (word,), sentence))
+    return found
+
+
+def _fold(text: str) -> str:
+    tokens = tokenize(text)
+    return tokens[0] if tokens else ""

@@ -1,0 +1,161 @@
+"""Sentences, tokens with offsets, and candidate name spans in running text.
+
+A candidate is a run of capitalised tokens (any script, ALL-CAPS too) inside one sentence,
+joined by spaces, hyphens or an initial's full stop, with name particles (bin, al-, de, van)
+allowed inside. Titles are peeled off the front (courtesy titles such as `Mr.` stay: they are
+part of how the mention reads) and possessives off the back. Nothing inside a word is ever a
+candidate: spans start and end on word boundaries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from watchlist.extract.words import SENTENCE_WORDS, TITLE_WORDS
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_SENTENCE_END = re.compile(r"""[.!?]+["')\]]*\s+|\n\s*\n|\n(?=\s*[A-Z"“])""")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof gen col lt sgt capt maj st jr sr inc ltd co corp no vs u s e g i".split()
+)
+PARTICLES = frozenset(
+    "al el bin ibn bint abu de del della der den di da das dos du la le van von ter".split()
+)
+CONNECTORS = frozenset({"of", "and", "for", "&", "the"})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Word:
+    """A token of the text with its offsets."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def capitalised(self) -> bool:
+        first = self.text[0]
+        return first.isupper() or first.isdigit() and any(c.isupper() for c in self.text)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Span:
+    """A candidate name: offsets into the prepared text, its words and its sentence."""
+
+    start: int
+    end: int
+    words: tuple[Word, ...]
+    sentence: tuple[int, int]
+
+    @property
+    def key(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+    def without_titles(self) -> Span | None:
+        """The span with leading titles peeled ("Russian President Vladimir Putin" ->
+        "Vladimir Putin"); None when there are none to peel or nothing would remain."""
+        count = 0
+        peelable = TITLE_WORDS | CONNECTORS
+        while count < len(self.words) - 1 and self.words[count].text.lower() in peelable:
+            count += 1
+        if count == 0:
+            return None
+        rest = self.words[count:]
+        return Span(rest[0].start, rest[-1].end, rest, self.sentence)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence boundaries, not cut after abbreviations such as `Mr.` or `U.S.`."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start : match.start() + 1].rstrip(".!?\"')]").split()
+        if match.group().startswith(".") and before and before[-1].lower() in _ABBREVIATIONS:
+            continue
+        bounds.append((start, match.end()))
+        start = match.end()
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return [(s, e) for s, e in bounds if text[s:e].strip()]
+
+
+def words(text: str, start: int = 0, end: int | None = None) -> list[Word]:
+    """Word tokens of text[start:end] with their offsets."""
+    return [
+        Word(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end or len(text))
+    ]
+
+
+_NOT_PROSE = re.compile(r"\S*@\S+|\b(?:https?://|www\.)\S+|\S+\.(?:com|org|net|ru|gov|ir)\b\S*")
+
+
+def mask_addresses(text: str) -> str:
+    """Blank out e-mail addresses, URLs and handles (same length, so offsets hold)."""
+    return _NOT_PROSE.sub(lambda m: " " * len(m.group()), text)
+
+
+def candidate_spans(text: str) -> list[Span]:
+    """Every run of capitalised words that could be a name, sentence by sentence."""
+    found: list[Span] = []
+    text = mask_addresses(text)
+    for bounds in sentences(text):
+        tokens = words(text, *bounds)
+        for run in _runs(text, tokens):
+            span = _trim(run)
+            if span:
+                found.append(Span(span[0].start, span[-1].end, tuple(span), bounds))
+    return found
+
+
+def _runs(text: str, tokens: list[Word]) -> list[list[Word]]:
+    """Maximal runs of name-like words, allowing particles and connectors inside."""
+    runs: list[list[Word]] = []
+    current: list[Word] = []
+    for index, word in enumerate(tokens):
+        joined = current and _joined(text, current[-1], word)
+        if word.capitalised and (joined or not current):
+            current.append(word)
+        elif word.capitalised:
+            runs.append(current)
+            current = [word]
+        elif current and joined and _inner(word, tokens, index, text):
+            current.append(word)
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _joined(text: str, left: Word, right: Word) -> bool:
+    """Only spaces, a hyphen, or an initial's full stop between two words."""
+    gap = text[left.end : right.start]
+    if gap in (" ", "-", "- ", " - "):
+        return True
+    return gap == ". " and len(left.text) <= 2 and left.text[0].isupper()
+
+
+def _inner(word: Word, tokens: list[Word], index: int, text: str) -> bool:
+    """A lower-case particle or connector followed by a capitalised word."""
+    lowered = word.text.lower()
+    if lowered not in PARTICLES and lowered not in CONNECTORS:
+        return False
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return following is not None and following.capitalised and _joined(text, word, following)
+
+
+def _trim(run: list[Word]) -> list[Word]:
+    """Peel sentence words off the front, connectors and particles off the end, and a
+    possessive off the last word."""
+    words_ = list(run)
+    while words_ and words_[0].text.lower() in SENTENCE_WORDS:
+        words_.pop(0)
+    while words_ and words_[-1].text.lower() in CONNECTORS | PARTICLES:
+        words_.pop()
+    if words_ and words_[-1].text.lower().endswith(("'s", "’s")):
+        last = words_[-1]
+        words_[-1] = Word(last.start, last.end - 2, last.text[:-2])
+    return words_

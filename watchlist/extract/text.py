@@ -1,0 +1,77 @@
+"""Text preparation that never loses the way back to the submitted text.
+
+`prepare` repairs mis-decoded characters and normalises quotes and dashes, keeping for every
+character of the prepared text the offset of the character it came from, so a span found in
+the prepared text slices the ORIGINAL text exactly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+# Mis-decodings seen in news feeds: UTF-8 read as Windows-1252 or Latin-1, and the Thai
+# code page artefact `โ` left where a curly quote's three bytes were decoded as TIS-620.
+_MOJIBAKE = {
+    "â€™": "'", "â€˜": "'", "â€œ": '"', "â€\x9d": '"', "â€“": "-",
+    "â€”": "-", "â€¦": "...", "Ã©": "é", "Ã¨": "è", "Ã¡": "á", "Ã³": "ó", "Ã¶": "ö",
+    "Ã¼": "ü", "Ã±": "ñ", "Ã§": "ç", "Ã­": "í", "Ã\xa0": "à", "Ã«": "ë", "Ã¤": "ä",
+}  # fmt: skip
+_MOJIBAKE_PATTERN = re.compile("|".join(re.escape(key) for key in sorted(_MOJIBAKE, key=len)[::-1]))
+_SINGLE = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2212": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": " ",
+        "\u0e42": '"',  # TIS-620 `โ` standing where a curly quote was
+    }
+)  # fmt: skip
+
+
+@dataclasses.dataclass(frozen=True)
+class PreparedText:
+    """Repaired text plus, per character, the offset it came from in the original."""
+
+    original: str
+    text: str
+    origin: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The original offsets of the prepared span [start, end)."""
+        if end <= start:
+            position = self.origin[start] if start < len(self.origin) else len(self.original)
+            return position, position
+        return self.origin[start], self.origin[end - 1] + _width(self, end - 1)
+
+
+def _width(prepared: PreparedText, index: int) -> int:
+    """How many original characters produced prepared character `index` (its last one)."""
+    start = prepared.origin[index]
+    following = prepared.origin[index + 1] if index + 1 < len(prepared.origin) else None
+    if following is not None and following > start:
+        return following - start
+    if following is None:
+        return len(prepared.original) - start
+    return 1
+
+
+def prepare(original: str) -> PreparedText:
+    """Repair mojibake, normalise quotes, dashes and spaces; keep the offset map."""
+    pieces: list[str] = []
+    origin: list[int] = []
+    position = 0
+    for match in _MOJIBAKE_PATTERN.finditer(original):
+        _copy(original, position, match.start(), pieces, origin)
+        replacement = _MOJIBAKE[match.group()]
+        pieces.append(replacement)
+        origin.extend([match.start()] * len(replacement))
+        position = match.end()
+    _copy(original, position, len(original), pieces, origin)
+    text = "".join(pieces).translate(_SINGLE)
+    return PreparedText(original=original, text=text, origin=tuple(origin))
+
+
+def _copy(original: str, start: int, end: int, pieces: list[str], origin: list[int]) -> None:
+    pieces.append(original[start:end])
+    origin.extend(range(start, end))
