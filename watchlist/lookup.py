@@ -69,7 +69,7 @@ def _profiles(session: Session) -> dict[int, EntityProfile]:
             .join(Entity, Entity.id == model.entity_id)
             .where(active, model.country.is_not(None))
         ):
-            countries[entity_id].add(normalize_country(country))
+            countries[entity_id].add(normalize_country(country or ""))
     links = dict(
         session.execute(
             sa.select(EntityRelation.object_id, sa.func.count())

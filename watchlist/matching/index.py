@@ -143,7 +143,7 @@ def top_candidates(
     def bound(weight: float, name: int) -> float:
         """The best score a name sharing `weight` of the query could reach."""
         listed_share = min(1.0, weight / index.totals[name])
-        return (weight / total) ** query_weight * listed_share ** (1 - query_weight)
+        return float((weight / total) ** query_weight * listed_share ** (1 - query_weight))
 
     hopeful = [
         name
