@@ -79,6 +79,21 @@ class MatchingSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class IntakeSettings:
+    """How articles and feeds are fetched and how big they may be."""
+
+    timeout_seconds: float = 20.0
+    max_download_mb: int = 10
+    max_text_chars: int = 1_000_000
+    max_redirects: int = 5
+    max_feed_items: int = 200
+    allow_private_addresses: bool = False
+    user_agent: str = "Watchlist/0.1 (sanctions news screening)"
+    story_window_days: int = 7
+    story_similarity: float = 0.18
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     """All settings of the service; built by `load_settings`."""
 
@@ -86,6 +101,7 @@ class Settings:
     log: LogSettings = dataclasses.field(default_factory=LogSettings)
     lists: ListsSettings = dataclasses.field(default_factory=ListsSettings)
     matching: MatchingSettings = dataclasses.field(default_factory=MatchingSettings)
+    intake: IntakeSettings = dataclasses.field(default_factory=IntakeSettings)
 
 
 _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
@@ -224,6 +240,10 @@ def _validate(settings: Settings) -> None:
         "matching.threshold": 0 <= settings.matching.threshold <= 1,
         "matching.query_weight": 0 <= settings.matching.query_weight <= 1,
         "matching.max_candidates": settings.matching.max_candidates >= 1,
+        "intake.timeout_seconds": settings.intake.timeout_seconds > 0,
+        "intake.max_download_mb": settings.intake.max_download_mb >= 1,
+        "intake.max_text_chars": settings.intake.max_text_chars >= 1000,
+        "intake.story_similarity": 0 < settings.intake.story_similarity <= 1,
     }
     for key, ok in checks.items():
         if not ok:

@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from watchlist.config import MatchingSettings
 from watchlist.matching.matcher import Matcher, normalize_country
-from watchlist.matching.model import EntityProfile, Match, MatchSettings, NameRecord
+from watchlist.matching.model import (
+    EntityProfile,
+    Explanation,
+    Match,
+    MatchSettings,
+    NameRecord,
+)
 from watchlist.models import (
     Address,
     BirthDate,
@@ -155,20 +161,24 @@ class MatcherCache:
 
 def match_json(match: Match, card: EntityCard) -> dict[str, Any]:
     """A match as the API and `--json` output show it."""
-    explanation = match.explanation
     return {
         "entity": dataclasses.asdict(card),
         "matched_name": match.matched_name,
         "name_kind": match.name_kind,
         "score": match.score,
-        "explanation": {
-            "alignment": [dataclasses.asdict(pair) for pair in explanation.alignment],
-            "features": [
-                {**dataclasses.asdict(f), "value": round(f.value, 4),
-                 "contribution": round(f.contribution, 4)}
-                for f in explanation.features
-            ],
-            "unmatched_query": list(explanation.unmatched_query),
-            "unmatched_listed": list(explanation.unmatched_listed),
-        },
+        "explanation": explanation_json(match.explanation),
+    }
+
+
+def explanation_json(explanation: Explanation) -> dict[str, Any]:
+    """Why a name matched, as JSON: the token alignment and each feature's contribution."""
+    return {
+        "alignment": [dataclasses.asdict(pair) for pair in explanation.alignment],
+        "features": [
+            {**dataclasses.asdict(f), "value": round(f.value, 4),
+             "contribution": round(f.contribution, 4)}
+            for f in explanation.features
+        ],
+        "unmatched_query": list(explanation.unmatched_query),
+        "unmatched_listed": list(explanation.unmatched_listed),
     }  # fmt: skip

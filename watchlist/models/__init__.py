@@ -1,5 +1,6 @@
 """SQLAlchemy models: every table of the service, on one metadata."""
 
+from watchlist.models.articles import Article, Feed, Hit, HitStatus, Mention, Story
 from watchlist.models.base import Base
 from watchlist.models.registry import (
     Address,
@@ -25,6 +26,12 @@ from watchlist.models.registry import (
 
 __all__ = [
     "Address",
+    "Article",
+    "Feed",
+    "Hit",
+    "HitStatus",
+    "Mention",
+    "Story",
     "Base",
     "BirthDate",
     "BirthPlace",

@@ -1,0 +1,1 @@
+"""Article intake: files, URLs, feeds; HTML to text; duplicates and stories."""

@@ -1,0 +1,106 @@
+"""HTML to article text: the main text kept, scripts, styles and page furniture dropped.
+
+Markup is never interpreted beyond reading it: scripts and styles are discarded, entities
+decoded, and what remains is plain text that the dashboard escapes like any other.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+_DROP = frozenset(
+    {"script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
+     "nav", "header", "footer", "aside", "form", "button", "select", "textarea", "head"}
+)  # fmt: skip
+_BLOCK = frozenset(
+    {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "tr",
+     "blockquote", "pre", "figcaption", "dd", "dt", "main", "table", "ul", "ol"}
+)  # fmt: skip
+_VOID = frozenset({"br", "hr", "img", "meta", "link", "input", "source", "wbr", "area", "col"})
+_BOILERPLATE = re.compile(
+    r"^(read more|leave a reply|share this|subscribe|sign up|advertisement|related:|cookie)",
+    re.IGNORECASE,
+)
+
+
+class _Extractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[list[str]] = [[]]
+        self.title: list[str] = []
+        self.stack: list[str] = []
+        self.dropping = 0
+        self.in_title = False
+        self.in_article = 0
+        self.article_blocks: list[list[str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            if tag == "br":
+                self.blocks.append([])
+            return
+        self.stack.append(tag)
+        if tag in _DROP:
+            self.dropping += 1
+        if tag == "title":
+            self.in_title = True
+        if tag in ("article", "main"):
+            self.in_article += 1
+        if tag in _BLOCK:
+            self.blocks.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID or tag not in self.stack:
+            return
+        while self.stack:
+            open_tag = self.stack.pop()
+            if open_tag in _DROP:
+                self.dropping -= 1
+            if open_tag in ("article", "main"):
+                self.in_article -= 1
+            if open_tag == tag:
+                break
+        if tag == "title":
+            self.in_title = False
+        if tag in _BLOCK:
+            self.blocks.append([])
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title.append(data)
+        elif not self.dropping:
+            self.blocks[-1].append(data)
+            if self.in_article and self.blocks[-1] not in self.article_blocks:
+                self.article_blocks.append(self.blocks[-1])
+
+
+def html_to_text(markup: str) -> tuple[str, str | None]:
+    """The article text (paragraphs separated by blank lines) and the page title."""
+    parser = _Extractor()
+    parser.feed(markup)
+    parser.close()
+    blocks = parser.article_blocks if _has_text(parser.article_blocks) else parser.blocks
+    paragraphs = [_clean(" ".join(block)) for block in blocks]
+    kept = [p for p in paragraphs if p and not _BOILERPLATE.match(p)]
+    title = _clean(" ".join(parser.title)) or None
+    return "\n\n".join(kept), title
+
+
+def _has_text(blocks: list[list[str]]) -> bool:
+    return sum(len(" ".join(block).strip()) for block in blocks) > 200
+
+
+def _clean(text: str) -> str:
+    return " ".join(html.unescape(text).split())
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the text is an HTML document or fragment."""
+    head = text[:2000].lstrip().lower()
+    return (
+        head.startswith(("<!doctype html", "<html", "<?xml"))
+        and "<html" in head
+        or bool(re.search(r"<(p|div|body|article|span|a)\b[^>]*>", head))
+    )
