@@ -211,9 +211,7 @@ def variant(name: str, rng: random.Random) -> str:
 def _swap(name: str, rng: random.Random, pairs: tuple[tuple[str, str], ...]) -> str:
     """Replace one randomly chosen occurrence of any `source` by its `target`, keeping case."""
     spots = [
-        (i, source, target)
-        for source, target in pairs
-        for i in _find_all(name.lower(), source)
+        (i, source, target) for source, target in pairs for i in _find_all(name.lower(), source)
     ]
     if not spots:
         return name

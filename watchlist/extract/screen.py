@@ -180,7 +180,7 @@ def _uncapitalised_names(text: str, spans: list[Span], matcher: Matcher) -> list
             if word.text[0].isupper() or (word.start, word.end) in covered or len(word.text) < 6:
                 continue
             if matcher.surname_holders(word.text):
-                found.append(Span(word.start, word.end, (word,), sentence))
+                found.append(Span(word.start, word.end, (word,), sentence, word.text))
     return found
 
 

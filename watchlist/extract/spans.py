@@ -47,10 +47,12 @@ class Span:
     end: int
     words: tuple[Word, ...]
     sentence: tuple[int, int]
+    text: str = ""
 
     @property
     def key(self) -> str:
-        return " ".join(word.text for word in self.words)
+        """The span as written (what is looked up)."""
+        return self.text or " ".join(word.text for word in self.words)
 
     def without_titles(self) -> Span | None:
         """The span with leading titles peeled ("Russian President Vladimir Putin" ->
@@ -62,7 +64,8 @@ class Span:
         if count == 0:
             return None
         rest = self.words[count:]
-        return Span(rest[0].start, rest[-1].end, rest, self.sentence)
+        cut = rest[0].start - self.start
+        return Span(rest[0].start, rest[-1].end, rest, self.sentence, self.text[cut:])
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -71,13 +74,22 @@ def sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         before = text[start : match.start() + 1].rstrip(".!?\"')]").split()
-        if match.group().startswith(".") and before and before[-1].lower() in _ABBREVIATIONS:
+        following = text[match.end() : match.end() + 1]
+        if match.group().startswith(".") and (
+            following.islower() or before and _abbreviation(before[-1])
+        ):
             continue
         bounds.append((start, match.end()))
         start = match.end()
     if start < len(text):
         bounds.append((start, len(text)))
     return [(s, e) for s, e in bounds if text[s:e].strip()]
+
+
+def _abbreviation(word: str) -> bool:
+    """`Mr`, `Gen`, `U.S`: a full stop after these does not end a sentence."""
+    lowered = word.lower()
+    return lowered in _ABBREVIATIONS or "." in lowered and len(lowered) <= 5
 
 
 def words(text: str, start: int = 0, end: int | None = None) -> list[Word]:
@@ -104,7 +116,8 @@ def candidate_spans(text: str) -> list[Span]:
         for run in _runs(text, tokens):
             span = _trim(run)
             if span:
-                found.append(Span(span[0].start, span[-1].end, tuple(span), bounds))
+                start, end = span[0].start, span[-1].end
+                found.append(Span(start, end, tuple(span), bounds, text[start:end]))
     return found
 
 
@@ -114,7 +127,8 @@ def _runs(text: str, tokens: list[Word]) -> list[list[Word]]:
     current: list[Word] = []
     for index, word in enumerate(tokens):
         joined = current and _joined(text, current[-1], word)
-        if word.capitalised and (joined or not current):
+        hyphenated = current and text[current[-1].end : word.start] == "-"
+        if (word.capitalised or hyphenated) and (joined or not current):
             current.append(word)
         elif word.capitalised:
             runs.append(current)

@@ -1,0 +1,143 @@
+"""Taking articles in over HTTP from a real server on loopback: pages, feeds, hostile input."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from tests.conftest import ROOT, RunCli
+from tests.loopback import Site, serve
+from watchlist.models import Article, Feed, Hit, Story
+
+SEEDS = ROOT / "tests/fixtures/articles"
+PAGE = b"""<!doctype html><html><head><title>Arms broker sanctioned</title>
+<script>document.write("Vladimir Putin")</script><style>.x{}</style></head>
+<body><nav>Home | World | Vladimir Putin archive</nav><article>
+<p>The US Treasury sanctioned Ashot Mkrtychev on Thursday for brokering arms deals between
+North Korea and Russia, officials said.</p>
+<p>Mr. Mkrtychev, a Slovak citizen, denied it. &lt;script&gt; stays text.</p>
+</article><footer>Leave a Reply</footer></body></html>"""
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
+<item><title>Arms broker</title><link>{base}/page.html</link>
+<pubDate>Thu, 30 Mar 2023 18:00:00 GMT</pubDate></item>
+<item><title>Loop</title><link>{base}/feed.xml</link></item>
+<item><title>Broken</title><link>{base}/missing.html</link></item>
+<item><title>Junk</title><link>{base}/junk.bin</link></item>
+</channel></rss>"""
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with serve(Site()) as running:
+        running.files["/page.html"] = PAGE
+        running.files["/feed.xml"] = RSS.replace(b"{base}", running.base_url.encode())
+        running.files["/junk.bin"] = bytes(range(256)) * 64
+        running.files["/huge.html"] = b"<p>" + b"Putin " * (9 * 1024 * 1024) + b"</p>"
+        yield running
+
+
+LOOPBACK = {"WATCHLIST_INTAKE_ALLOW_PRIVATE_ADDRESSES": "true"}
+
+
+@pytest.fixture
+def seeded(run_cli: RunCli, migrated: Engine) -> Engine:
+    assert run_cli("seed").exit_code == 0
+    return migrated
+
+
+def count(engine: Engine, model: type) -> int:
+    with engine.connect() as connection:
+        return connection.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+
+
+def test_article_from_a_url_keeps_main_text_and_finds_hits(
+    run_cli: RunCli, seeded: Engine, site: Site
+) -> None:
+    result = run_cli("articles", "add", site.url("/page.html"), env=LOOPBACK)
+    assert result.exit_code == 0, result.stderr
+    assert "2 new hits" in result.output
+    with seeded.connect() as connection:
+        text, title = connection.execute(sa.select(Article.text, Article.title)).one()
+    assert title == "Arms broker sanctioned"
+    assert "document.write" not in text and "archive" not in text and "Leave a Reply" not in text
+    assert "<script> stays text." in text
+    assert site.requests[0][1]["User-Agent"].startswith("Watchlist/")
+
+
+def test_loopback_is_refused_unless_allowed(run_cli: RunCli, seeded: Engine, site: Site) -> None:
+    result = run_cli("articles", "add", site.url("/page.html"))
+    assert result.exit_code == 65
+    assert "private or loopback address" in result.stderr
+    assert count(seeded, Article) == 0
+    assert site.requests == []
+
+
+def test_same_article_twice_is_stored_once(
+    run_cli: RunCli, seeded: Engine, tmp_path: object
+) -> None:
+    first = run_cli("articles", "add", str(SEEDS / "article-1.txt"))
+    again = run_cli("articles", "add", str(SEEDS / "article-1.txt"))
+    assert "stored" in first.output and "already stored" in again.output
+    assert count(seeded, Article) == 1
+
+
+def test_seed_rewrites_form_one_story(run_cli: RunCli, seeded: Engine) -> None:
+    for number in range(1, 6):
+        assert run_cli("articles", "add", str(SEEDS / f"article-{number}.txt")).exit_code == 0
+    assert count(seeded, Article) == 5
+    assert count(seeded, Story) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [("/junk.bin", "binary data"), ("/huge.html", "cap"), ("/missing.html", "HTTP 404")],
+)
+def test_hostile_pages_are_refused_and_nothing_is_stored(
+    run_cli: RunCli, seeded: Engine, site: Site, path: str, message: str
+) -> None:
+    result = run_cli("articles", "add", site.url(path), env=LOOPBACK)
+    assert result.exit_code in (65, 75)
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert count(seeded, Article) == 0 and count(seeded, Hit) == 0
+
+
+def test_batch_is_checked_before_anything_is_stored(
+    run_cli: RunCli, seeded: Engine, tmp_path: object
+) -> None:
+    lines = '{"text": "Ashot Mkrtychev was seen.", "url": "https://example.org/a"}\nnot json\n'
+    result = run_cli("articles", "add", "--batch", "-", input=lines)
+    assert result.exit_code == 65 and "line 2 is not valid JSON" in result.stderr
+    assert count(seeded, Article) == 0
+    good = '{"text": "Ashot Mkrtychev was seen.", "title": "A"}\n{"html": "<p>Verus LLC</p>"}\n'
+    assert run_cli("articles", "add", "--batch", "-", input=good).exit_code == 0
+    assert count(seeded, Article) == 2
+
+
+def test_feed_fetch_takes_new_items_and_skips_loops_and_failures(
+    run_cli: RunCli, seeded: Engine, site: Site
+) -> None:
+    assert run_cli("feeds", "add", site.url("/feed.xml"), env=LOOPBACK).exit_code == 0
+    first = run_cli("feeds", "fetch", env=LOOPBACK)
+    assert first.exit_code == 0, first.stderr
+    assert "4 items, 1 new articles" in first.output
+    assert "1 skipped, 2 failed" in first.output
+    with seeded.connect() as connection:
+        published = connection.scalar(sa.select(Article.published_at))
+        feed_etag = connection.scalar(sa.select(Feed.etag))
+    assert published is not None and published.year == 2023
+    assert feed_etag
+    second = run_cli("feeds", "fetch", env=LOOPBACK)
+    assert "(not modified)" in second.output
+    conditional = [h for p, h in site.requests if p == "/feed.xml"][-1]
+    assert conditional.get("If-None-Match") == feed_etag
+    assert count(seeded, Article) == 1
+
+
+def test_a_feed_that_is_not_a_feed_is_one_line(run_cli: RunCli, seeded: Engine, site: Site) -> None:
+    run_cli("feeds", "add", site.url("/page.html"), env=LOOPBACK)
+    result = run_cli("feeds", "fetch", env=LOOPBACK)
+    assert result.exit_code == 1
+    assert "not a readable RSS or Atom feed" in result.stderr or "not an RSS" in result.stderr

@@ -1,0 +1,51 @@
+"""Screening running text against the real SDN list (entity ids are OFAC numbers)."""
+
+from __future__ import annotations
+
+from watchlist.extract.screen import screen_text
+from watchlist.matching.matcher import Matcher
+
+PUTIN, SHOIGU, MKRTYCHEV, WAGNER = 35096, 35173, 41736, 22543
+
+
+def hits(matcher: Matcher, text: str) -> list[tuple[str, int]]:
+    return [(h.text, h.entity_id) for h in screen_text(text, matcher)]
+
+
+def test_surname_after_a_full_mention_resolves_to_that_person(sdn_matcher: Matcher) -> None:
+    text = "Ashot Mkrtychev was designated. Officials said Mr. Mkrtychev brokered the deal."
+    assert hits(sdn_matcher, text) == [("Ashot Mkrtychev", MKRTYCHEV), ("Mr. Mkrtychev", MKRTYCHEV)]
+
+
+def test_distinctive_surname_alone_is_a_hit_and_a_common_one_is_not(sdn_matcher: Matcher) -> None:
+    assert hits(sdn_matcher, "Shoigu made the request in Pyongyang.") == [("Shoigu", SHOIGU)]
+    assert hits(sdn_matcher, "Kim made the request in Pyongyang.") == []
+
+
+def test_namesakes_and_officials_are_not_hits(sdn_matcher: Matcher) -> None:
+    text = (
+        "The orchestra played Richard Wagner while the actor Wagner Moura watched. "
+        "John Kirby and Janet Yellen spoke about Iran."
+    )
+    assert hits(sdn_matcher, text) == []
+
+
+def test_never_inside_another_word(sdn_matcher: Matcher) -> None:
+    assert hits(sdn_matcher, "The Putinesque Shoiguism of Wagnerian opera.") == []
+
+
+def test_lower_case_listed_names_are_still_found(sdn_matcher: Matcher) -> None:
+    found = hits(sdn_matcher, "reports say mkrtychev arranged the shipment.")
+    assert found == [("mkrtychev", MKRTYCHEV)]
+
+
+def test_hostile_markup_text_is_just_text(sdn_matcher: Matcher) -> None:
+    text = '<script>alert("x")</script> Vladimir Putin <img src=x onerror=alert(1)>'
+    found = screen_text(text, sdn_matcher)
+    assert [(h.text, h.entity_id) for h in found] == [("Vladimir Putin", PUTIN)]
+    assert text[found[0].start : found[0].end] == "Vladimir Putin"
+
+
+def test_org_name_in_running_text(sdn_matcher: Matcher) -> None:
+    text = "The private Russian military company, Wagner Group, received weapons."
+    assert hits(sdn_matcher, text) == [("Wagner Group", WAGNER)]
