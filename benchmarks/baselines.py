@@ -26,7 +26,12 @@ from typing import Any
 from rapidfuzz import fuzz, utils
 
 # The benchmark's entity kinds, mapped to FollowTheMoney schemata.
-KIND_SCHEMA = {"person": "Person", "organization": "Organization", "vessel": "Vessel"}
+KIND_SCHEMA = {
+    "person": "Person",
+    "organization": "Organization",
+    "vessel": "Vessel",
+    "aircraft": "Airplane",
+}
 _LOGIC_V2_MODULES = ("nomenklatura", "followthemoney")
 
 

@@ -12,14 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from watchlist.extract.spans import (
-    Span,
-    Word,
-    candidate_spans,
-    mask_addresses,
-    sentences,
-    words,
-)
+from watchlist.extract.spans import Span, Word, candidate_spans
 from watchlist.extract.text import PreparedText, prepare
 from watchlist.extract.words import COURTESY_TITLES, SENTENCE_WORDS
 from watchlist.matching.matcher import Matcher
@@ -46,8 +39,12 @@ class TextHit:
 def screen_text(text: str, matcher: Matcher) -> list[TextHit]:
     """Every mention of a listed entity in `text`, in reading order."""
     prepared = prepare(text)
-    spans = candidate_spans(prepared.text)
-    spans += _uncapitalised_names(prepared.text, spans, matcher)
+    lower_words: list[tuple[Word, tuple[int, int]]] = []
+    surnames = matcher.distinctive_surnames()
+    spans = candidate_spans(
+        prepared.text, lower_words, lambda word: len(word) >= 6 and _fold(word) in surnames
+    )
+    spans += [Span(w.start, w.end, (w,), sentence, w.text) for w, sentence in lower_words]
     spans.sort(key=lambda span: span.start)
     hits: list[TextHit] = []
     named: dict[str, TextHit] = {}  # surname -> the hit naming its person in full
@@ -170,20 +167,8 @@ def _distinctive(
     return _hit(prepared, span, match, "distinctive surname")
 
 
-def _uncapitalised_names(text: str, spans: list[Span], matcher: Matcher) -> list[Span]:
-    """Listed person surnames written in lower case (`mkrtychev`), outside the other spans."""
-    covered = {(w.start, w.end) for span in spans for w in span.words}
-    text = mask_addresses(text)
-    found = []
-    for sentence in sentences(text):
-        for word in words(text, *sentence):
-            if word.text[0].isupper() or (word.start, word.end) in covered or len(word.text) < 6:
-                continue
-            if matcher.surname_holders(word.text):
-                found.append(Span(word.start, word.end, (word,), sentence, word.text))
-    return found
-
-
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     tokens = tokenize(text)
     return tokens[0] if tokens else ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 
 from watchlist.extract.words import SENTENCE_WORDS, TITLE_WORDS
 
@@ -23,6 +24,7 @@ PARTICLES = frozenset(
     "al el bin ibn bint abu de del della der den di da das dos du la le van von ter".split()
 )
 CONNECTORS = frozenset({"of", "and", "for", "&", "the"})
+_INSIDE = PARTICLES | CONNECTORS
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -107,12 +109,30 @@ def mask_addresses(text: str) -> str:
     return _NOT_PROSE.sub(lambda m: " " * len(m.group()), text)
 
 
-def candidate_spans(text: str) -> list[Span]:
-    """Every run of capitalised words that could be a name, sentence by sentence."""
+def candidate_spans(
+    text: str,
+    lower_words: list[tuple[Word, tuple[int, int]]] | None = None,
+    wanted_lower: Callable[[str], bool] | None = None,
+) -> list[Span]:
+    """Every run of capitalised words that could be a name, sentence by sentence.
+
+    Lower-case words matter only as particles and connectors inside a run; the others are
+    skipped without building them (the gap they leave still breaks a run). When given,
+    `lower_words` collects the lower-case words that `wanted_lower` accepts, with their
+    sentence.
+    """
     found: list[Span] = []
     text = mask_addresses(text)
     for bounds in sentences(text):
-        tokens = words(text, *bounds)
+        tokens: list[Word] = []
+        for match in _TOKEN.finditer(text, *bounds):
+            word = match.group()
+            first = word[0]
+            start = match.start()
+            if first.isupper() or first.isdigit() or word in _INSIDE or text[start - 1] == "-":
+                tokens.append(Word(start, match.end(), word))
+            elif lower_words is not None and wanted_lower is not None and wanted_lower(word):
+                lower_words.append((Word(match.start(), match.end(), word), bounds))
         for run in _runs(text, tokens):
             span = _trim(run)
             if span:

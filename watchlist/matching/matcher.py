@@ -36,6 +36,8 @@ class Matcher:
         self.index = NameIndex(names)
         self.profiles: Mapping[int, EntityProfile] = profiles or {}
         self._by_entity: dict[int, list[int]] | None = None
+        self._distinctive: frozenset[str] | None = None
+        self._holders: dict[str, list[int]] = {}
         self._memo: dict[tuple[str, float], list[Match]] = {}
         generic_at = max(50, int(self.index.size * self.settings.generic_token_share))
         self.rarity = Rarity(
@@ -64,6 +66,12 @@ class Matcher:
         alone can stand for a listed person while `Kim` cannot. Among relatives sharing it,
         the principal is the one the others are linked to.
         """
+        found = self._holders.get(surname)
+        if found is None:
+            found = self._holders[surname] = self._surname_holders(surname)
+        return found
+
+    def _surname_holders(self, surname: str) -> list[int]:
         tokens = analyze(surname).texts
         if len(tokens) != 1 or len(tokens[0]) < 4:
             return []
@@ -76,6 +84,20 @@ class Matcher:
             if any(t.text == text and t.role is Role.SURNAME for t in self.index.analyses[i].tokens)
         }
         return sorted(holders, key=lambda e: (-self._links(e), e))
+
+    def distinctive_surnames(self) -> frozenset[str]:
+        """Every surname token `surname_holders` would accept (built once, on first use)."""
+        if self._distinctive is None:
+            limit = self.settings.distinctive_surname_names
+            self._distinctive = frozenset(
+                token.text
+                for analysis in self.index.analyses
+                for token in analysis.tokens
+                if token.role is Role.SURNAME
+                and len(token.text) >= 4
+                and self.index.frequency(token.text) <= limit
+            )
+        return self._distinctive
 
     def primary_name(self, entity_id: int) -> str:
         """The entity's primary name (its first name when none is marked primary)."""
