@@ -43,7 +43,7 @@ CORPUS_SEED = 20240505
 ARTICLES, QUICK_ARTICLES = 2_000, 200
 NAIVE_ARTICLES = 100
 FUZZY_CUTOFF = 90
-ARTICLE_CHARS = (2_700, 3_300)
+ARTICLE_CHARS = (2_600, 3_200)
 SLOT = re.compile(r"\{(\w+)\}")
 WARM_UP = "Officials in Geneva met Mr. Warmup Nobody on Monday."
 
@@ -64,6 +64,7 @@ OFFICIALS = (
     ("Katherine Tai", "U.S. Trade Representative"), ("Annalena Baerbock", "Foreign Minister"),
     ("Kaja Kallas", "Estonian Prime Minister"), ("Mark Rutte", "Dutch Prime Minister"),
 )  # fmt: skip
+# Not listed, except `Global Trading Group`: the SDN list holds it as written (a true hit).
 COMPANIES = (
     "Global Trading Group", "Northern Star Logistics", "Pacific Energy Partners", "Maersk",
     "Atlantic Bulk Carriers", "Glencore", "Vitol", "Trafigura", "Goldman Sachs", "JPMorgan",
@@ -74,7 +75,7 @@ PLACES = (
     "Pyongyang", "Kyiv", "Moscow", "Tehran", "Beijing", "Brussels", "Geneva", "Washington",
     "Bakhmut", "Crimea", "Istanbul", "Dubai", "Caracas", "Damascus", "Minsk", "Vladivostok",
     "Kharkiv", "Odesa", "Hong Kong", "Singapore", "Ankara", "New Delhi", "Tbilisi", "Yerevan",
-    "Baku", "Riyadh", "Doha", "Havana", "the Black Sea", "the Red Sea",
+    "Baku", "Riyadh", "Doha", "Havana", "Khartoum", "Kherson",
 )  # fmt: skip
 BODIES = (
     "the White House", "the State Department", "the Treasury Department", "the Kremlin",
@@ -131,6 +132,7 @@ INTRODUCTIONS = {
         "Talks in {place} ended without agreement late on Thursday.",
     ),
 }
+# Sentences without names (drawn without repeats), by topic, and a few that mention names again.
 FILLERS = {
     "sanctions": (
         "Sanctions experts say enforcement remains the hardest part of any new package.",
@@ -141,6 +143,12 @@ FILLERS = {
         "However, critics argue that loopholes in third countries have blunted the impact.",
         "The Office of Foreign Assets Control said it would continue to target evasion networks.",
         "Separately, the European Union is preparing its own package, diplomats said.",
+        "Designations announced on Thursday bring the total number of targets to more than 2,500.",
+        "Compliance officers at several banks said they were reviewing exposure to the region.",
+        "Officials did not say how much money had been frozen under the new measures.",
+        "Enforcement actions against violators have risen sharply over the past two years.",
+        "The list also includes three vessels and a cargo aircraft registered abroad.",
+        "Lawmakers have urged the administration to close remaining gaps in export controls.",
     ),
     "war": (
         "Meanwhile, air raid sirens sounded across the region for the third night in a row.",
@@ -148,6 +156,14 @@ FILLERS = {
         "The ministry said its air defences had shot down eleven drones overnight.",
         "Neither claim could be independently verified.",
         "Satellite images released on Wednesday showed new trenches along the front line.",
+        "Rescue workers said at least four people were killed when a missile hit a residential "
+        "building.",
+        "Commanders on the ground described the fighting as the heaviest in months.",
+        "Power was cut to tens of thousands of homes after strikes on energy infrastructure.",
+        "Both armies have increasingly relied on cheap drones for reconnaissance and attacks.",
+        "Humanitarian groups warned that civilians in frontline towns lacked food and water.",
+        "Western intelligence officials say losses on both sides run into the tens of thousands.",
+        "Ammunition shipments have been delayed by disputes over funding, officials said.",
     ),
     "trade": (
         "Exports of crude oil fell to their lowest level in eight months, customs data showed.",
@@ -155,6 +171,13 @@ FILLERS = {
         "Trade between the two countries has more than doubled since 2021.",
         "Insurers said premiums for vessels calling at regional ports had risen sharply.",
         "Shipping data compiled by brokers show a growing fleet of ageing tankers.",
+        "Benchmark crude futures rose 1.2 percent to their highest level in three weeks.",
+        "Customs figures showed imports of machinery and electronics surged in the first quarter.",
+        "Traders said buyers were demanding steeper discounts to cover the added risk.",
+        "Freight rates on the busiest routes have climbed for six consecutive weeks.",
+        "Economists expect growth to slow as higher costs feed through to consumers.",
+        "Currency markets were calm, with the dollar little changed against major peers.",
+        "Port authorities reported longer waiting times for container ships this month.",
     ),
     "elections": (
         "Turnout in the first round was the lowest since independence.",
@@ -163,17 +186,36 @@ FILLERS = {
         "Observers from the Organization for Security and Co-operation in Europe will monitor "
         "the vote.",
         "The central election commission said preliminary results would be published Monday.",
+        "Campaigning has been dominated by the cost of living and the war next door.",
+        "Thousands of supporters gathered for a rally in the capital on Saturday evening.",
+        "Independent monitors reported pressure on public sector workers to vote.",
+        "Several smaller parties are expected to fall short of the five percent threshold.",
+        "Analysts say the result could reshape the country's foreign policy for years.",
+        "Election officials said counting was proceeding smoothly in most districts.",
+        "Critics accused the ruling party of using state resources in its campaign.",
     ),
     "any": (
         "Still, officials acknowledged that much remains unclear.",
         "Last week the government summoned the ambassador over the issue.",
-        "{body} declined to comment on the report.",
-        "A lawyer for {person} said the allegations were baseless.",
-        "Asked about {org}, {official} declined to give details.",
-        "{official} is expected to raise the issue with counterparts in {place} next week.",
-        "Diplomats said the next round of negotiations could take place in {place}.",
+        "The embassy did not immediately respond to a request for comment.",
+        "Officials spoke on condition of anonymity because the matter was sensitive.",
+        "Talks are expected to resume after the holiday, according to people familiar with them.",
+        "The move drew a sharp response from the foreign ministry, which called it interference.",
+        "It was not immediately clear when the measures would take effect.",
+        "Markets reacted calmly to the news, analysts said.",
+        "The report could not be independently confirmed.",
+        "Reporting by the Washington bureau; editing by the world desk.",
     ),
 }
+MENTIONS = (
+    "{body} declined to comment on the report.",
+    "A lawyer for {person} said the allegations were baseless.",
+    "Asked about {org}, {official} declined to give details.",
+    "{official} is expected to raise the issue with counterparts in {place} next week.",
+    "Diplomats said the next round of negotiations could take place in {place}.",
+    "Neither {person} nor {org} could be reached for comment.",
+)
+MENTION_SHARE = 0.25  # share of the filler sentences that mention a name again
 HEADLINES = (
     "U.S. imposes new sanctions on {person} and {org}",
     "{org} accused of shipping arms through {place}",
@@ -240,6 +282,8 @@ def _title(text: str) -> str:
         bare = word.strip(",.").upper()
         if bare in LEGAL_FORMS:
             words.append(word.upper().replace(bare, LEGAL_FORMS[bare]))
+        elif "." in word.strip(",."):  # initials: `P.J.S.C.`
+            words.append(word)
         else:
             words.append("-".join(part.capitalize() for part in word.split("-")))
     return " ".join(words)
@@ -277,9 +321,11 @@ def generate_article(listed: Listed, rng: random.Random) -> str:
         rng.choice(INTRODUCTIONS[kind]) for kind in INTRODUCTIONS for _ in cast.first[kind]
     ]
     target = rng.randint(*ARTICLE_CHARS)
-    fillers = FILLERS[topic] + FILLERS["any"]
-    while sum(len(t) + 6 * t.count("{") for t in templates) < target:
-        templates.append(rng.choice(fillers))
+    fillers = list(FILLERS[topic] + FILLERS["any"])
+    rng.shuffle(fillers)
+    while sum(len(t) + 8 * t.count("{") for t in templates) < target:
+        mention = rng.random() < MENTION_SHARE or not fillers
+        templates.append(rng.choice(MENTIONS) if mention else fillers.pop())
     rng.shuffle(templates)
     sentences = [_fill(template, cast, rng) for template in templates]
     dateline = f"{rng.choice(DATELINES)}, {rng.choice(MONTHS)} {rng.randint(1, 28)} (Wire) - "

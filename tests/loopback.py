@@ -17,6 +17,7 @@ class Site:
     files: dict[str, bytes] = field(default_factory=dict)
     failures: dict[str, list[int]] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    posts: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
     base_url: str = ""
 
     def url(self, path: str) -> str:
@@ -46,6 +47,12 @@ def _handler(site: Site) -> type[http.server.BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+            length = int(self.headers.get("Content-Length", "0"))
+            site.posts.append((self.path, dict(self.headers.items()), self.rfile.read(length)))
+            self.send_response(204)
+            self.end_headers()
 
         def log_message(self, format: str, *args: object) -> None:
             return

@@ -94,6 +94,33 @@ class IntakeSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class ScanSettings:
+    """The nightly scan job."""
+
+    update_lists: bool = False
+    fetch_feeds: bool = True
+    rescreen_days: int = 30
+    batch_size: int = 100
+    workers: int = 1
+
+
+@dataclasses.dataclass(frozen=True)
+class NotifySettings:
+    """Where new hits are reported after a scan (nothing is sent when left empty)."""
+
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    mail_from: str = "watchlist@localhost"
+    mail_to: tuple[str, ...] = ()
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    timeout_seconds: float = 15.0
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     """All settings of the service; built by `load_settings`."""
 
@@ -102,6 +129,8 @@ class Settings:
     lists: ListsSettings = dataclasses.field(default_factory=ListsSettings)
     matching: MatchingSettings = dataclasses.field(default_factory=MatchingSettings)
     intake: IntakeSettings = dataclasses.field(default_factory=IntakeSettings)
+    scan: ScanSettings = dataclasses.field(default_factory=ScanSettings)
+    notify: NotifySettings = dataclasses.field(default_factory=NotifySettings)
 
 
 _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
@@ -244,6 +273,10 @@ def _validate(settings: Settings) -> None:
         "intake.max_download_mb": settings.intake.max_download_mb >= 1,
         "intake.max_text_chars": settings.intake.max_text_chars >= 1000,
         "intake.story_similarity": 0 < settings.intake.story_similarity <= 1,
+        "scan.rescreen_days": settings.scan.rescreen_days >= 0,
+        "scan.batch_size": 1 <= settings.scan.batch_size <= 10_000,
+        "scan.workers": 1 <= settings.scan.workers <= 64,
+        "notify.smtp_port": 0 < settings.notify.smtp_port < 65536,
     }
     for key, ok in checks.items():
         if not ok:

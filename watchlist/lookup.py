@@ -28,6 +28,7 @@ from watchlist.models import (
     EntityRelation,
     ListVersion,
     Nationality,
+    VersionStatus,
 )
 from watchlist.registry import EntityCard
 from watchlist.sources.parsed import ParsedEntity, ParsedList
@@ -39,8 +40,12 @@ def match_settings(settings: MatchingSettings) -> MatchSettings:
 
 
 def list_state(session: Session) -> int:
-    """A marker that changes whenever any list version is recorded."""
-    return session.scalar(sa.select(sa.func.max(ListVersion.id))) or 0
+    """A marker that changes whenever a list version changes the registry (the newest such
+    version's id); 'no change' versions leave it as it is."""
+    newest = sa.select(sa.func.max(ListVersion.id)).where(
+        ListVersion.status == VersionStatus.CHANGED
+    )
+    return session.scalar(newest) or 0
 
 
 def build_matcher(session: Session, settings: MatchingSettings) -> Matcher:

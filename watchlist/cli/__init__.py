@@ -6,6 +6,7 @@ from watchlist.cli import (  # noqa: F401  (registers the commands)
     entities,
     lists,
     lookup,
+    scan,
     screen,
 )
 from watchlist.cli.app import cli, main

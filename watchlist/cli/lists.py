@@ -9,17 +9,14 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import click
-import requests
 from tqdm import tqdm
 
-from watchlist import fetch, list_updates, locks
+from watchlist import list_jobs, list_updates, locks
 from watchlist.cli.app import AppContext, WatchlistGroup, cli, pass_app
-from watchlist.config import Settings
 from watchlist.db import transaction
-from watchlist.errors import FetchError, WatchlistError
+from watchlist.errors import WatchlistError
 from watchlist.models import ChangeKind, ListVersion, VersionStatus
 from watchlist.sources import formats
 
@@ -58,48 +55,9 @@ def lists_import(
     stamp = published.replace(tzinfo=dt.UTC) if published else None
     with locks.exclusive(app.engine, "lists", what="list import"), _stages() as stage:
         stage(f"reading {location}")
-        list_file = _obtain(app, list_format, location)
-        version = _import(app, list_file, stage, stamp)
+        list_file = list_jobs.obtain(app.settings, list_format, location)
+        version = list_jobs.import_file(app.sessions, list_file, stage, stamp)
     click.echo(_version_line(version.source.code, version))
-
-
-def _import(
-    app: AppContext,
-    list_file: formats.ListFile,
-    stage: Callable[[str], None],
-    published_at: dt.datetime | None = None,
-) -> ListVersion:
-    """Record a byte-identical file as 'no change'; else parse it and apply the differences."""
-    with transaction(app.sessions) as session:
-        same = list_updates.import_if_new(session, list_file)
-        if same is not None:
-            return same
-    stage("parsing")
-    parsed = formats.parse(list_file)
-    stage(f"applying {len(parsed.entities):,} entities")
-    with transaction(app.sessions) as session:
-        return list_updates.import_parsed(session, list_file, parsed, published_at=published_at)
-
-
-def _obtain(app: AppContext, list_format: str, location: str) -> formats.ListFile:
-    if not formats.is_url(location):
-        return formats.read_local(list_format, Path(location))
-    policy = _fetch_policy(app.settings)
-    got = formats.fetch_remote(list_format, location, fetch.http_session(policy), policy)
-    if got is None:  # no validators were sent, so a 304 would be a server error
-        raise FetchError(f"Download of {location} answered 304 to an unconditional request.")
-    return got
-
-
-def _fetch_policy(settings: Settings) -> fetch.FetchPolicy:
-    config = settings.lists
-    return fetch.FetchPolicy(
-        timeout_seconds=config.timeout_seconds,
-        retries=config.retries,
-        backoff_seconds=config.backoff_seconds,
-        max_bytes=config.max_download_mb * 1024 * 1024,
-        user_agent=config.user_agent,
-    )
 
 
 def _version_line(source: str, version: ListVersion) -> str:
@@ -138,51 +96,19 @@ def lists_update(app: AppContext, only: tuple[str, ...]) -> None:
     is recorded as a 'no change' version without downloading it again. One failing source does
     not stop the others; the exit code is non-zero if any failed.
     """
-    sources = list_updates.read_sources(Path(app.settings.lists.sources_file))
-    chosen = [s for s in sources if s.enabled and (not only or s.format in only)]
-    if not chosen:
+    with locks.exclusive(app.engine, "lists", what="list import"):
+        outcomes = list_jobs.update_sources(app.sessions, app.settings, only)
+    if not outcomes:
         click.echo("No enabled source to update.")
         return
-    policy = _fetch_policy(app.settings)
-    http = fetch.http_session(policy)
-    failures = 0
-    with locks.exclusive(app.engine, "lists", what="list import"):
-        for configured in chosen:
-            try:
-                click.echo(_update_one(app, configured, http, policy))
-            except WatchlistError as error:
-                failures += 1
-                click.echo(f"error: {configured.url}: {error.message}", err=True)
+    for outcome in outcomes:
+        if outcome.version is not None:
+            click.echo(_version_line(outcome.version.source.code, outcome.version))
+        else:
+            click.echo(f"error: {outcome.url}: {outcome.error}", err=True)
+    failures = sum(1 for outcome in outcomes if outcome.error)
     if failures:
-        raise WatchlistError(f"{failures} of {len(chosen)} sources could not be updated.")
-
-
-def _update_one(
-    app: AppContext,
-    configured: list_updates.ConfiguredSource,
-    http: requests.Session,
-    policy: fetch.FetchPolicy,
-) -> str:
-    code = formats.SOURCE_CODES.get(configured.format)
-    with transaction(app.sessions) as session:
-        previous = list_updates.latest_version(session, code) if code else None
-        validators = (previous.etag, previous.last_modified) if previous else (None, None)
-    got = formats.fetch_remote(
-        configured.format,
-        configured.url,
-        http,
-        policy,
-        etag=validators[0],
-        last_modified=validators[1],
-    )
-    with transaction(app.sessions) as session:
-        if got is None and code:
-            version = list_updates.record_not_modified(session, code, configured.url)
-            return _version_line(code, version)
-        if got is None:
-            raise FetchError(f"Download of {configured.url} answered 304 with nothing to keep.")
-    version = _import(app, got, lambda name: None)
-    return _version_line(version.source.code, version)
+        raise WatchlistError(f"{failures} of {len(outcomes)} sources could not be updated.")
 
 
 @lists_group.command("status")

@@ -169,6 +169,8 @@ def _joined(text: str, left: Word, right: Word) -> bool:
     gap = text[left.end : right.start]
     if gap in (" ", "-", "- ", " - "):
         return True
+    if gap == "." and len(left.text) == 1 and len(right.text) <= 2:  # B.V., U.S., S.R.O.
+        return True
     return gap == ". " and len(left.text) <= 2 and left.text[0].isupper()
 
 

@@ -2,6 +2,7 @@
 
 from watchlist.models.articles import Article, Feed, Hit, HitStatus, Mention, Story
 from watchlist.models.base import Base
+from watchlist.models.ops import RunStatus, ScanError, ScanRun
 from watchlist.models.registry import (
     Address,
     BirthDate,
@@ -50,5 +51,8 @@ __all__ = [
     "Nationality",
     "NationalityKind",
     "Program",
+    "RunStatus",
+    "ScanError",
+    "ScanRun",
     "VersionStatus",
 ]

@@ -1,0 +1,114 @@
+"""List import and update jobs: read or fetch, parse, apply — each list in its own transaction.
+
+Jobs take a session factory (they own their transactions); the services they call do not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import requests
+from sqlalchemy.orm import Session, sessionmaker
+
+from watchlist import fetch, list_updates
+from watchlist.config import Settings
+from watchlist.errors import FetchError, WatchlistError
+from watchlist.models import ListVersion
+from watchlist.sources import formats
+
+Stage = Callable[[str], None]
+
+
+def fetch_policy(settings: Settings) -> fetch.FetchPolicy:
+    """The download limits of the [lists] settings."""
+    config = settings.lists
+    return fetch.FetchPolicy(
+        timeout_seconds=config.timeout_seconds,
+        retries=config.retries,
+        backoff_seconds=config.backoff_seconds,
+        max_bytes=config.max_download_mb * 1024 * 1024,
+        user_agent=config.user_agent,
+    )
+
+
+def obtain(settings: Settings, list_format: str, location: str) -> formats.ListFile:
+    """A list from a path or a URL."""
+    if not formats.is_url(location):
+        return formats.read_local(list_format, Path(location))
+    policy = fetch_policy(settings)
+    got = formats.fetch_remote(list_format, location, fetch.http_session(policy), policy)
+    if got is None:  # no validators were sent, so a 304 would be a server error
+        raise FetchError(f"Download of {location} answered 304 to an unconditional request.")
+    return got
+
+
+def import_file(
+    sessions: sessionmaker[Session],
+    list_file: formats.ListFile,
+    stage: Stage = lambda name: None,
+    published_at: dt.datetime | None = None,
+) -> ListVersion:
+    """Record a byte-identical file as 'no change'; else parse it and apply the differences."""
+    with sessions.begin() as session:
+        same = list_updates.import_if_new(session, list_file)
+        if same is not None:
+            return same
+    stage("parsing")
+    parsed = formats.parse(list_file)
+    stage(f"applying {len(parsed.entities):,} entities")
+    with sessions.begin() as session:
+        return list_updates.import_parsed(session, list_file, parsed, published_at=published_at)
+
+
+@dataclasses.dataclass(frozen=True)
+class UpdateOutcome:
+    """What updating one configured source did."""
+
+    url: str
+    version: ListVersion | None = None
+    error: str | None = None
+
+
+def update_sources(
+    sessions: sessionmaker[Session], settings: Settings, only: tuple[str, ...] = ()
+) -> list[UpdateOutcome]:
+    """Fetch every enabled configured source (conditional GET) and import what changed.
+
+    One failing source is reported in its outcome and does not stop the others.
+    """
+    sources = list_updates.read_sources(Path(settings.lists.sources_file))
+    chosen = [s for s in sources if s.enabled and (not only or s.format in only)]
+    policy = fetch_policy(settings)
+    http = fetch.http_session(policy)
+    outcomes = []
+    for configured in chosen:
+        try:
+            version = _update_one(sessions, configured, http, policy)
+            outcomes.append(UpdateOutcome(configured.url, version=version))
+        except WatchlistError as error:
+            outcomes.append(UpdateOutcome(configured.url, error=error.message))
+    return outcomes
+
+
+def _update_one(
+    sessions: sessionmaker[Session],
+    configured: list_updates.ConfiguredSource,
+    http: requests.Session,
+    policy: fetch.FetchPolicy,
+) -> ListVersion:
+    code = formats.SOURCE_CODES.get(configured.format)
+    with sessions.begin() as session:
+        previous = list_updates.latest_version(session, code) if code else None
+        etag, modified = (previous.etag, previous.last_modified) if previous else (None, None)
+    got = formats.fetch_remote(
+        configured.format, configured.url, http, policy, etag=etag, last_modified=modified
+    )
+    if got is not None:
+        return import_file(sessions, got)
+    if not code:
+        raise FetchError(f"Download of {configured.url} answered 304 with nothing to keep.")
+    with sessions.begin() as session:
+        return list_updates.record_not_modified(session, code, configured.url)
