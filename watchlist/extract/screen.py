@@ -48,20 +48,34 @@ def screen_text(text: str, matcher: Matcher) -> list[TextHit]:
     spans.sort(key=lambda span: span.start)
     hits: list[TextHit] = []
     named: dict[str, TextHit] = {}  # surname -> the hit naming its person in full
+    others: set[str] = set()  # surnames of people named in full who are not listed
     for span in spans:
-        hit = _screen_span(prepared, span, matcher, named)
+        hit = _screen_span(prepared, span, matcher, named, others)
         if hit is not None:
             hits.append(hit)
             _remember_surnames(hit, matcher, named)
+        elif len(span.words) >= 2:
+            others.add(_fold(span.words[-1].text))
     return hits
 
 
 def _screen_span(
-    prepared: PreparedText, span: Span, matcher: Matcher, named: dict[str, TextHit]
+    prepared: PreparedText,
+    span: Span,
+    matcher: Matcher,
+    named: dict[str, TextHit],
+    others: set[str],
 ) -> TextHit | None:
     surname = _lone_surname(span)
+    threshold = matcher.settings.text_threshold
     for candidate in _readings(span):
-        match = _best(matcher.lookup_cached(candidate.key, matcher.settings.text_threshold))
+        if surname is not None:  # one word: only a whole listed name, written exactly
+            exact = [m for m in matcher.lookup_exact(candidate.key) if m.score >= threshold]
+            match = _best(exact)
+        elif matcher.worth_looking_up(candidate.key):
+            match = _best(matcher.lookup_cached(candidate.key, threshold))
+        else:
+            match = None
         if match is not None and (surname is None or _whole_name(match, span, prepared)):
             return _hit(prepared, candidate, match, "name")
     if surname is None:
@@ -69,6 +83,8 @@ def _screen_span(
     earlier = named.get(_fold(surname.text))
     if earlier is not None:
         return _resolved(prepared, span, earlier, matcher)
+    if _fold(surname.text) in others:  # "Kallas" after "Kaja Kallas", who is not listed
+        return None
     return _distinctive(prepared, span, surname, matcher)
 
 

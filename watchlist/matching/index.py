@@ -31,6 +31,7 @@ class NameIndex:
         self.records: list[NameRecord] = []
         self.analyses: list[Analysis] = []
         self.weak: dict[str, list[int]] = defaultdict(list)
+        self.exact: dict[str, list[int]] = defaultdict(list)
         postings: dict[str, array[int]] = defaultdict(lambda: array("I"))
         tokens: dict[tuple[str, Role, str], Token] = {}
         for record in records:
@@ -38,6 +39,7 @@ class NameIndex:
             index = len(self.records)
             self.records.append(record)
             self.analyses.append(analysis)
+            self.exact[analysis.key].append(index)
             if record.is_weak:
                 self.weak[analysis.key].append(index)
                 continue
@@ -145,11 +147,16 @@ def top_candidates(
         listed_share = min(1.0, weight / index.totals[name])
         return float((weight / total) ** query_weight * listed_share ** (1 - query_weight))
 
-    hopeful = [
-        name
-        for name, found in fetched.items()
-        if bound(sum(weights[i] for i in found | set(unfetched)), name) >= reach
-    ]
+    # A candidate could at best also share every token that fetching skipped.
+    unfetched_set = set(unfetched)
+    extra = sum(weights[i] for i in unfetched_set)
+    fetched_only = [i for i in range(len(weights)) if i not in unfetched_set]
+    floor_share = reach ** (1 / query_weight) * total if query_weight else 0.0
+    hopeful = []
+    for name, found in fetched.items():
+        weight = extra + sum(weights[i] for i in found if i in fetched_only)
+        if weight >= floor_share and bound(weight, name) >= reach:
+            hopeful.append(name)
     shared = _credit_unfetched(index, routes, weights, unfetched, hopeful, fetched)
     ranked = sorted(((bound(w, name), w, name) for name, w in shared.items()), reverse=True)
     return [name for b, _, name in ranked[:limit] if b >= reach]

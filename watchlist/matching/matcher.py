@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from watchlist.matching.analysis import Analysis, Role, analyze, query_variants
+from watchlist.matching.analysis import Analysis, Role, Token, analyze, query_variants
 from watchlist.matching.index import NameIndex, top_candidates
 from watchlist.matching.model import (
     EntityProfile,
@@ -38,6 +38,7 @@ class Matcher:
         self._by_entity: dict[int, list[int]] | None = None
         self._distinctive: frozenset[str] | None = None
         self._holders: dict[str, list[int]] = {}
+        self._telling_cache: dict[str, bool] = {}
         self._memo: dict[tuple[str, float], list[Match]] = {}
         generic_at = max(50, int(self.index.size * self.settings.generic_token_share))
         self.rarity = Rarity(
@@ -57,6 +58,39 @@ class Matcher:
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
             found = self._memo[key] = self.lookup(name, threshold=threshold, limit=3)
+        return found
+
+    def worth_looking_up(self, name: str) -> bool:
+        """Whether any word of `name` is, or is spelled like, a telling listed name word.
+
+        Running text is full of names that share nothing with the lists (John Kirby); this
+        cheap test spares them a lookup. Typos are still found when another word of the name
+        is listed as written.
+        """
+        return any(self._telling(token) for token in analyze(name).tokens)
+
+    def _telling(self, token: Token) -> bool:
+        known = self._telling_cache.get(token.text)
+        if known is None:
+            generic_at = max(50, int(self.index.size * self.settings.generic_token_share))
+            texts = {token.text} | set(self.index.skeletons.get(token.skeleton, ()))
+            known = any(0 < self.index.frequency(t) <= generic_at for t in texts)
+            self._telling_cache[token.text] = known
+        return known
+
+    def lookup_exact(self, name: str) -> list[Match]:
+        """Listed names written exactly as `name` (case, accents, punctuation and legal forms
+        aside): the only way a one-word mention in running text can be a hit."""
+        key = (name, -1.0)
+        found = self._memo.get(key)
+        if found is None:
+            found = []
+            wanted = _Qualifiers(None, None, None, implied_gender(name))
+            for variant in query_variants(name):
+                for position in self.index.exact.get(variant.key, ()):
+                    found.append(self._score(variant, position, wanted, {}))
+            found.sort(key=lambda m: (-m.score, m.entity_id))
+            self._memo[key] = found
         return found
 
     def surname_holders(self, surname: str) -> list[int]:

@@ -49,3 +49,10 @@ def test_hostile_markup_text_is_just_text(sdn_matcher: Matcher) -> None:
 def test_org_name_in_running_text(sdn_matcher: Matcher) -> None:
     text = "The private Russian military company, Wagner Group, received weapons."
     assert hits(sdn_matcher, text) == [("Wagner Group", WAGNER)]
+
+
+def test_a_surname_of_someone_named_in_full_and_unlisted_is_not_a_hit(
+    sdn_matcher: Matcher,
+) -> None:
+    text = "Estonia's Kaja Kallas spoke first. Later Kallas said sanctions would stay."
+    assert hits(sdn_matcher, text) == []
