@@ -23,6 +23,7 @@ Exit codes:
   1   unexpected failure
   2   wrong usage (unknown option, missing argument)
   3   record not found
+  4   scan finished, but some articles, feeds, lists or notifications failed
   65  bad input data (malformed list file, bad name)
   69  database unavailable or not migrated
   73  another process holds the lock (an import or scan is running)
