@@ -85,3 +85,16 @@ def test_bad_config_file_names_the_key(tmp_path: Path, text: str, named: str) ->
 def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings({"WATCHLIST_CONFIG": str(tmp_path / "nope.toml")})
+
+
+def test_matching_settings_mirror_the_engines_settings() -> None:
+    import dataclasses
+
+    from watchlist.config import MatchingSettings
+    from watchlist.lookup import match_settings
+    from watchlist.matching.model import MatchSettings
+
+    assert dataclasses.asdict(match_settings(MatchingSettings())) == dataclasses.asdict(
+        MatchSettings()
+    )
+    assert dataclasses.asdict(load_settings({}).matching) == dataclasses.asdict(MatchingSettings())

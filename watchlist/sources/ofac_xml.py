@@ -7,6 +7,7 @@ outright, which rules out entity expansion ("billion laughs") and external entit
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
@@ -20,6 +21,7 @@ import defusedxml.ElementTree
 from watchlist.errors import ListFormatError
 from watchlist.models.registry import EntityKind, NameKind, NationalityKind
 from watchlist.sources.files import read_list_bytes
+from watchlist.sources.ofac_csv import CONS_SOURCE, SDN_SOURCE
 from watchlist.sources.parsed import (
     ParsedAddress,
     ParsedBirthDate,
@@ -35,24 +37,14 @@ from watchlist.sources.parsed import (
     SourceInfo,
 )
 
-_PUBLISHER = "US Department of the Treasury, Office of Foreign Assets Control"
-
-OFAC_CONS_SOURCE = SourceInfo(
-    code="us_ofac_cons",
-    name="OFAC Consolidated (non-SDN) Sanctions List",
-    publisher=_PUBLISHER,
-    authority="US OFAC",
+# The same lists as the OFAC CSV files, published in the sdn.xml schema.
+OFAC_CONS_SOURCE = dataclasses.replace(
+    CONS_SOURCE,
     url="https://www.treasury.gov/ofac/downloads/consolidated/consolidated.xml",
     format="ofac-xml",
 )
-
-OFAC_SDN_XML_SOURCE = SourceInfo(
-    code="us_ofac_sdn",
-    name="OFAC Specially Designated Nationals and Blocked Persons List",
-    publisher=_PUBLISHER,
-    authority="US OFAC",
-    url="https://www.treasury.gov/ofac/downloads/sdn.xml",
-    format="ofac-xml",
+OFAC_SDN_XML_SOURCE = dataclasses.replace(
+    SDN_SOURCE, url="https://www.treasury.gov/ofac/downloads/sdn.xml", format="ofac-xml"
 )
 
 _KINDS = {
