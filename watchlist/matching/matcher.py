@@ -21,6 +21,8 @@ from watchlist.matching.scoring import NameScore, Rarity, SimilarityCache, score
 
 BirthDate = tuple[int | None, int | None, int | None]
 _MEMO_SIZE = 50_000
+# Running text needs only the best match of a mention: the names most likely to reach it.
+_TEXT_CANDIDATES = 16
 
 
 class Matcher:
@@ -57,7 +59,9 @@ class Matcher:
         if found is None:
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
-            found = self._memo[key] = self.lookup(name, threshold=threshold, limit=3)
+            found = self._memo[key] = self.lookup(
+                name, threshold=threshold, limit=3, candidates=_TEXT_CANDIDATES
+            )
         return found
 
     def worth_looking_up(self, name: str) -> bool:
@@ -172,15 +176,19 @@ class Matcher:
         country: str | None = None,
         limit: int = 10,
         threshold: float | None = None,
+        candidates: int | None = None,
     ) -> list[Match]:
-        """The best match per entity at or above the threshold, best first."""
+        """The best match per entity at or above the threshold, best first.
+
+        `candidates` caps how many names are scored (default: matching.max_candidates).
+        """
         floor = self.settings.threshold if threshold is None else threshold
         best: dict[int, Match] = {}
         person = None if kind is None else kind == "person"
         wanted = _Qualifiers(kind, birth_date, country, implied_gender(name))
         for variant in query_variants(name, person=person):
             cache: SimilarityCache = {}
-            for position in self._candidates(variant, floor):
+            for position in self._candidates(variant, floor, candidates):
                 match = self._score(variant, position, wanted, cache)
                 current = best.get(match.entity_id)
                 if current is None or (match.score, match.name_score) > (
@@ -191,13 +199,13 @@ class Matcher:
         ranked = sorted(best.values(), key=lambda m: (-m.score, m.entity_id))
         return [m for m in ranked if m.score >= floor][:limit]
 
-    def _candidates(self, query: Analysis, floor: float) -> list[int]:
+    def _candidates(self, query: Analysis, floor: float, cap: int | None) -> list[int]:
         if not query.tokens:
             return []
         found = top_candidates(
             self.index,
             query,
-            limit=self.settings.max_candidates,
+            limit=cap or self.settings.max_candidates,
             generic_share=self.settings.generic_token_share,
             floor=floor,
             query_weight=self.settings.query_weight,
