@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-postgres lint bench bench-import bench-matching bench-screening clean
+.PHONY: install run test test-postgres lint bench bench-import bench-matching bench-screening bench-scan clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,7 @@ clean:
 bench-import: install  ## Full SDN import: time and peak memory vs baselines (SQLite, PostgreSQL).
 	$(BIN)/python -m benchmarks.import_speed
 
-bench: bench-import bench-quality bench-matching bench-screening  ## Every benchmark table.
+bench: bench-import bench-quality bench-matching bench-screening bench-scan  ## Every benchmark table.
 
 bench-quality: install  ## Matching precision/recall/F1 on the labelled pairs vs WRatio and logic-v2.
 	$(BIN)/python -m benchmarks.matching_quality
@@ -48,3 +48,6 @@ bench-matching: install  ## Matcher build time, memory, lookup latency (SDN, 1M 
 
 bench-screening: install  ## Articles per second screened against the SDN list vs naive fuzzy and Aho-Corasick.
 	$(BIN)/python -m benchmarks.screening_speed
+
+bench-scan: install  ## The nightly scan end to end: articles/s on SQLite and PostgreSQL, 1 and 2 workers.
+	$(BIN)/python -m benchmarks.scan_speed

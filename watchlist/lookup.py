@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -49,8 +50,15 @@ def list_state(session: Session) -> int:
 
 
 def build_matcher(session: Session, settings: MatchingSettings) -> Matcher:
-    """A matcher over every name of every listed (not delisted) entity."""
-    return Matcher(_name_records(session), _profiles(session), match_settings(settings))
+    """A matcher over every name of every listed (not delisted) entity.
+
+    The index lives as long as the process: it is moved out of the garbage collector's
+    reach, whose full passes over millions of index objects would otherwise stall lookups.
+    """
+    matcher = Matcher(_name_records(session), _profiles(session), match_settings(settings))
+    gc.collect()
+    gc.freeze()
+    return matcher
 
 
 def _name_records(session: Session) -> Iterator[NameRecord]:

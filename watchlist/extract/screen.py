@@ -104,7 +104,8 @@ def _whole_name(match: Match, span: Span, prepared: PreparedText) -> bool:
     a capitalised first word of a sentence (`Read more`, `Late last year`)."""
     explanation = match.explanation
     exact = all(pair.how in ("exact", "legal form") for pair in explanation.alignment)
-    whole = not explanation.unmatched_listed and not explanation.unmatched_query
+    unmatched = [t for t in explanation.unmatched_listed if not t.startswith("~")]  # legal forms
+    whole = not unmatched and not explanation.unmatched_query
     weak = match.name_kind == "weak_aka"
     opening = prepared.text[span.sentence[0] : span.start].strip(" \t\n\"'(") == ""
     return (exact and whole or weak) and not opening

@@ -67,6 +67,11 @@ class Analysis:
         """Exact-match key: the tokens in order, articles aside (weak aliases match only so)."""
         return " ".join(t.text for t in self.tokens if t.role is not Role.PARTICLE)
 
+    @property
+    def bare_key(self) -> str:
+        """The key without legal forms: what a one-word mention must equal exactly."""
+        return " ".join(t.text for t in self.tokens if t.role not in (Role.PARTICLE, Role.LEGAL))
+
 
 _LEGAL_FAMILIES: dict[str, tuple[str, ...]] = {
     "~llc": (

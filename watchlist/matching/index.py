@@ -39,7 +39,9 @@ class NameIndex:
             index = len(self.records)
             self.records.append(record)
             self.analyses.append(analysis)
-            self.exact[analysis.key].append(index)
+            bare = analysis.bare_key
+            if bare and " " not in bare:  # one-word mentions are looked up exactly
+                self.exact[bare].append(index)
             if record.is_weak:
                 self.weak[analysis.key].append(index)
                 continue
@@ -127,18 +129,21 @@ def top_candidates(
     routes = [index.similar_tokens(token) for token in query.tokens]
     _add_joined_routes(index, query, routes)
     weights = [token_weight(index, token) for token in query.tokens]
-    telling = [
-        i for i, texts in enumerate(routes) if any(index.frequency(t) <= generic_at for t in texts)
-    ]
-    fetching = telling or [i for i, texts in enumerate(routes) if texts]
-    skip = generic_at if telling else None
-    fetched = _fetch(index, routes, fetching, skip)
-    # Tokens whose common spellings were not fetched may still be shared by a candidate.
-    unfetched = [
-        i
-        for i, texts in enumerate(routes)
-        if i not in fetching or any(index.frequency(t) > generic_at for t in texts)
-    ]
+    # A query word is telling when all its spellings together are held by few names: a
+    # common name (Muhammad, with hundreds of listed spellings) is not, however rare each is.
+    group = [sum(index.frequency(t) for t in texts) for texts in routes]
+    telling = [i for i, texts in enumerate(routes) if texts and group[i] <= generic_at]
+    fetch_texts = {i: routes[i] for i in telling}
+    if not telling:
+        present = [i for i, texts in enumerate(routes) if texts]
+        if not present:
+            return []
+        rarest = min(present, key=group.__getitem__)  # only its uncommon spellings
+        cheap = {t for t in routes[rarest] if index.frequency(t) <= generic_at}
+        fetch_texts = {rarest: cheap or {min(routes[rarest], key=index.frequency)}}
+    fetched = _fetch(index, fetch_texts)
+    # Words that fetched nothing, or only some spellings, may still be shared by a candidate.
+    unfetched = [i for i in range(len(routes)) if fetch_texts.get(i) != routes[i]]
     total = sum(weights) or 1.0
     reach = floor * _SLACK
 
@@ -166,19 +171,13 @@ def top_candidates(
 _SLACK = 0.9
 
 
-def _fetch(
-    index: NameIndex,
-    routes: list[set[str]],
-    fetching: list[int],
-    generic_at: int | None,
-) -> dict[int, set[int]]:
-    """Candidate names, each with the query tokens that fetched it."""
+def _fetch(index: NameIndex, fetch_texts: dict[int, set[str]]) -> dict[int, set[int]]:
+    """Candidate names, each with the query words that fetched it."""
     fetched: dict[int, set[int]] = defaultdict(set)
-    for i in fetching:
-        for text in routes[i]:
-            if generic_at is None or index.frequency(text) <= generic_at:
-                for name in index.postings.get(text, ()):
-                    fetched[name].add(i)
+    for i, texts in fetch_texts.items():
+        for text in texts:
+            for name in index.postings.get(text, ()):
+                fetched[name].add(i)
     return fetched
 
 

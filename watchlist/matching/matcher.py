@@ -91,7 +91,7 @@ class Matcher:
             found = []
             wanted = _Qualifiers(None, None, None, implied_gender(name))
             for variant in query_variants(name):
-                for position in self.index.exact.get(variant.key, ()):
+                for position in self.index.exact.get(variant.bare_key, ()):
                     found.append(self._score(variant, position, wanted, {}))
             found.sort(key=lambda m: (-m.score, m.entity_id))
             self._memo[key] = found
