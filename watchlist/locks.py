@@ -37,9 +37,11 @@ def _busy(what: str) -> BusyError:
 
 @contextlib.contextmanager
 def _advisory_lock(engine: Engine, name: str, what: str) -> Iterator[None]:
-    digest = hashlib.sha256(f"watchlist:{name}".encode()).digest()
-    key = int.from_bytes(digest[:8], "big", signed=True)
     with translate_errors(), engine.connect() as connection:
+        # Advisory locks are database-wide: a deployment in another schema is not a rival.
+        schema = connection.execute(sa.select(sa.func.current_schema())).scalar()
+        digest = hashlib.sha256(f"watchlist:{schema}:{name}".encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
         got = connection.execute(sa.select(sa.func.pg_try_advisory_lock(key))).scalar()
         connection.commit()
         if not got:

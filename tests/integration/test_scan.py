@@ -136,7 +136,8 @@ def test_a_killed_scan_reruns_to_exactly_one_screening(
     pairs = sa.select(sa.func.count()).select_from(distinct)
     total = count(march_28, sa.select(sa.func.count()).select_from(Hit))
     assert total == count(march_28, pairs) == reference_hits(march_28, corpus())
-    runs = {row.status.value for row in session_factory(march_28)().scalars(sa.select(ScanRun))}
+    with session_factory(march_28)() as session:
+        runs = {run.status.value for run in session.scalars(sa.select(ScanRun))}
     assert runs == {"failed", "succeeded"}  # the killed run is closed as interrupted
 
 
