@@ -63,49 +63,94 @@ def store_hits(
     list_state: int,
     settings: str,
 ) -> int:
-    """Record an article's hits; existing ones (and decisions on them) stay. Returns new hits."""
-    mentions = {(m.start, m.end): m for m in article.mentions}
-    existing: set[tuple[int, int, int]] = set()
-    if article.id is not None:
-        rows = session.execute(
-            sa.select(Mention.start, Mention.end, Hit.entity_id)
-            .join(Hit, Hit.mention_id == Mention.id)
-            .where(Mention.article_id == article.id)
+    """Record an article's hits; existing ones (and decisions on them) stay. Returns new hits.
+
+    Written with bulk statements: a night's scan stores tens of thousands of hits.
+    """
+    session.flush()
+    first_time = article.screened_state is None and article.screened_at is None
+    mentions, existing = ({}, set()) if first_time else _stored(session, article.id)
+    fresh = [h for h in _unique(hits) if (h.start, h.end, h.entity_id) not in existing]
+    _insert_mentions(session, article.id, fresh, mentions)
+    if fresh:
+        session.execute(
+            sa.insert(Hit),
+            [
+                {
+                    "mention_id": mentions[(h.start, h.end)],
+                    "article_id": article.id,
+                    "entity_id": h.entity_id,
+                    "matched_name": h.matched_name,
+                    "score": h.score,
+                    "route": h.route,
+                    "explanation": explanation_json(h.explanation),
+                    "list_state": list_state,
+                    "matcher_settings": settings,
+                }
+                for h in fresh
+            ],
         )
-        existing = {(start, end, entity_id) for start, end, entity_id in rows}
-    created = 0
-    for hit in hits:
-        if (hit.start, hit.end, hit.entity_id) in existing:
-            continue
-        mention = mentions.get((hit.start, hit.end))
-        if mention is None:
-            mention = mentions[(hit.start, hit.end)] = Mention(
-                article=article,
-                start=hit.start,
-                end=hit.end,
-                text=hit.text,
-                sentence_start=hit.sentence_start,
-                sentence_end=hit.sentence_start + len(hit.sentence),
-            )
-            session.add(mention)
-        session.add(
-            Hit(
-                mention=mention,
-                article_id=article.id,
-                entity_id=hit.entity_id,
-                matched_name=hit.matched_name,
-                score=hit.score,
-                route=hit.route,
-                explanation=explanation_json(hit.explanation),
-                list_state=list_state,
-                matcher_settings=settings,
-            )
-        )
-        existing.add((hit.start, hit.end, hit.entity_id))
-        created += 1
+    if fresh:
+        session.expire(article, ["mentions"])  # written past the ORM: reload when read
     article.screened_state = list_state
     article.screened_at = utcnow()
-    return created
+    return len(fresh)
+
+
+def _unique(hits: Sequence[TextHit]) -> list[TextHit]:
+    seen: dict[tuple[int, int, int], TextHit] = {}
+    for hit in hits:
+        seen.setdefault((hit.start, hit.end, hit.entity_id), hit)
+    return list(seen.values())
+
+
+def _stored(
+    session: Session, article_id: int
+) -> tuple[dict[tuple[int, int], int], set[tuple[int, int, int]]]:
+    """The article's mentions by span, and its hits as (start, end, entity)."""
+    mentions = {
+        (start, end): id_
+        for id_, start, end in session.execute(
+            sa.select(Mention.id, Mention.start, Mention.end).where(
+                Mention.article_id == article_id
+            )
+        )
+    }
+    rows = session.execute(
+        sa.select(Mention.start, Mention.end, Hit.entity_id)
+        .join(Hit, Hit.mention_id == Mention.id)
+        .where(Mention.article_id == article_id)
+    )
+    return mentions, {(start, end, entity_id) for start, end, entity_id in rows}
+
+
+def _insert_mentions(
+    session: Session,
+    article_id: int,
+    hits: Sequence[TextHit],
+    mentions: dict[tuple[int, int], int],
+) -> None:
+    """Insert the spans not stored yet; `mentions` gains their ids."""
+    new: dict[tuple[int, int], TextHit] = {}
+    for hit in hits:
+        if (hit.start, hit.end) not in mentions:
+            new.setdefault((hit.start, hit.end), hit)
+    if not new:
+        return
+    rows = [
+        {
+            "article_id": article_id,
+            "start": h.start,
+            "end": h.end,
+            "text": h.text,
+            "sentence_start": h.sentence_start,
+            "sentence_end": h.sentence_start + len(h.sentence),
+        }
+        for h in new.values()
+    ]
+    statement = sa.insert(Mention).returning(Mention.id, sort_by_parameter_order=True)
+    ids = session.scalars(statement, rows).all()
+    mentions.update(zip(new.keys(), ids, strict=True))
 
 
 def screen_article(
