@@ -20,9 +20,11 @@ Run: make bench-scan (or python -m benchmarks.scan_speed [--quick]).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -284,6 +286,22 @@ def inconsistent(results: Mapping[Case, dict[str, float]]) -> str | None:
     return "new hits differ between cases: " + ", ".join(f"{k} {v:,}" for k, v in found.items())
 
 
+def source_digest() -> str:
+    """A digest of the watchlist package's source: a run must not span a code change."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "watchlist").rglob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def commit() -> str:
+    """The checked-out commit (read only), or `unknown`."""
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return result.stdout.strip() or "unknown"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_ARTICLES:,} articles")
@@ -305,13 +323,16 @@ def main() -> None:
 
 
 def run_all(articles: int) -> None:
-    started = time.perf_counter()
+    started, source, head = time.perf_counter(), source_digest(), commit()
     cases = CASES if postgres_available() else CASES[:1]
     with tempfile.TemporaryDirectory() as folder:
         results = {case: measure(case, Path(folder), articles) for case in cases}
     report(results, articles)
-    print(f"\nWall time: {time.perf_counter() - started:.0f} s")
+    print(f"\nCode: commit {head}, watchlist/ source digest {source}")
+    print(f"Wall time: {time.perf_counter() - started:.0f} s")
     problem = inconsistent(results)
+    if source_digest() != source:
+        problem = "watchlist/ changed during the run: the cases measured different code"
     if problem is not None:
         raise SystemExit(f"\nchecks: FAILED: {problem}")
     print("\nchecks: ok (every article screened; hits == distinct (mention, entity) pairs; "

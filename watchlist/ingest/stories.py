@@ -12,6 +12,8 @@ from watchlist.extract.text import prepare
 from watchlist.models import Article, Story
 
 _SIGNATURE_SIZE = 60
+# Rewrites of a wire story arrive close together: compare with this many recent articles.
+_RECENT = 300
 
 
 def signature(text: str) -> list[str]:
@@ -49,7 +51,7 @@ def assign_story(
         .where(Article.story_id.is_not(None), Article.id != article.id)
         .where(when >= since, when <= until)
         .order_by(Article.id.desc())
-        .limit(2000)
+        .limit(_RECENT)
     )
     best: tuple[float, int] | None = None
     for story_id, words in recent:
