@@ -58,3 +58,19 @@ class BusyError(WatchlistError):
     """Another process holds the lock this operation needs."""
 
     exit_code = 73  # EX_CANTCREAT
+
+
+class ConflictError(InputError):
+    """The request clashes with what is stored: a name already taken, a rule already there."""
+
+
+class AuthenticationError(WatchlistError):
+    """The credentials are missing, unknown, revoked or wrong."""
+
+    exit_code = 77  # EX_NOPERM
+
+
+class PermissionDeniedError(WatchlistError):
+    """The user or key is known but may not do this."""
+
+    exit_code = 77  # EX_NOPERM

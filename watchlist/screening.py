@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from watchlist import review
 from watchlist.config import MatchingSettings
 from watchlist.extract.screen import TextHit, screen_text
 from watchlist.lookup import explanation_json
@@ -71,6 +72,7 @@ def store_hits(
     first_time = article.screened_state is None and article.screened_at is None
     mentions, existing = ({}, set()) if first_time else _stored(session, article.id)
     fresh = [h for h in _unique(hits) if (h.start, h.end, h.entity_id) not in existing]
+    fresh = _not_suppressed(session, fresh)
     _insert_mentions(session, article.id, fresh, mentions)
     if fresh:
         session.execute(
@@ -95,6 +97,12 @@ def store_hits(
     article.screened_state = list_state
     article.screened_at = utcnow()
     return len(fresh)
+
+
+def _not_suppressed(session: Session, hits: list[TextHit]) -> list[TextHit]:
+    """Drop hits an analyst asked never to see again (this name, this entity)."""
+    rules = review.suppressed(session, {h.entity_id for h in hits})
+    return [h for h in hits if (h.entity_id, review.name_key(h.text)) not in rules]
 
 
 def _unique(hits: Sequence[TextHit]) -> list[TextHit]:

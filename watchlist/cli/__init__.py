@@ -1,7 +1,9 @@
 """The `watchlist` command. Errors become one line on stderr and a documented exit code."""
 
 from watchlist.cli import (  # noqa: F401  (registers the commands)
+    access,
     articles,
+    audit,
     db,
     entities,
     lists,

@@ -1,8 +1,9 @@
 """SQLAlchemy models: every table of the service, on one metadata."""
 
+from watchlist.models.access import ApiKey, Role, Scope, User
 from watchlist.models.articles import Article, Feed, Hit, HitStatus, Mention, Story
 from watchlist.models.base import Base
-from watchlist.models.ops import RunStatus, ScanError, ScanRun
+from watchlist.models.ops import RunStatus, ScanError, ScanRun, ScreeningRecord
 from watchlist.models.registry import (
     Address,
     BirthDate,
@@ -24,8 +25,17 @@ from watchlist.models.registry import (
     Program,
     VersionStatus,
 )
+from watchlist.models.review import Action, Decision, Suppression
 
 __all__ = [
+    "Suppression",
+    "Decision",
+    "Action",
+    "ScreeningRecord",
+    "User",
+    "Scope",
+    "Role",
+    "ApiKey",
     "Address",
     "Article",
     "Feed",

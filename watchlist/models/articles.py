@@ -121,4 +121,5 @@ class Hit(Base):
     )
 
     mention: Mapped[Mention] = relationship(back_populates="hits")
+    article: Mapped[Article] = relationship(viewonly=True)
     entity: Mapped[Entity] = relationship()

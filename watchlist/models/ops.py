@@ -61,3 +61,23 @@ class ScanError(Base):
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     run: Mapped[ScanRun] = relationship(back_populates="failures")
+
+
+class ScreeningRecord(Base):
+    """The screening audit log: one row per lookup or screen request, kept for proof."""
+
+    __tablename__ = "screening_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, index=True
+    )
+    actor: Mapped[str] = mapped_column(sa.String(120), index=True)  # "api-key:NAME", "user:NAME"
+    kind: Mapped[str] = mapped_column(sa.String(20))  # lookup, screen, match
+    query: Mapped[str] = mapped_column(sa.Text)  # the name, or the text's first characters
+    query_detail: Mapped[dict[str, object]] = mapped_column(sa.JSON, default=dict)
+    list_state: Mapped[int]
+    result_count: Mapped[int]
+    top_entity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("entities.id"))
+    top_name: Mapped[str | None] = mapped_column(sa.String(500))
+    top_score: Mapped[float | None]

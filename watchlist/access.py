@@ -1,0 +1,197 @@
+"""Accounts and API keys: creating them, checking credentials, checking permissions.
+
+Passwords are hashed with scrypt (memory-hard, in the standard library); API keys are random
+256-bit secrets of which only a SHA-256 digest is stored, so a stolen database yields no key.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from watchlist.errors import (
+    AuthenticationError,
+    ConflictError,
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from watchlist.models import ApiKey, Role, Scope, User
+from watchlist.models.base import utcnow
+
+KEY_PREFIX = "wl_"
+MIN_PASSWORD_LENGTH = 12
+_SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+_SCRYPT_MAXMEM = 64 * 1024 * 1024
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-@")
+
+# --- passwords -------------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    """`scrypt$n$r$p$salt$digest`, salt and digest in base64."""
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(password, salt, _SCRYPT["n"], _SCRYPT["r"], _SCRYPT["p"])
+    parts = (_SCRYPT["n"], _SCRYPT["r"], _SCRYPT["p"], _b64(salt), _b64(digest))
+    return "scrypt$" + "$".join(str(part) for part in parts)
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether `password` is the one `stored` was made from (in constant time)."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = _scrypt(password, base64.b64decode(salt), int(n), int(r), int(p))
+    except ValueError:
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=_SCRYPT_MAXMEM, dklen=32
+    )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+# --- users -----------------------------------------------------------------------------------
+
+
+def check_name(name: str, what: str) -> str:
+    """A user or key name: 1-100 characters, lower-case letters, digits and `._-@`."""
+    if not name or len(name) > 100 or not set(name) <= _NAME_CHARS:
+        raise InputError(
+            f"{what} name {name!r} must be 1-100 lower-case letters, digits or . _ - @."
+        )
+    return name
+
+
+def create_user(session: Session, name: str, role: Role, password: str) -> User:
+    """A new dashboard account."""
+    check_name(name, "user")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    if session.scalar(sa.select(User.id).where(User.name == name)) is not None:
+        raise ConflictError(f"there is already a user named {name!r}.")
+    user = User(name=name, role=role, password_hash=hash_password(password))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate_user(session: Session, name: str, password: str) -> User:
+    """The active user with this name and password; the same error whatever was wrong."""
+    user = session.scalar(sa.select(User).where(User.name == name))
+    stored = user.password_hash if user is not None else _dummy_hash()
+    valid = verify_password(password, stored)  # hashed even for unknown names: same timing
+    if user is None or not valid or user.disabled_at is not None:
+        raise AuthenticationError("unknown user name or wrong password.")
+    user.last_login_at = utcnow()
+    return user
+
+
+def get_user(session: Session, name: str) -> User:
+    user = session.scalar(sa.select(User).where(User.name == name))
+    if user is None:
+        raise NotFoundError(f"there is no user named {name!r}.")
+    return user
+
+
+def list_users(session: Session) -> Sequence[User]:
+    return session.scalars(sa.select(User).order_by(User.name)).all()
+
+
+def set_user_disabled(session: Session, name: str, disabled: bool) -> User:
+    """Disable (or re-enable) an account; it is never deleted, its decisions keep their author."""
+    user = get_user(session, name)
+    user.disabled_at = utcnow() if disabled else None
+    return user
+
+
+def require_role(user: User, needed: Role) -> None:
+    """Refuse unless the user's role is `needed` or above (viewer < analyst < admin)."""
+    order = list(Role)
+    if order.index(user.role) < order.index(needed):
+        raise PermissionDeniedError(f"this needs the {needed.value} role.")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_hex(16))
+
+
+# --- API keys --------------------------------------------------------------------------------
+
+
+def parse_scopes(values: Iterable[str]) -> list[Scope]:
+    """Scopes from their names; an unknown one is an error naming the valid ones."""
+    scopes: list[Scope] = []
+    for value in values:
+        try:
+            scopes.append(Scope(value))
+        except ValueError:
+            valid = ", ".join(scope.value for scope in Scope)
+            raise InputError(f"unknown scope {value!r}; use one of: {valid}.") from None
+    if not scopes:
+        raise InputError("an API key needs at least one scope.")
+    return sorted(set(scopes), key=list(Scope).index)
+
+
+def create_api_key(session: Session, name: str, scopes: Iterable[Scope]) -> tuple[ApiKey, str]:
+    """A new key and its secret; the secret is returned this once and never stored."""
+    check_name(name, "API key")
+    if session.scalar(sa.select(ApiKey.id).where(ApiKey.name == name)) is not None:
+        raise ConflictError(f"there is already an API key named {name!r}.")
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey(
+        name=name,
+        prefix=secret[:10],
+        digest=_key_digest(secret),
+        scopes=[scope.value for scope in scopes],
+    )
+    session.add(key)
+    session.flush()
+    return key, secret
+
+
+def revoke_api_key(session: Session, name: str) -> ApiKey:
+    key = session.scalar(sa.select(ApiKey).where(ApiKey.name == name))
+    if key is None:
+        raise NotFoundError(f"there is no API key named {name!r}.")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+    return key
+
+
+def list_api_keys(session: Session) -> Sequence[ApiKey]:
+    return session.scalars(sa.select(ApiKey).order_by(ApiKey.name)).all()
+
+
+def authenticate_key(session: Session, secret: str) -> ApiKey:
+    """The active key with this secret."""
+    key = session.scalar(sa.select(ApiKey).where(ApiKey.digest == _key_digest(secret)))
+    if key is None or key.revoked_at is not None:
+        raise AuthenticationError("the API key is unknown or revoked.")
+    return key
+
+
+def require_scope(key: ApiKey, needed: Scope) -> None:
+    """Refuse unless the key has `needed` (or `admin`, which includes everything)."""
+    if needed.value not in key.scopes and Scope.ADMIN.value not in key.scopes:
+        raise PermissionDeniedError(f"this API key lacks the {needed.value!r} scope.")
+
+
+def _key_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()

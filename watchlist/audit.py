@@ -1,0 +1,148 @@
+"""The screening audit log: proof that a name or text was screened, when, by whom, and what
+came back. Written in the same transaction as the answer it records."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from watchlist.models import ScreeningRecord
+
+QUERY_CHARS = 2_000  # a screened text is kept as its first characters and its length
+FIELDS = (
+    "id", "created_at", "actor", "kind", "query", "list_state",
+    "result_count", "top_entity_id", "top_name", "top_score",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TopResult:
+    entity_id: int
+    name: str
+    score: float
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    kind: str,
+    query: str,
+    list_state: int,
+    result_count: int,
+    top: TopResult | None,
+    detail: dict[str, Any] | None = None,
+) -> ScreeningRecord:
+    """Log one screening request."""
+    entry = ScreeningRecord(
+        actor=actor,
+        kind=kind,
+        query=query[:QUERY_CHARS],
+        query_detail={**(detail or {}), "length": len(query)},
+        list_state=list_state,
+        result_count=result_count,
+        top_entity_id=top.entity_id if top else None,
+        top_name=top.name if top else None,
+        top_score=top.score if top else None,
+    )
+    session.add(entry)
+    return entry
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    actor: str | None = None
+    kind: str | None = None
+    query: str | None = None  # case-insensitive substring of the screened name or text
+
+
+def find(
+    session: Session, where: AuditFilter, *, limit: int | None = None, offset: int = 0
+) -> tuple[Sequence[ScreeningRecord], int]:
+    """Matching records, newest first, and how many there are in all."""
+    conditions = _conditions(where)
+    total = session.scalar(sa.select(sa.func.count(ScreeningRecord.id)).where(*conditions))
+    query = (
+        sa.select(ScreeningRecord)
+        .where(*conditions)
+        .order_by(ScreeningRecord.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return session.scalars(query).all(), total or 0
+
+
+def _conditions(where: AuditFilter) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = []
+    if where.since is not None:
+        conditions.append(ScreeningRecord.created_at >= where.since)
+    if where.until is not None:
+        conditions.append(ScreeningRecord.created_at < where.until)
+    if where.actor is not None:
+        conditions.append(ScreeningRecord.actor == where.actor)
+    if where.kind is not None:
+        conditions.append(ScreeningRecord.kind == where.kind)
+    if where.query:
+        escaped = where.query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(ScreeningRecord.query.ilike(f"%{escaped}%", escape="\\"))
+    return conditions
+
+
+def as_dict(entry: ScreeningRecord) -> dict[str, Any]:
+    """A record as the API and the JSON export give it."""
+    return {
+        "id": entry.id,
+        "created_at": entry.created_at.isoformat(),
+        "actor": entry.actor,
+        "kind": entry.kind,
+        "query": entry.query,
+        "query_detail": entry.query_detail,
+        "list_state": entry.list_state,
+        "result_count": entry.result_count,
+        "top_entity_id": entry.top_entity_id,
+        "top_name": entry.top_name,
+        "top_score": entry.top_score,
+    }
+
+
+def export_csv(entries: Iterable[ScreeningRecord]) -> Iterator[str]:
+    """CSV lines, a header first; values that a spreadsheet would run as formulas are quoted
+    with a leading apostrophe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(FIELDS)
+    yield _drain(buffer)
+    for entry in entries:
+        row = as_dict(entry)
+        writer.writerow([safe_cell(row[field]) for field in FIELDS])
+        yield _drain(buffer)
+
+
+def export_json(entries: Iterable[ScreeningRecord]) -> Iterator[str]:
+    """JSON lines, one record each."""
+    for entry in entries:
+        yield json.dumps(as_dict(entry), ensure_ascii=False) + "\n"
+
+
+def safe_cell(value: object) -> object:
+    """Neutralise CSV formula injection (a cell starting with = + - @ tab or CR)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text

@@ -1,0 +1,65 @@
+"""Review: the decisions analysts take on hits, and the names they never want to see again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from watchlist.models.access import User
+from watchlist.models.articles import Hit
+from watchlist.models.base import Base, enum_column, utcnow
+from watchlist.models.registry import Entity
+
+
+class Action(enum.StrEnum):
+    """What a reviewer did with a hit."""
+
+    CONFIRM = "confirm"
+    DISMISS = "dismiss"  # a false positive
+    ESCALATE = "escalate"
+    REOPEN = "reopen"
+
+
+class Decision(Base):
+    """One decision on a hit. Decisions are only ever appended: they are the audit trail."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hit_id: Mapped[int] = mapped_column(sa.ForeignKey("hits.id", ondelete="CASCADE"), index=True)
+    action: Mapped[Action] = mapped_column(enum_column(Action, "decision_action"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(sa.String(120))  # "user:NAME" or "api-key:NAME"
+    created_at: Mapped[dt.datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, index=True
+    )
+
+    hit: Mapped[Hit] = relationship()
+    user: Mapped[User | None] = relationship()
+
+
+class Suppression(Base):
+    """A rule: never alert this name (as normalised) for this entity again.
+
+    Removing a rule stamps it removed; the row stays as the record of who had it and when."""
+
+    __tablename__ = "suppressions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entities.id"), index=True)
+    name_key: Mapped[str] = mapped_column(sa.String(500))
+    name: Mapped[str] = mapped_column(sa.String(500))  # the mention as first written
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    decision_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("decisions.id", ondelete="SET NULL")
+    )
+    actor: Mapped[str] = mapped_column(sa.String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    removed_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    removed_by: Mapped[str | None] = mapped_column(sa.String(120))
+
+    entity: Mapped[Entity] = relationship()
