@@ -26,6 +26,9 @@ ENV_PREFIX = "WATCHLIST_"
 RESERVED_ENV = frozenset({"WATCHLIST_CONFIG"})
 
 
+# The dashboard refuses to start with this key outside debug mode.
+DEV_SECRET_KEY = "development-only-change-me"
+
 @dataclasses.dataclass(frozen=True)
 class DatabaseSettings:
     """Where the registry lives and how to talk to it."""
@@ -121,6 +124,25 @@ class NotifySettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class WebSettings:
+    """The web service: REST API and dashboard, served by `watchlist serve`."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = 2
+    threads: int = 4
+    secret_key: str = DEV_SECRET_KEY
+    debug: bool = False
+    secure_cookies: bool = True
+    session_hours: int = 12
+    max_body_kb: int = 1024
+    max_text_chars: int = 200_000
+    max_batch: int = 100
+    max_page_size: int = 200
+    max_results: int = 50
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     """All settings of the service; built by `load_settings`."""
 
@@ -131,6 +153,7 @@ class Settings:
     intake: IntakeSettings = dataclasses.field(default_factory=IntakeSettings)
     scan: ScanSettings = dataclasses.field(default_factory=ScanSettings)
     notify: NotifySettings = dataclasses.field(default_factory=NotifySettings)
+    web: WebSettings = dataclasses.field(default_factory=WebSettings)
 
 
 _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
@@ -277,6 +300,15 @@ def _validate(settings: Settings) -> None:
         "scan.batch_size": 1 <= settings.scan.batch_size <= 10_000,
         "scan.workers": 1 <= settings.scan.workers <= 64,
         "notify.smtp_port": 0 < settings.notify.smtp_port < 65536,
+        "web.port": 0 < settings.web.port < 65536,
+        "web.workers": 1 <= settings.web.workers <= 64,
+        "web.threads": 1 <= settings.web.threads <= 256,
+        "web.session_hours": settings.web.session_hours >= 1,
+        "web.max_body_kb": settings.web.max_body_kb >= 1,
+        "web.max_text_chars": settings.web.max_text_chars >= 1000,
+        "web.max_batch": settings.web.max_batch >= 1,
+        "web.max_page_size": settings.web.max_page_size >= 1,
+        "web.max_results": settings.web.max_results >= 1,
     }
     for key, ok in checks.items():
         if not ok:

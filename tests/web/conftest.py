@@ -1,0 +1,86 @@
+"""Web fixtures: an application over a real database holding the seed, the full SDN list and
+the five founding articles, screened — what an analyst or an API client sees on day one."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import ROOT, fresh_database
+from watchlist import list_updates, lists, migrate
+from watchlist.config import Settings, load_settings
+from watchlist.db import create_engine, session_factory
+from watchlist.ingest.articles import ArticleInput
+from watchlist.ingest.service import make_screener, store_and_screen
+from watchlist.sources import formats
+from web import create_app
+
+SEED_ARTICLES = ROOT / "tests/fixtures/articles"
+TEST_SECRET = "test-secret-key-for-the-web-tests-only"
+
+
+def web_settings(url: str) -> Settings:
+    settings = load_settings({"WATCHLIST_DATABASE_URL": url})
+    web = dataclasses.replace(settings.web, secret_key=TEST_SECRET, secure_cookies=False)
+    return dataclasses.replace(settings, web=web)
+
+
+def load_day_one(settings: Settings) -> None:
+    """Seed, the 2024-05-03 SDN list and the five seed articles, screened."""
+    engine = create_engine(settings.database)
+    try:
+        migrate.upgrade(engine)
+        with session_factory(engine)() as session, session.begin():
+            lists.load_seed(session, ROOT / "config/seed")
+            list_file = formats.read_local("ofac-csv", ROOT / "data/ofac/sdn_legacy_csv")
+            list_updates.import_parsed(session, list_file, formats.parse(list_file))
+        with session_factory(engine)() as session, session.begin():
+            screener = make_screener(session, settings)
+            for path in sorted(SEED_ARTICLES.glob("article-*.txt")):
+                item = ArticleInput(
+                    text=path.read_text(encoding="utf-8"),
+                    url=f"https://news.example/{path.stem}",
+                    title=f"Seed {path.stem}",
+                    source="example news",
+                )
+                store_and_screen(session, item, screener, settings)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def day_one(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Settings of a database loaded by `load_day_one`, shared by the whole test run: tests may
+    add to it but must not rely on what other tests added."""
+    with fresh_database(tmp_path_factory.mktemp("web")) as url:
+        settings = web_settings(url)
+        load_day_one(settings)
+        yield settings
+
+
+@pytest.fixture(scope="session")
+def app(day_one: Settings) -> Iterator[Flask]:
+    application = create_app(day_one)
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["watchlist"].engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def empty_settings(database_url: str, tmp_path: Path) -> Settings:
+    """Settings of a fresh, migrated, empty database for this test only."""
+    settings = web_settings(database_url)
+    engine = create_engine(settings.database)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return settings
