@@ -10,9 +10,9 @@ capitalisation fails (`mkrtychev`), but never inside another word.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import weakref
 
-from watchlist.extract.spans import Span, Word, candidate_spans
+from watchlist.extract.spans import Span, Word, WordSpotter, candidate_spans
 from watchlist.extract.text import PreparedText, prepare
 from watchlist.extract.words import COURTESY_TITLES, SENTENCE_WORDS
 from watchlist.matching.matcher import Matcher
@@ -40,10 +40,7 @@ def screen_text(text: str, matcher: Matcher) -> list[TextHit]:
     """Every mention of a listed entity in `text`, in reading order."""
     prepared = prepare(text)
     lower_words: list[tuple[Word, tuple[int, int]]] = []
-    surnames = matcher.distinctive_surnames()
-    spans = candidate_spans(
-        prepared.text, lower_words, lambda word: len(word) >= 6 and _fold(word) in surnames
-    )
+    spans = candidate_spans(prepared.text, lower_words, _surname_spotter(matcher))
     spans += [Span(w.start, w.end, (w,), sentence, w.text) for w, sentence in lower_words]
     spans.sort(key=lambda span: span.start)
     hits: list[TextHit] = []
@@ -59,6 +56,19 @@ def screen_text(text: str, matcher: Matcher) -> list[TextHit]:
     return hits
 
 
+_SPOTTERS: weakref.WeakKeyDictionary[Matcher, WordSpotter] = weakref.WeakKeyDictionary()
+
+
+def _surname_spotter(matcher: Matcher) -> WordSpotter:
+    """Finds listed surnames written in lower case (`mkrtychev`); one per matcher."""
+    spotter = _SPOTTERS.get(matcher)
+    if spotter is None:
+        surnames = matcher.distinctive_surnames()
+        spotter = WordSpotter(lambda word: len(word) >= 6 and _fold(word) in surnames)
+        _SPOTTERS[matcher] = spotter
+    return spotter
+
+
 def _screen_span(
     prepared: PreparedText,
     span: Span,
@@ -66,9 +76,10 @@ def _screen_span(
     named: dict[str, TextHit],
     others: set[str],
 ) -> TextHit | None:
-    surname = _lone_surname(span)
+    peeled = span.without_titles()
+    surname = _lone_surname(peeled or span)
     threshold = matcher.settings.text_threshold
-    for candidate in _readings(span):
+    for candidate in (span,) if peeled is None else (peeled, span):
         if surname is not None:  # one word: only a whole listed name, written exactly
             exact = [m for m in matcher.lookup_exact(candidate.key) if m.score >= threshold]
             match = _best(exact)
@@ -88,13 +99,6 @@ def _screen_span(
     return _distinctive(prepared, span, surname, matcher)
 
 
-def _readings(span: Span) -> Iterator[Span]:
-    peeled = span.without_titles()
-    if peeled is not None:
-        yield peeled
-    yield span
-
-
 def _best(matches: list[Match]) -> Match | None:
     return matches[0] if matches else None
 
@@ -111,9 +115,8 @@ def _whole_name(match: Match, span: Span, prepared: PreparedText) -> bool:
     return (exact and whole or weak) and not opening
 
 
-def _lone_surname(span: Span) -> Word | None:
-    """The one name word of `Putin`, `Mr. Putin`, `President Putin`."""
-    peeled = span.without_titles() or span
+def _lone_surname(peeled: Span) -> Word | None:
+    """The one name word of `Putin`, `Mr. Putin`, `President Putin` (titles peeled)."""
     names = [w for w in peeled.words if w.text.lower().rstrip(".") not in COURTESY_TITLES]
     if len(names) != 1 or names[0].text.lower() in SENTENCE_WORDS:
         return None

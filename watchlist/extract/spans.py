@@ -9,6 +9,7 @@ candidate: spans start and end on word boundaries.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Callable
@@ -75,10 +76,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        before = text[start : match.start() + 1].rstrip(".!?\"')]").split()
-        following = text[match.end() : match.end() + 1]
         if match.group().startswith(".") and (
-            following.islower() or before and _abbreviation(before[-1])
+            text[match.end() : match.end() + 1].islower()
+            or _after_abbreviation(text[start : match.start() + 1])
         ):
             continue
         bounds.append((start, match.end()))
@@ -86,6 +86,12 @@ def sentences(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         bounds.append((start, len(text)))
     return [(s, e) for s, e in bounds if text[s:e].strip()]
+
+
+def _after_abbreviation(before: str) -> bool:
+    """Whether the text before a full stop ends with an abbreviation (`Mr`, `U.S`)."""
+    words_ = before.rstrip(".!?\"')]").rsplit(None, 1)
+    return bool(words_) and _abbreviation(words_[-1])
 
 
 def _abbreviation(word: str) -> bool:
@@ -104,8 +110,14 @@ def words(text: str, start: int = 0, end: int | None = None) -> list[Word]:
 _NOT_PROSE = re.compile(r"\S*@\S+|\b(?:https?://|www\.)\S+|\S+\.(?:com|org|net|ru|gov|ir)\b\S*")
 
 
+# Every address holds one of these: a text without any has nothing to blank out.
+_ADDRESS_MARKS = ("@", "http", "www.", ".com", ".org", ".net", ".ru", ".gov", ".ir")
+
+
 def mask_addresses(text: str) -> str:
     """Blank out e-mail addresses, URLs and handles (same length, so offsets hold)."""
+    if not any(mark in text for mark in _ADDRESS_MARKS):
+        return text
     return _NOT_PROSE.sub(lambda m: " " * len(m.group()), text)
 
 
@@ -119,25 +131,127 @@ def candidate_spans(
     Lower-case words matter only as particles and connectors inside a run; the others are
     skipped without building them (the gap they leave still breaks a run). When given,
     `lower_words` collects the lower-case words that `wanted_lower` accepts, with their
-    sentence.
+    sentence (a `WordSpotter` remembers across texts which chunks can hold one).
     """
     found: list[Span] = []
     text = mask_addresses(text)
-    for bounds in sentences(text):
-        tokens: list[Word] = []
-        for match in _TOKEN.finditer(text, *bounds):
-            word = match.group()
-            first = word[0]
-            start = match.start()
-            if first.isupper() or first.isdigit() or word in _INSIDE or text[start - 1] == "-":
-                tokens.append(Word(start, match.end(), word))
-            elif lower_words is not None and wanted_lower is not None and wanted_lower(word):
-                lower_words.append((Word(match.start(), match.end(), word), bounds))
-        for run in _runs(text, tokens):
+    bounds_list = sentences(text)
+    for bounds in bounds_list:
+        for run in _runs(text, name_words(text, *bounds)):
             span = _trim(run)
             if span:
                 start, end = span[0].start, span[-1].end
                 found.append(Span(start, end, tuple(span), bounds, text[start:end]))
+    if lower_words is not None and wanted_lower is not None:
+        spotter = wanted_lower if isinstance(wanted_lower, WordSpotter) else None
+        lower_words += (spotter or WordSpotter(wanted_lower)).spot(text, bounds_list)
+    return found
+
+
+# A word that may open a name: a capital, a digit or a non-ASCII letter at the start of a token
+# (the look-behinds follow the first character so that the scan skips on it).
+_OPENING = re.compile(
+    r"[A-Z0-9\x80-\U0010ffff](?<=[^\W_])(?<![^\W_].)(?<![^\W_]['’].)[^\W_]*(?:['’][^\W_]+)*"
+)
+_INSIDE_WORDS = "|".join(sorted(word for word in _INSIDE if word.isalnum()))
+# The word right after a joining gap when it could continue a name without a capital: any word
+# after a hyphen, a particle or connector, a number or a non-ASCII word.
+_CONTINUATION = re.compile(
+    r"(?:-|(?: - |- |\. | |\.)(?=(?:"
+    + _INSIDE_WORDS
+    + r")(?![^\W_]|['’][^\W_])|[0-9\x80-\U0010ffff]))([^\W_]+(?:['’][^\W_]+)*)"
+)
+
+
+def name_words(text: str, start: int, end: int) -> list[Word]:
+    """The words of text[start:end] that can be part of a name, in order.
+
+    Those are the name-like words (capitalised, numbers, particles and connectors, words
+    after a hyphen) that open a name or follow one across a joining gap; a lower-case one
+    anywhere else cannot join a run, so it is never built.
+    """
+    found: list[Word] = []
+    reached = start
+    for match in _OPENING.finditer(text, start, end):
+        at, word = match.start(), match.group()
+        if at < reached or not _name_like(text, at, word):
+            continue
+        found.append(Word(at, match.end(), word))
+        reached = match.end()
+        while (follow := _CONTINUATION.match(text, reached, end)) is not None:
+            at, word = follow.start(1), follow.group(1)
+            if not _name_like(text, at, word):
+                break
+            found.append(Word(at, follow.end(), word))
+            reached = follow.end()
+    return found
+
+
+def _name_like(text: str, start: int, word: str) -> bool:
+    first = word[0]
+    return first.isupper() or first.isdigit() or word in _INSIDE or text[start - 1] == "-"
+
+
+class WordSpotter:
+    """Finds the words a predicate wants among the lower-case words of texts (`mkrtychev`).
+
+    Most whitespace-separated chunks of running text recur from text to text: the spotter
+    remembers those that hold no wanted word (a bounded memo), so that only the others are
+    split into words.
+    """
+
+    MEMO_SIZE = 200_000
+
+    def __init__(self, wanted: Callable[[str], bool]) -> None:
+        self.wanted = wanted
+        self._quiet: set[str] = set()
+
+    def __call__(self, word: str) -> bool:
+        return self.wanted(word)
+
+    def spot(self, text: str, bounds: list[tuple[int, int]]) -> list[tuple[Word, tuple[int, int]]]:
+        """The wanted lower-case words of `text` with their sentence, in reading order."""
+        chunks = set(text.split())
+        chunks -= self._quiet
+        found: list[tuple[Word, tuple[int, int]]] = []
+        for chunk in chunks:
+            if self._quiet_chunk(chunk):
+                continue
+            for at in _chunk_positions(text, chunk):
+                found += self._spot_in(text, at, at + len(chunk), bounds)
+        return sorted(found, key=lambda pair: pair[0].start)
+
+    def _quiet_chunk(self, chunk: str) -> bool:
+        """Whether the chunk holds no lower-case word that is wanted (remembered if so)."""
+        for word in _TOKEN.findall(chunk):
+            first = word[0]
+            if not (first.isupper() or first.isdigit() or word in _INSIDE) and self.wanted(word):
+                return False
+        if len(self._quiet) >= self.MEMO_SIZE:
+            self._quiet.clear()
+        self._quiet.add(chunk)
+        return True
+
+    def _spot_in(
+        self, text: str, start: int, end: int, bounds: list[tuple[int, int]]
+    ) -> list[tuple[Word, tuple[int, int]]]:
+        sentence = bounds[bisect.bisect_right(bounds, (start, len(text))) - 1]
+        return [
+            (Word(match.start(), match.end(), match.group()), sentence)
+            for match in _TOKEN.finditer(text, start, end)
+            if not _name_like(text, match.start(), match.group()) and self.wanted(match.group())
+        ]
+
+
+def _chunk_positions(text: str, chunk: str) -> list[int]:
+    """Where `chunk` stands in `text` between whitespace (or the ends of the text)."""
+    found = []
+    at = text.find(chunk)
+    while at >= 0:
+        end = at + len(chunk)
+        if (at == 0 or text[at - 1].isspace()) and (end == len(text) or text[end].isspace()):
+            found.append(at)
+        at = text.find(chunk, at + 1)
     return found
 
 

@@ -17,6 +17,8 @@ _MOJIBAKE = {
     "â€”": "-", "â€¦": "...", "Ã©": "é", "Ã¨": "è", "Ã¡": "á", "Ã³": "ó", "Ã¶": "ö",
     "Ã¼": "ü", "Ã±": "ñ", "Ã§": "ç", "Ã­": "í", "Ã\xa0": "à", "Ã«": "ë", "Ã¤": "ä",
 }  # fmt: skip
+# Every mis-decoding starts with one of these characters: without them there is none.
+_MOJIBAKE_LEADS = tuple(sorted({key[0] for key in _MOJIBAKE}))
 _MOJIBAKE_PATTERN = re.compile("|".join(re.escape(key) for key in sorted(_MOJIBAKE, key=len)[::-1]))
 _SINGLE = str.maketrans(
     {
@@ -58,6 +60,9 @@ def _width(prepared: PreparedText, index: int) -> int:
 
 def prepare(original: str) -> PreparedText:
     """Repair mojibake, normalise quotes, dashes and spaces; keep the offset map."""
+    if not any(lead in original for lead in _MOJIBAKE_LEADS):  # nothing to repair
+        text = original if original.isascii() else original.translate(_SINGLE)
+        return PreparedText(original=original, text=text, origin=tuple(range(len(original))))
     pieces: list[str] = []
     origin: list[int] = []
     position = 0

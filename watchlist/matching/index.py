@@ -8,6 +8,8 @@ little (CORP, GROUP, TRADING, KIM) do not fetch candidates on their own.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 from array import array
 from collections import defaultdict
@@ -26,6 +28,7 @@ class NameIndex:
     """Listed names, analysed once, with the lookup structures built over their tokens."""
 
     FUZZY_MIN_LENGTH = 4
+    MEMO_SIZE = 50_000
 
     def __init__(self, records: Iterable[NameRecord]) -> None:
         self.records: list[NameRecord] = []
@@ -54,6 +57,7 @@ class NameIndex:
         self.totals = array("d", (self.name_weight(a) for a in self.analyses))
         self.skeletons = _skeleton_index(tokens.values())
         self.deletes = _delete_index(self.postings, self.FUZZY_MIN_LENGTH)
+        self._similar: dict[tuple[str, Role, str], tuple[str, ...]] = {}
 
     def frequency(self, text: str) -> int:
         """How many listed names hold the token."""
@@ -74,16 +78,27 @@ class NameIndex:
 
     def similar_tokens(self, token: Token) -> set[str]:
         """Listed tokens that may be `token`: itself, its transliterations, one-typo variants."""
-        found = {token.text} if token.text in self.postings else set()
+        key = (token.text, token.role, token.skeleton)
+        known = self._similar.get(key)
+        if known is None:
+            if len(self._similar) >= self.MEMO_SIZE:
+                self._similar.clear()
+            known = self._similar[key] = tuple(self._similar_tokens(token))
+        # Added in the order first found, the set lists them as building it afresh would.
+        return set(known)
+
+    def _similar_tokens(self, token: Token) -> dict[str, None]:
+        """`similar_tokens` in the order they are first found."""
+        found = dict.fromkeys((token.text,) if token.text in self.postings else ())
         if token.role in (Role.NUMBER, Role.INITIAL, Role.LEGAL):
             return found
-        found.update(self.skeletons.get(token.skeleton, ()))
+        found.update(dict.fromkeys(self.skeletons.get(token.skeleton, ())))
         if len(token.text) >= self.FUZZY_MIN_LENGTH:
-            found.update(self.deletes.get(token.text, ()))
+            found.update(dict.fromkeys(self.deletes.get(token.text, ())))
             for variant in deletions(token.text):
-                found.update(self.deletes.get(variant, ()))
+                found.update(dict.fromkeys(self.deletes.get(variant, ())))
                 if variant in self.postings:
-                    found.add(variant)
+                    found[variant] = None
         return found
 
 
@@ -141,7 +156,6 @@ def top_candidates(
         rarest = min(present, key=group.__getitem__)  # only its uncommon spellings
         cheap = {t for t in routes[rarest] if index.frequency(t) <= generic_at}
         fetch_texts = {rarest: cheap or {min(routes[rarest], key=index.frequency)}}
-    fetched = _fetch(index, fetch_texts)
     # Words that fetched nothing, or only some spellings, may still be shared by a candidate.
     unfetched = [i for i in range(len(routes)) if fetch_texts.get(i) != routes[i]]
     total = sum(weights) or 1.0
@@ -157,14 +171,27 @@ def top_candidates(
     extra = sum(weights[i] for i in unfetched_set)
     fetched_only = [i for i in range(len(weights)) if i not in unfetched_set]
     floor_share = reach ** (1 / query_weight) * total if query_weight else 0.0
-    hopeful = []
-    for name, found in fetched.items():
-        weight = extra + sum(weights[i] for i in found if i in fetched_only)
-        if weight >= floor_share and bound(weight, name) >= reach:
-            hopeful.append(name)
-    shared = _credit_unfetched(index, routes, weights, unfetched, hopeful, fetched)
-    ranked = sorted(((bound(w, name), w, name) for name, w in shared.items()), reverse=True)
-    return [name for b, _, name in ranked[:limit] if b >= reach]
+    hopeful: dict[int, int] = {}  # name -> the query words that fetched it
+    totals, exponent = index.totals, 1 - query_weight
+    for words, names in _fetch(index, fetch_texts).items():
+        weight = extra + sum(weights[i] for i in _word_set(words) if i in fetched_only)
+        if weight < floor_share:
+            continue
+        query_reach = (weight / total) ** query_weight
+        # bound(weight, name) >= reach, for each name
+        hopeful.update(
+            dict.fromkeys(
+                [
+                    name
+                    for name in names
+                    if float(query_reach * min(1.0, weight / totals[name]) ** exponent) >= reach
+                ],
+                words,
+            )
+        )
+    shared = _credit_unfetched(index, routes, weights, unfetched, hopeful)
+    ranked = heapq.nlargest(limit, ((bound(w, name), w, name) for name, w in shared.items()))
+    return [name for b, _, name in ranked if b >= reach]
 
 
 # Fuzzy and transliterated tokens share less than their weight: leave room below the floor.
@@ -172,13 +199,28 @@ _SLACK = 0.9
 
 
 def _fetch(index: NameIndex, fetch_texts: dict[int, set[str]]) -> dict[int, set[int]]:
-    """Candidate names, each with the query words that fetched it."""
-    fetched: dict[int, set[int]] = defaultdict(set)
+    """Candidate names grouped by the query words that fetched them (bit i for word i)."""
+    groups: dict[int, set[int]] = {}
     for i, texts in fetch_texts.items():
-        for text in texts:
-            for name in index.postings.get(text, ()):
-                fetched[name].add(i)
-    return fetched
+        bit = 1 << i
+        names = set(itertools.chain.from_iterable(index.postings.get(t, ()) for t in texts))
+        refined: dict[int, set[int]] = {}
+        for words, held in groups.items():
+            both = held & names
+            if both:
+                refined[words | bit] = both
+                names -= both
+            if len(both) < len(held):
+                refined[words] = held - both
+        if names:
+            refined[bit] = names
+        groups = refined
+    return groups
+
+
+def _word_set(words: int) -> set[int]:
+    """The query words of a bit mask, as the set fetching them one by one would hold."""
+    return set(i for i in range(words.bit_length()) if words >> i & 1)
 
 
 def _credit_unfetched(
@@ -186,17 +228,49 @@ def _credit_unfetched(
     routes: list[set[str]],
     weights: list[float],
     unfetched: list[int],
-    hopeful: list[int],
-    fetched: dict[int, set[int]],
+    hopeful: dict[int, int],
 ) -> dict[int, float]:
-    """Shared weight of each hopeful candidate, crediting the common tokens it holds."""
+    """Shared weight of each hopeful candidate (name -> the query words that fetched it),
+    crediting the common tokens it holds."""
+    if len(weights) > _SMALL_QUERY:
+        return _credit_unfetched_in_order(index, routes, weights, unfetched, hopeful)
+    by_text: dict[str, int] = {}
+    for i in unfetched:
+        for text in routes[i]:
+            by_text[text] = by_text.get(text, 0) | 1 << i
+    weight_of: dict[int, float] = {}
+    shared: dict[int, float] = {}
+    for name, words in hopeful.items():
+        if by_text:
+            for token in index.analyses[name].tokens:
+                words |= by_text.get(token.text, 0)
+        weight = weight_of.get(words)
+        if weight is None:
+            weight = weight_of[words] = sum(weights[i] for i in _word_set(words))
+        shared[name] = weight
+    return shared
+
+
+# Up to this many query words, a set of word positions lists them in ascending order whatever
+# order they were added in, so shared weights can be summed from bit masks in that order.
+_SMALL_QUERY = 8
+
+
+def _credit_unfetched_in_order(
+    index: NameIndex,
+    routes: list[set[str]],
+    weights: list[float],
+    unfetched: list[int],
+    hopeful: dict[int, int],
+) -> dict[int, float]:
+    """`_credit_unfetched` for long queries, summing in the order the words were found."""
     by_text: dict[str, list[int]] = defaultdict(list)
     for i in unfetched:
         for text in routes[i]:
             by_text[text].append(i)
     shared: dict[int, float] = {}
-    for name in hopeful:
-        found = set(fetched[name])
+    for name, words in hopeful.items():
+        found = set(_word_set(words))
         if by_text:
             for token in index.analyses[name].tokens:
                 found.update(by_text.get(token.text, ()))

@@ -17,7 +17,13 @@ from watchlist.matching.model import (
     NameRecord,
 )
 from watchlist.matching.normalize import fold, tokenize
-from watchlist.matching.scoring import NameScore, Rarity, SimilarityCache, score_names
+from watchlist.matching.scoring import (
+    NameScore,
+    Rarity,
+    SimilarityCache,
+    name_score,
+    score_names,
+)
 
 BirthDate = tuple[int | None, int | None, int | None]
 _MEMO_SIZE = 50_000
@@ -41,6 +47,7 @@ class Matcher:
         self._distinctive: frozenset[str] | None = None
         self._holders: dict[str, list[int]] = {}
         self._telling_cache: dict[str, bool] = {}
+        self._worth: dict[str, bool] = {}  # name -> worth looking up
         self._memo: dict[tuple[str, float], list[Match]] = {}
         generic_at = max(50, int(self.index.size * self.settings.generic_token_share))
         self.rarity = Rarity(
@@ -71,7 +78,12 @@ class Matcher:
         cheap test spares them a lookup. Typos are still found when another word of the name
         is listed as written.
         """
-        return any(self._telling(token) for token in analyze(name).tokens)
+        known = self._worth.get(name)
+        if known is None:
+            if len(self._worth) >= _MEMO_SIZE:
+                self._worth.clear()
+            known = self._worth[name] = any(self._telling(t) for t in analyze(name).tokens)
+        return known
 
     def _telling(self, token: Token) -> bool:
         known = self._telling_cache.get(token.text)
@@ -183,21 +195,38 @@ class Matcher:
         `candidates` caps how many names are scored (default: matching.max_candidates).
         """
         floor = self.settings.threshold if threshold is None else threshold
-        best: dict[int, Match] = {}
+        best: dict[int, _Ranked] = {}
         person = None if kind is None else kind == "person"
         wanted = _Qualifiers(kind, birth_date, country, implied_gender(name))
         for variant in query_variants(name, person=person):
             cache: SimilarityCache = {}
             for position in self._candidates(variant, floor, candidates):
-                match = self._score(variant, position, wanted, cache)
-                current = best.get(match.entity_id)
-                if current is None or (match.score, match.name_score) > (
-                    current.score,
-                    current.name_score,
-                ):
-                    best[match.entity_id] = match
-        ranked = sorted(best.values(), key=lambda m: (-m.score, m.entity_id))
-        return [m for m in ranked if m.score >= floor][:limit]
+                ranked = self._rank(variant, position, wanted, cache)
+                entity_id = self.index.records[position].entity_id
+                current = best.get(entity_id)
+                if current is None or ranked.scores > current.scores:
+                    best[entity_id] = ranked
+        order = sorted(best.items(), key=lambda item: (-item[1].scores[0], item[0]))
+        chosen = [ranked for _, ranked in order if ranked.scores[0] >= floor][:limit]
+        # Only the matches returned are explained.
+        return [self._score(r.query, r.position, wanted, r.cache) for r in chosen]
+
+    def _rank(
+        self, query: Analysis, position: int, wanted: _Qualifiers, cache: SimilarityCache
+    ) -> _Ranked:
+        """What `_score` would score a candidate (score, name score), without explaining it."""
+        record = self.index.records[position]
+        if record.is_weak:
+            likeness = self.settings.weak_alias_score
+        else:
+            listed = self.index.analyses[position]
+            likeness = name_score(query, listed, self.rarity, self.settings, cache)
+        score = likeness
+        profile = self.profiles.get(record.entity_id)
+        for feature in _qualifiers(record, profile, wanted, score, self.settings):
+            score += feature.contribution
+        rounded = round(max(0.0, min(1.0, score)), 4)
+        return _Ranked((rounded, likeness), query, position, cache)
 
     def _candidates(self, query: Analysis, floor: float, cap: int | None) -> list[int]:
         if not query.tokens:
@@ -252,6 +281,16 @@ def _weak_alias_score(settings: MatchSettings) -> NameScore:
         "weak alias", 1.0, settings.weak_alias_score, "exact match of a weak alias (only exact)"
     )
     return NameScore(settings.weak_alias_score, (), (feature,), (), ())
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Ranked:
+    """A scored candidate waiting to be explained: (score, name score) and how to redo it."""
+
+    scores: tuple[float, float]
+    query: Analysis
+    position: int
+    cache: SimilarityCache
 
 
 @dataclasses.dataclass(frozen=True)

@@ -22,7 +22,9 @@ from watchlist.matching.analysis import (
 from watchlist.matching.model import Feature, MatchSettings, TokenPair
 
 Weigh = Callable[[str], float]
-SimilarityCache = dict[tuple[Token, Token], tuple[float, str]]
+# Token similarities within one lookup, keyed by the two tokens' identities (cheap to hash; both
+# tokens outlive the lookup: the query's in its analysis, the listed ones in the index).
+SimilarityCache = dict[tuple[int, int], tuple[float, str]]
 _TRANSLITERATION_FLOOR = 0.7
 _NAME_ROLES = (Role.NAME, Role.GIVEN, Role.SURNAME, Role.MIDDLE, Role.INITIAL)
 _GIVEN = (Role.GIVEN, Role.MIDDLE)
@@ -89,9 +91,10 @@ def align(
     pairs = []
     for i, q in enumerate(query):
         for j, token in enumerate(listed):
-            found = known.get((q, token))
+            key = (id(q), id(token))
+            found = known.get(key)
             if found is None:
-                found = known[(q, token)] = token_similarity(q, token, settings)
+                found = known[key] = token_similarity(q, token, settings)
             similarity, how = found
             if similarity > 0:
                 pairs.append((similarity, -abs(i - j), i, j, how))
@@ -152,27 +155,15 @@ def score_names(
     `cache` carries token similarities between the candidates of one lookup, which share
     most of their tokens.
     """
-    pairs = align(query.tokens, listed.tokens, settings, cache)
-    q_sims = [0.0] * len(query.tokens)
-    l_sims = [0.0] * len(listed.tokens)
-    for i, j, similarity, _ in pairs:
-        q_sims[i] = max(q_sims[i], similarity)
-        l_sims[j] = max(l_sims[j], similarity)
-    q_cover = _coverage(query.tokens, q_sims, rarity.weigh)
-    l_cover = _coverage(listed.tokens, l_sims, rarity.weigh)
-    base = q_cover**settings.query_weight * l_cover ** (1 - settings.query_weight)
+    context, q_cover, l_cover, base = _compare(query, listed, rarity, settings, cache)
     features = [
         Feature("query coverage", q_cover, 0.0, "share of the query's name (by rarity) found"),
         Feature("listed coverage", l_cover, 0.0, "share of the listed name (by rarity) found"),
         Feature("name similarity", base, base, "weighted mean of both coverages"),
     ]
-    score = base
-    context = _Context(query, listed, q_sims, l_sims, pairs, rarity, settings)
-    for rule in _RULES:
-        feature = rule(context, score)
-        if feature is not None:
-            features.append(feature)
-            score += feature.contribution
+    score, applied = _apply_rules(context, base)
+    features += applied
+    q_sims, l_sims, pairs = context.q_sims, context.l_sims, context.pairs
     return NameScore(
         score=max(0.0, min(1.0, score)),
         alignment=tuple(
@@ -183,6 +174,52 @@ def score_names(
         unmatched_query=tuple(t.text for t, s in zip(query.tokens, q_sims, strict=True) if not s),
         unmatched_listed=tuple(t.text for t, s in zip(listed.tokens, l_sims, strict=True) if not s),
     )
+
+
+def name_score(
+    query: Analysis,
+    listed: Analysis,
+    rarity: Rarity,
+    settings: MatchSettings,
+    cache: SimilarityCache | None = None,
+) -> float:
+    """`score_names(...).score` without building the explanation (to rank many candidates)."""
+    context, _, _, base = _compare(query, listed, rarity, settings, cache)
+    score, _ = _apply_rules(context, base)
+    return max(0.0, min(1.0, score))
+
+
+def _compare(
+    query: Analysis,
+    listed: Analysis,
+    rarity: Rarity,
+    settings: MatchSettings,
+    cache: SimilarityCache | None,
+) -> tuple[_Context, float, float, float]:
+    """The aligned names, both coverages and the name similarity they give."""
+    pairs = align(query.tokens, listed.tokens, settings, cache)
+    q_sims = [0.0] * len(query.tokens)
+    l_sims = [0.0] * len(listed.tokens)
+    for i, j, similarity, _ in pairs:
+        q_sims[i] = max(q_sims[i], similarity)
+        l_sims[j] = max(l_sims[j], similarity)
+    q_cover = _coverage(query.tokens, q_sims, rarity.weigh)
+    l_cover = _coverage(listed.tokens, l_sims, rarity.weigh)
+    base = q_cover**settings.query_weight * l_cover ** (1 - settings.query_weight)
+    context = _Context(query, listed, q_sims, l_sims, pairs, rarity, settings)
+    return context, q_cover, l_cover, base
+
+
+def _apply_rules(context: _Context, base: float) -> tuple[float, list[Feature]]:
+    """The score after every rule, and the features of the rules that applied."""
+    score = base
+    applied = []
+    for rule in _RULES:
+        feature = rule(context, score)
+        if feature is not None:
+            applied.append(feature)
+            score += feature.contribution
+    return score, applied
 
 
 def _coverage(tokens: Sequence[Token], sims: Sequence[float], weigh: Weigh) -> float:

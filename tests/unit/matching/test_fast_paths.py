@@ -1,0 +1,61 @@
+"""The shortcuts of a lookup change nothing: scores without explanations, remembered routes."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from watchlist.matching.analysis import analyze, query_variants
+from watchlist.matching.matcher import Matcher, _Qualifiers, implied_gender
+from watchlist.matching.model import Match
+from watchlist.matching.scoring import name_score, score_names
+
+QUERIES = st.sampled_from(
+    [
+        "Vladimir Putin", "President Vladimir Putin", "Mr. Mkrtychev", "Ashot Mkrtychev",
+        "Yevgeniy Prigozhin", "Evgeny Prigozhin", "Kim Jong Un", "Wagner Group", "PMC Wagner",
+        "Muhammad Ali", "Amir Al-Sa'di", "Limited Liability Company Verus", "John Kirby",
+        "Mahmud Al-Ahmad", "Hassan Hassan", "Kum Song No. 7", "Mrs Shoigu", "Sergei Shoygu",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(QUERIES, st.integers(min_value=0, max_value=10**6))
+def test_name_score_is_the_explained_score(sdn_matcher: Matcher, query: str, seed: int) -> None:
+    index = sdn_matcher.index
+    position = seed % len(index.analyses)
+    listed = index.analyses[position]
+    for analysis in (analyze(query), analyze(query, person=True)):
+        explained = score_names(analysis, listed, sdn_matcher.rarity, sdn_matcher.settings)
+        alone = name_score(analysis, listed, sdn_matcher.rarity, sdn_matcher.settings)
+        assert alone == explained.score
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(QUERIES)
+def test_lookup_explains_exactly_what_scoring_everything_would(
+    sdn_matcher: Matcher, query: str
+) -> None:
+    """Every candidate scored and explained, best per entity: the matches `lookup` returns."""
+    best: dict[int, Match] = {}
+    wanted = _Qualifiers(None, None, None, implied_gender(query))
+    for variant in query_variants(query):
+        for position in sdn_matcher._candidates(variant, 0.5, None):
+            match = sdn_matcher._score(variant, position, wanted, {})
+            current = best.get(match.entity_id)
+            if current is None or (match.score, match.name_score) > (
+                current.score,
+                current.name_score,
+            ):
+                best[match.entity_id] = match
+    ranked = sorted(best.values(), key=lambda m: (-m.score, m.entity_id))
+    expected = [m for m in ranked if m.score >= 0.5][:5]
+    assert sdn_matcher.lookup(query, threshold=0.5, limit=5) == expected
+
+
+def test_similar_tokens_are_the_same_set_every_time(sdn_matcher: Matcher) -> None:
+    for token in analyze("Yevgeniy Prigozhin Muhammad Shoygu al-Assad").tokens:
+        first = sdn_matcher.index.similar_tokens(token)
+        again = sdn_matcher.index.similar_tokens(token)
+        assert first == again and list(first) == list(again) and first is not again
