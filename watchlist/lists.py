@@ -117,13 +117,29 @@ def apply_list(
 def load_seed(session: Session, seed_dir: Path) -> tuple[int, ListVersion | None]:
     """Load the seed programs and entities; return programs written and the version, if any.
 
-    Idempotent: a second run finds nothing to change and writes nothing.
+    Idempotent: a second run finds nothing to change and writes nothing. Once a real list of
+    the seed's source has been imported, that list is the authority on its entities and the
+    seed leaves them as the list has them.
     """
     written = upsert_programs(session, seed.read_programs(seed_dir))
     parsed = seed.read_entities(seed_dir)
     info = VersionInfo(location=str(seed_dir / seed.ENTITIES_FILE))
+    if _list_imported(session, parsed.source.code):
+        return written, None
     version = apply_list(session, parsed, info, complete=False, record_unchanged=False)
     return written, version
+
+
+def _list_imported(session: Session, source_code: str) -> bool:
+    """Whether a version of this source came from a list rather than from a seed file."""
+    from_seed = ListVersion.location.endswith("/" + seed.ENTITIES_FILE)
+    query = (
+        sa.select(ListVersion.id)
+        .join(ListSource, ListSource.id == ListVersion.source_id)
+        .where(ListSource.code == source_code, sa.or_(ListVersion.location.is_(None), ~from_seed))
+        .limit(1)
+    )
+    return session.scalar(query) is not None
 
 
 def ensure_source(session: Session, info: SourceInfo) -> ListSource:

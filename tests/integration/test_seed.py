@@ -7,10 +7,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from watchlist import lists, registry
+from tests.conftest import ROOT
+from watchlist import list_updates, lists, registry
 from watchlist.config import CONFIG_DIR
 from watchlist.errors import ListFormatError
 from watchlist.models import Base, EntityKind, NameKind, NationalityKind, Program
+from watchlist.sources import formats
 
 SEED = CONFIG_DIR / "seed"
 REQUIRED_PROGRAMS = {
@@ -102,3 +104,14 @@ def test_a_broken_seed_file_is_refused_with_its_name(tmp_path: Path, session: Se
     (tmp_path / "entities.toml").write_text(text)
     with pytest.raises(ListFormatError, match="entities.toml entity 1 field 'kind'"):
         lists.load_seed(session, tmp_path)
+
+
+def test_seed_after_a_real_list_leaves_its_entities_alone(session: Session) -> None:
+    lists.load_seed(session, SEED)
+    list_file = formats.read_local("ofac-csv", ROOT / "data/ofac/sdn_legacy_csv")
+    list_updates.import_parsed(session, list_file, formats.parse(list_file))
+    session.commit()
+    before = row_counts(session)
+    assert lists.load_seed(session, SEED) == (0, None)  # the list is the authority now
+    session.commit()
+    assert row_counts(session) == before
