@@ -85,10 +85,25 @@ def test_same_article_twice_is_stored_once(
 
 
 def test_seed_rewrites_form_one_story(run_cli: RunCli, seeded: Engine) -> None:
-    for number in range(1, 6):
-        assert run_cli("articles", "add", str(SEEDS / f"article-{number}.txt")).exit_code == 0
+    files = [str(SEEDS / f"article-{number}.txt") for number in range(1, 6)]
+    result = run_cli("articles", "add", *files, "--source", "seed")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("stored (story") == 5
     assert count(seeded, Article) == 5
     assert count(seeded, Story) == 1
+    with seeded.connect() as connection:
+        first = connection.execute(sa.select(Article.title, Article.source).order_by(Article.id))
+        assert first.first() == (
+            "White House accuses Russia of seeking weapons from North Korea to aid war in Ukraine",
+            "seed",
+        )
+
+
+def test_one_title_for_many_articles_is_refused(run_cli: RunCli, seeded: Engine) -> None:
+    files = [str(SEEDS / f"article-{number}.txt") for number in (1, 2)]
+    result = run_cli("articles", "add", *files, "--title", "Same")
+    assert result.exit_code == 65 and "give one FILE or URL" in result.stderr
+    assert count(seeded, Article) == 0
 
 
 @pytest.mark.parametrize(

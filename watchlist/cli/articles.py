@@ -24,30 +24,31 @@ def articles_group() -> None:
 
 
 @articles_group.command("add")
-@click.argument("location", metavar="FILE|URL|-")
+@click.argument("locations", metavar="FILE|URL|-...", nargs=-1, required=True)
 @click.option("--title", help="Title of the article (default: the HTML title, if any).")
 @click.option("--url", "url", help="Where the article was published (for a file or stdin).")
-@click.option("--source", help="Publisher or site name.")
+@click.option("--source", help="Publisher or site name (for articles that do not give one).")
 @click.option("--batch", is_flag=True, help="The input is JSON lines: one article per line.")
 @pass_app
 def articles_add(
     app: AppContext,
-    location: str,
+    locations: tuple[str, ...],
     title: str | None,
     url: str | None,
     source: str | None,
     batch: bool,
 ) -> None:
-    """Store and screen an article from a FILE, a URL, or standard input (-).
+    """Store and screen articles from FILEs, URLs, or standard input (-), in one transaction.
 
-    \\b
+    \b
     Plain text and HTML are accepted (HTML is reduced to its main text). With --batch (or a
     .jsonl file) each line is a JSON object with "text" or "html" and optionally "url",
     "title", "source", "published_at"; every line is checked before any is stored.
     """  # fmt: skip
-    items = _inputs(app, location, batch)
-    if len(items) == 1:
-        items = [_with(items[0], title=title, url=url, source=source)]
+    items = [item for location in locations for item in _inputs(app, location, batch)]
+    if (title or url) and len(items) > 1:
+        raise InputError("--title and --url describe one article; give one FILE or URL.")
+    items = [_with(item, title=title, url=url, source=item.source or source) for item in items]
     with transaction(app.sessions) as session:
         screener = service.make_screener(session, app.settings)
         results = [service.store_and_screen(session, i, screener, app.settings) for i in items]

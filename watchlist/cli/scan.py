@@ -65,7 +65,7 @@ def scan_command(
 ) -> None:
     """Screen every article not yet screened, then re-screen recent ones after a list change.
 
-    \\b
+    \b
     Exit codes: 0 all done; 4 done, but some articles, feeds, lists or notifications failed
     (see `watchlist runs list`); 73 another scan is running; others as for every command.
     Safe to kill at any moment: the next run picks up where it stopped, without duplicates.

@@ -43,7 +43,7 @@ def to_document(data: bytes, *, where: str, max_chars: int, content_type: str = 
         body, title = html_to_text(text)
         document = Document(body, title)
     else:
-        document = Document(text)
+        document = Document(text, plain_text_headline(text))
     if not document.text.strip():
         raise InputError(f"{where} holds no article text.")
     if len(document.text) > max_chars:
@@ -51,6 +51,14 @@ def to_document(data: bytes, *, where: str, max_chars: int, content_type: str = 
             f"{where} has {len(document.text):,} characters of text; the limit is {max_chars:,}."
         )
     return document
+
+
+def plain_text_headline(text: str) -> str | None:
+    """A plain-text article's headline: a short first line set off by a blank line."""
+    first, blank, rest = text.lstrip().partition("\n\n")
+    if blank and rest.strip() and "\n" not in first.strip() and len(first.strip()) <= 200:
+        return first.strip()
+    return None
 
 
 def read_text_file(path: Path, *, max_chars: int) -> str:
