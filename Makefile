@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-postgres lint bench bench-import bench-matching bench-screening bench-scan clean
+.PHONY: install run test test-postgres lint bench bench-import bench-matching bench-screening bench-scan bench-api clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +14,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## Create the virtualenv and install the project with its dev tools.
 
-run: install  ## Create the SQLite database, load the seed and the shipped SDN list, show a record.
+# `make run` serves plain HTTP on loopback: cookies without the Secure flag, and a random
+# secret key made once in var/secret-key (never the development key).
+SECRET_KEY_FILE := var/secret-key
+SERVE_ENV = WATCHLIST_WEB_SECURE_COOKIES=false WATCHLIST_WEB_SECRET_KEY="$$(cat $(SECRET_KEY_FILE))"
+
+run: install  ## Load the seed, the SDN list and the seed articles, then serve the dashboard and API.
 	$(BIN)/watchlist db upgrade
 	$(BIN)/watchlist seed
 	$(BIN)/watchlist lists import ofac-csv data/ofac/sdn_legacy_csv
 	$(BIN)/watchlist entities show us_ofac_sdn:41736
+	$(BIN)/watchlist articles add tests/fixtures/articles/article-*.txt --source "seed articles"
+	$(BIN)/watchlist users demo
+	@mkdir -p var && test -s $(SECRET_KEY_FILE) || \
+	  (umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $(SECRET_KEY_FILE))
+	@echo "Dashboard: http://127.0.0.1:8080/   REST API: http://127.0.0.1:8080/api/v1/"
+	$(SERVE_ENV) $(BIN)/watchlist serve
 
 test: install  ## Run the test suite (PostgreSQL too when WATCHLIST_TEST_DATABASE_URL is set).
 	$(BIN)/pytest
@@ -38,7 +49,7 @@ clean:
 bench-import: install  ## Full SDN import: time and peak memory vs baselines (SQLite, PostgreSQL).
 	$(BIN)/python -m benchmarks.import_speed
 
-bench: bench-import bench-quality bench-matching bench-screening bench-scan  ## Every benchmark table.
+bench: bench-import bench-quality bench-matching bench-screening bench-scan bench-api  ## Every benchmark table.
 
 bench-quality: install  ## Matching precision/recall/F1 on the labelled pairs vs WRatio and logic-v2.
 	$(BIN)/python -m benchmarks.matching_quality
@@ -51,3 +62,6 @@ bench-screening: install  ## Articles per second screened against the SDN list v
 
 bench-scan: install  ## The nightly scan end to end: articles/s on SQLite and PostgreSQL, 1 and 2 workers.
 	$(BIN)/python -m benchmarks.scan_speed
+
+bench-api: install  ## Lookups over HTTP (watchlist serve, concurrent clients): p50/p99 and requests/s vs in-process.
+	$(BIN)/python -m benchmarks.api_speed

@@ -19,9 +19,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from watchlist import migrate
-from watchlist.cli import cli
 from watchlist.config import Settings, load_settings
 from watchlist.db import create_engine, session_factory
+from web.cli import cli  # the core's commands and the web layer's `serve`
 
 POSTGRES_URL = os.environ.get("WATCHLIST_TEST_DATABASE_URL", "")
 ROOT = Path(__file__).resolve().parent.parent

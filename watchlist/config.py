@@ -29,6 +29,7 @@ RESERVED_ENV = frozenset({"WATCHLIST_CONFIG"})
 # The dashboard refuses to start with this key outside debug mode.
 DEV_SECRET_KEY = "development-only-change-me"
 
+
 @dataclasses.dataclass(frozen=True)
 class DatabaseSettings:
     """Where the registry lives and how to talk to it."""
@@ -140,6 +141,7 @@ class WebSettings:
     max_batch: int = 100
     max_page_size: int = 200
     max_results: int = 50
+    recheck_lists_seconds: float = 1.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -309,6 +311,7 @@ def _validate(settings: Settings) -> None:
         "web.max_batch": settings.web.max_batch >= 1,
         "web.max_page_size": settings.web.max_page_size >= 1,
         "web.max_results": settings.web.max_results >= 1,
+        "web.recheck_lists_seconds": 0 <= settings.web.recheck_lists_seconds <= 3600,
     }
     for key, ok in checks.items():
         if not ok:

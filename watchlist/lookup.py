@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import logging
 import threading
+import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,15 +26,20 @@ from watchlist.matching.model import (
 from watchlist.models import (
     Address,
     BirthDate,
+    Designation,
     Entity,
     EntityName,
     EntityRelation,
+    ListSource,
     ListVersion,
     Nationality,
+    Program,
     VersionStatus,
 )
-from watchlist.registry import EntityCard
+from watchlist.registry import EntityCard, entity_cards
 from watchlist.sources.parsed import ParsedEntity, ParsedList
+
+log = logging.getLogger(__name__)
 
 
 def match_settings(settings: MatchingSettings) -> MatchSettings:
@@ -148,28 +155,107 @@ def _relation_key(name: str) -> str:
 
 
 class MatcherCache:
-    """One matcher per process, rebuilt when a new list version appears; thread-safe."""
+    """One matcher per process, rebuilt when a new list version appears; thread-safe.
 
-    def __init__(self, sessions: sessionmaker[Session], settings: MatchingSettings) -> None:
+    A web worker warms it up in the background when it starts (`warm_up`), so it is ready
+    before the first lookup arrives; until then `loaded` is false. With `recheck_seconds`, the
+    list state is read from the database at most that often (a lookup then answers from the
+    index it has, and says which list state that is). Entity cards are kept with the matcher:
+    they change only with the lists.
+    """
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        settings: MatchingSettings,
+        *,
+        recheck_seconds: float = 0.0,
+    ) -> None:
         self._sessions = sessions
         self._settings = settings
+        self._recheck_seconds = recheck_seconds
         self._lock = threading.Lock()
         self._state: int | None = None
         self._matcher: Matcher | None = None
+        self._checked_at = 0.0
+        self._cards: dict[int, EntityCard] = {}
 
-    def get(self) -> tuple[Matcher, int]:
-        """The current matcher and the list state it was built from."""
-        with self._sessions() as session:
-            state = list_state(session)
+    def get(self, session: Session | None = None) -> tuple[Matcher, int]:
+        """The current matcher and the list state it was built from, read in the caller's
+        session when given (one connection per request), else in a session of its own."""
+        matcher, state = self._matcher, self._state
+        if matcher is not None and state is not None and self._fresh():
+            return matcher, state
+        if session is not None:
+            return self._current(session)
+        with self._sessions() as own:
+            return self._current(own)
+
+    def _fresh(self) -> bool:
+        return time.monotonic() - self._checked_at < self._recheck_seconds
+
+    def _current(self, session: Session) -> tuple[Matcher, int]:
+        state = list_state(session)
+        with self._lock:
+            if self._matcher is None or state != self._state:
+                self._matcher = build_matcher(session, self._settings)
+                self._state = state
+                self._cards = listed_cards(session)
+            self._checked_at = time.monotonic()
+            return self._matcher, state
+
+    def cards(self, session: Session, ids: Iterable[int]) -> dict[int, EntityCard]:
+        """`registry.entity_cards`, remembered until the lists change."""
+        wanted = set(ids)
+        known, state = self._cards, self._state
+        missing = [entity_id for entity_id in wanted if entity_id not in known]
+        if missing:
+            found = entity_cards(session, missing)
             with self._lock:
-                if self._matcher is None or state != self._state:
-                    self._matcher = build_matcher(session, self._settings)
-                    self._state = state
-                return self._matcher, state
+                if state == self._state:
+                    self._cards.update(found)
+            known = {**known, **found}
+        return {entity_id: known[entity_id] for entity_id in wanted if entity_id in known}
+
+    def warm_up(self) -> threading.Thread:
+        """Build the matcher in a background thread; a failure is logged, and the next
+        request tries again."""
+        thread = threading.Thread(target=self._warm_up, name="matcher-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def _warm_up(self) -> None:
+        try:
+            self.get()
+        except Exception:  # noqa: BLE001 - logged; requests retry the build
+            log.exception("building the match index failed")
 
     @property
     def loaded(self) -> bool:
         return self._matcher is not None
+
+
+def listed_cards(session: Session) -> dict[int, EntityCard]:
+    """The card of every listed entity, in two queries (what `entity_cards` gives one by one)."""
+    programs: dict[int, list[str]] = defaultdict(list)
+    for entity_id, code in session.execute(
+        sa.select(Designation.entity_id, Program.code)
+        .join(Program, Program.id == Designation.program_id)
+        .join(Entity, Entity.id == Designation.entity_id)
+        .where(Entity.delisted_on.is_(None))
+    ):
+        programs[entity_id].append(code)
+    rows = session.execute(
+        sa.select(Entity.id, Entity.primary_name, Entity.kind, ListSource.code, Entity.source_key)
+        .join(ListSource, ListSource.id == Entity.source_id)
+        .where(Entity.delisted_on.is_(None))
+    )
+    return {
+        entity_id: EntityCard(
+            entity_id, name, kind.value, tuple(sorted(programs[entity_id])), source, key
+        )  # fmt: skip
+        for entity_id, name, kind, source, key in rows
+    }
 
 
 def match_json(match: Match, card: EntityCard) -> dict[str, Any]:

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
-from flask.typing import ResponseReturnValue
+from flask import Flask
 
-from watchlist.config import Settings
+from watchlist.config import DEV_SECRET_KEY, Settings
+from watchlist.errors import ConfigError
+from web import api, errors
+from web.dashboard import bp as dashboard
 from web.state import WebState
 
 
 def create_app(settings: Settings) -> Flask:
     """Build the web application for the given settings."""
+    if settings.web.secret_key == DEV_SECRET_KEY and not settings.web.debug:
+        raise ConfigError(
+            "Configuration key web.secret_key still has its development value: set "
+            "WATCHLIST_WEB_SECRET_KEY to a long random secret (or turn on web.debug)."
+        )
     app = Flask(__name__)
     app.config["WATCHLIST_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.web.max_body_kb * 1024
     app.extensions["watchlist"] = WebState.create(settings)
-
-    @app.get("/healthz")
-    def healthz() -> ResponseReturnValue:
-        """The process is up."""
-        return jsonify({"status": "ok"})
-
+    app.register_blueprint(dashboard)
+    app.register_blueprint(api.blueprint)
+    errors.register(app)
     return app

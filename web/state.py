@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory, transaction
 from watchlist.lookup import MatcherCache
+from web.writes import WriteGate
 
 
 @dataclass(frozen=True)
@@ -21,12 +22,16 @@ class WebState:
     engine: Engine
     sessions: sessionmaker[Session]
     matchers: MatcherCache
+    writes: WriteGate
 
     @classmethod
     def create(cls, settings: Settings) -> WebState:
         engine = create_engine(settings.database)
         sessions = session_factory(engine)
-        return cls(settings, engine, sessions, MatcherCache(sessions, settings.matching))
+        matchers = MatcherCache(
+            sessions, settings.matching, recheck_seconds=settings.web.recheck_lists_seconds
+        )
+        return cls(settings, engine, sessions, matchers, WriteGate(engine))
 
 
 def state() -> WebState:

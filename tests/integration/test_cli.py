@@ -4,7 +4,7 @@ import click
 import pytest
 
 from tests.conftest import RunCli
-from watchlist.cli import cli
+from web.cli import cli
 
 
 def all_command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -4,7 +4,8 @@ the five founding articles, screened — what an analyst or an API client sees o
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import ROOT, fresh_database
-from watchlist import list_updates, lists, migrate
+from watchlist import access, list_updates, lists, migrate
 from watchlist.config import Settings, load_settings
 from watchlist.db import create_engine, session_factory
 from watchlist.ingest.articles import ArticleInput
 from watchlist.ingest.service import make_screener, store_and_screen
+from watchlist.models import Role
 from watchlist.sources import formats
 from web import create_app
 
@@ -26,7 +28,12 @@ TEST_SECRET = "test-secret-key-for-the-web-tests-only"
 
 def web_settings(url: str) -> Settings:
     settings = load_settings({"WATCHLIST_DATABASE_URL": url})
-    web = dataclasses.replace(settings.web, secret_key=TEST_SECRET, secure_cookies=False)
+    web = dataclasses.replace(
+        settings.web,
+        secret_key=TEST_SECRET,
+        secure_cookies=False,
+        recheck_lists_seconds=0.0,  # a list change shows in the very next request
+    )
     return dataclasses.replace(settings, web=web)
 
 
@@ -84,3 +91,54 @@ def empty_settings(database_url: str, tmp_path: Path) -> Settings:
     migrate.upgrade(engine)
     engine.dispose()
     return settings
+
+
+# --- dashboard accounts ----------------------------------------------------------------------
+
+DASHBOARD_PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(scope="session")
+def dashboard_users(day_one: Settings) -> dict[str, str]:
+    """One account per role in the day-one database (names are the roles): name → password."""
+    engine = create_engine(day_one.database)
+    try:
+        with session_factory(engine)() as session, session.begin():
+            for role in Role:
+                access.create_user(session, role.value, role, DASHBOARD_PASSWORD)
+            access.create_user(session, "retired", Role.ANALYST, DASHBOARD_PASSWORD)
+            access.set_user_disabled(session, "retired", True)
+    finally:
+        engine.dispose()
+    return {role.value: DASHBOARD_PASSWORD for role in Role}
+
+
+# --- API keys --------------------------------------------------------------------------------
+
+ApiHeaders = Callable[..., dict[str, str]]
+
+
+@pytest.fixture(scope="session")
+def api_headers(day_one: Settings) -> ApiHeaders:
+    """`api_headers("lookup", "read")`: the Authorization header of a key with those scopes in
+    the day-one database (one key per set of scopes, made on first use)."""
+    made: dict[tuple[str, ...], dict[str, str]] = {}
+
+    def headers(*scopes: str) -> dict[str, str]:
+        if scopes not in made:
+            made[scopes] = {"Authorization": f"Bearer {make_key(day_one, *scopes)}"}
+        return made[scopes]
+
+    return headers
+
+
+def make_key(settings: Settings, *scopes: str, name: str | None = None) -> str:
+    """A new API key's secret, created as `watchlist api-keys create` would."""
+    engine = create_engine(settings.database)
+    try:
+        with session_factory(engine)() as session, session.begin():
+            key_name = name or f"test-{'-'.join(scopes)}-{uuid.uuid4().hex[:6]}"
+            _, secret = access.create_api_key(session, key_name, access.parse_scopes(scopes))
+    finally:
+        engine.dispose()
+    return secret

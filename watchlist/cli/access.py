@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 
 import click
@@ -87,6 +88,26 @@ def users_enable(app: AppContext, name: str) -> None:
     with transaction(app.sessions) as session:
         access.set_user_disabled(session, name, False)
     click.echo(f"Enabled {name!r}.")
+
+
+@users.command("demo")
+@click.option("--name", default="demo", show_default=True, help="Name of the demo account.")
+@pass_app
+def users_demo(app: AppContext, name: str) -> None:
+    """Create a demo analyst account on first run and print its random password once.
+
+    Does nothing when an account of that name exists: the password is stored nowhere but as
+    a hash, so it cannot be shown again (`watchlist users add` makes further accounts).
+    """
+    password = secrets.token_urlsafe(12)
+    with transaction(app.sessions) as session:
+        if any(user.name == name for user in access.list_users(session)):
+            click.echo(f"The demo account {name!r} exists already; its password was shown "
+                       "when it was created.")  # fmt: skip
+            return
+        access.create_user(session, name, Role.ANALYST, password)
+    click.echo(f"Created the demo analyst account: user {name!r}, password {password!r} "
+               "(shown this once).")  # fmt: skip
 
 
 @cli.group("api-keys", cls=WatchlistGroup)

@@ -28,6 +28,7 @@ Exit codes:
   69  database unavailable or not migrated
   73  another process holds the lock (an import or scan is running)
   75  download failed (try again later)
+  77  not allowed (wrong credentials or missing permission)
   78  bad configuration (unknown key, invalid value)
 """
 

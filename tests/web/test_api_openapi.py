@@ -1,0 +1,70 @@
+"""The OpenAPI document: generated from the code, complete, with the deployment's limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.web.conftest import ApiHeaders
+
+
+def document(client: FlaskClient, api_headers: ApiHeaders) -> Any:
+    response = client.get("/api/v1/openapi.json", headers=api_headers("read"))
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def test_every_api_route_is_documented(
+    app: Flask, client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    paths = document(client, api_headers)["paths"]
+    documented = {(method.upper(), path) for path, ops in paths.items() for method in ops}
+    served = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api."):
+            path = str(rule).replace("<string:", "{").replace(">", "}")
+            path = path.replace("<int(min=1, max=2147483647):", "{")
+            served |= {(m, path) for m in rule.methods or () if m not in ("HEAD", "OPTIONS")}
+    assert served == documented
+    for wanted in ("/api/v1/lookup", "/api/v1/screen", "/api/v1/hits/{hit_id}/decisions",
+                   "/match/{dataset}", "/healthz", "/readyz", "/api/v1/audit"):  # fmt: skip
+        assert wanted in paths
+
+
+def test_operations_are_described_with_every_status(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    doc = document(client, api_headers)
+    assert doc["openapi"].startswith("3.1")
+    assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            assert operation["summary"] and operation["description"], where
+            for response in operation["responses"].values():
+                assert response["description"], where
+            for parameter in operation["parameters"]:
+                assert parameter["schema"], where
+            if path not in ("/healthz", "/readyz"):
+                assert {"401", "500"} <= set(operation["responses"]), where
+            if "requestBody" in operation:
+                assert {"400", "413", "415", "422"} <= set(operation["responses"]), where
+    lookup = doc["paths"]["/api/v1/lookup"]["get"]
+    assert {p["name"] for p in lookup["parameters"]} == {
+        "name", "kind", "birth_date", "country", "limit", "threshold"
+    }  # fmt: skip
+    assert next(p for p in lookup["parameters"] if p["name"] == "limit")["description"]
+
+
+def test_the_limits_of_this_deployment_are_written_in(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    doc = document(client, api_headers)
+    schemas = doc["components"]["schemas"]
+    assert schemas["BatchLookup"]["properties"]["queries"]["maxItems"] == 100
+    assert schemas["ScreenRequest"]["properties"]["text"]["maxLength"] == 200_000
+    hits = {p["name"]: p for p in doc["paths"]["/api/v1/hits"]["get"]["parameters"]}
+    assert hits["per_page"]["schema"]["maximum"] == 200
+    assert "x-watchlist-limit" not in str(doc)

@@ -1,0 +1,108 @@
+"""`watchlist serve`: gunicorn on loopback, as an operator starts it."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.web.conftest import TEST_SECRET, make_key
+from watchlist.config import Settings
+
+COMMAND = [sys.executable, "-c", "from web.cli import main; main()", "serve"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def environment(settings: Settings, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WATCHLIST_")}
+    env.update(WATCHLIST_DATABASE_URL=settings.database.url, WATCHLIST_CONFIG="")
+    return env | extra
+
+
+def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, object]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+def wait_ready(port: int, process: subprocess.Popen[str], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[1]
+        try:
+            if get(port, "/readyz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("the server did not become ready")
+
+
+@pytest.fixture
+def server(empty_settings: Settings) -> Iterator[tuple[int, Settings]]:
+    port = free_port()
+    env = environment(empty_settings, WATCHLIST_WEB_SECRET_KEY=TEST_SECRET)
+    args = [*COMMAND, "--port", str(port), "--workers", "1", "--threads", "2"]
+    process = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_ready(port, process)
+        yield port, empty_settings
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+
+
+def test_serve_answers_over_http_and_becomes_ready_without_a_request(
+    server: tuple[int, Settings],
+) -> None:
+    port, settings = server
+    assert get(port, "/healthz") == (200, {"status": "ok"})
+    headers = {"Authorization": f"Bearer {make_key(settings, 'lookup')}"}
+    status, body = get(port, "/api/v1/lookup?name=Nobody+Known", headers)
+    assert status == 200 and body["results"] == []  # type: ignore[index]
+    assert get(port, "/api/v1/lookup?name=x")[0] == 401
+
+
+def test_a_taken_port_is_one_line_and_exit_73(empty_settings: Settings) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = environment(empty_settings, WATCHLIST_WEB_SECRET_KEY=TEST_SECRET)
+        result = subprocess.run([*COMMAND, "--port", str(port)], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 73
+    assert result.stderr.strip() == (
+        f"error: Port {port} on 127.0.0.1 is in use by another process; choose another with "
+        "--port or web.port."
+    )
+
+
+def test_the_development_secret_key_is_refused(empty_settings: Settings) -> None:
+    result = subprocess.run([*COMMAND, "--port", str(free_port())], cwd=ROOT,
+                            env=environment(empty_settings), capture_output=True, text=True,
+                            timeout=60)  # fmt: skip
+    assert result.returncode == 78
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "web.secret_key" in result.stderr

@@ -1,0 +1,92 @@
+"""yente compatibility: POST /match/{dataset} in the OpenSanctions API's shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from tests.web.conftest import ApiHeaders
+
+
+def match(client: FlaskClient, headers: dict[str, str], body: dict[str, Any],
+          dataset: str = "default", query: str = "") -> Any:  # fmt: skip
+    return client.post(f"/match/{dataset}{query}", json=body, headers=headers)
+
+
+def person(name: str, **properties: list[str]) -> dict[str, Any]:
+    return {"schema": "Person", "properties": {"name": [name], **properties}}
+
+
+def test_a_query_by_example_gets_yentes_response_shape(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    body = {
+        "queries": {
+            "q1": person("Ashot Mkrtychev", birthDate=["1966-05-07"], nationality=["sk"]),
+            "q2": {"schema": "Company", "properties": {"name": "Verus LLC"}},
+            "q3": person("Janet Yellen"),
+        }
+    }
+    response = match(client, api_headers("lookup"), body, query="?limit=3")
+    assert response.status_code == 200
+    answer = response.get_json()
+    assert set(answer) == {"responses", "matcher", "limit"} and answer["limit"] == 3
+    assert list(answer["responses"]) == ["q1", "q2", "q3"]
+    q1 = answer["responses"]["q1"]
+    assert q1["status"] == 200
+    assert q1["total"] == {"value": len(q1["results"]), "relation": "eq"}
+    assert q1["query"]["properties"]["birthDate"] == ["1966-05-07"]
+    best = q1["results"][0]
+    assert best["id"] == "us_ofac_sdn:41736"
+    assert best["caption"] == "MKRTYCHEV, Ashot"
+    assert best["schema"] == "Person"
+    assert best["match"] is True and best["score"] >= 0.9
+    assert best["datasets"] == ["us_ofac_sdn"]
+    assert best["properties"]["name"] == ["MKRTYCHEV, Ashot"]
+    assert best["properties"]["topics"] == ["sanction"]
+    assert "DPRK" in best["properties"]["programId"]
+    assert best["properties"]["birthDate"]
+    assert "birth date" in best["explanations"]
+    assert set(best["explanations"]["birth date"]) == {"score", "detail"}
+    assert best["features"]
+    assert answer["responses"]["q2"]["query"]["properties"]["name"] == ["Verus LLC"]
+    assert all(not r["match"] for r in answer["responses"]["q3"]["results"])
+
+
+def test_threshold_decides_match_and_cutoff_what_is_returned(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    body = {"queries": {"q": person("Vladimir Putin")}}
+    strict = match(client, api_headers("lookup"), body, query="?threshold=1.0&cutoff=0.6")
+    results = strict.get_json()["responses"]["q"]["results"]
+    assert results and all(r["score"] >= 0.6 for r in results)
+    assert all(r["match"] is (r["score"] >= 1.0) for r in results)
+
+
+def test_a_list_source_restricts_and_an_unknown_dataset_is_404(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    body = {"queries": {"q": person("Ashot Mkrtychev")}}
+    sdn = match(client, api_headers("lookup"), body, dataset="us_ofac_sdn").get_json()
+    assert sdn["responses"]["q"]["results"][0]["datasets"] == ["us_ofac_sdn"]
+    unknown = match(client, api_headers("lookup"), body, dataset="eu_fsf")
+    assert unknown.status_code == 404
+    assert unknown.get_json()["error"]["code"] == "not_found"
+
+
+def test_invalid_examples_are_422(client: FlaskClient, api_headers: ApiHeaders) -> None:
+    headers = api_headers("lookup")
+    for body, field in (
+        ({"queries": {"q": {"schema": "Tank", "properties": {"name": ["T-90"]}}}},
+         "queries.q.schema"),
+        ({"queries": {"q": {"schema": "Person", "properties": {"birthDate": ["1970"]}}}},
+         "queries.q.properties.name"),
+        ({"queries": {"q": {"properties": {"name": ["x"]}}}}, "queries.q.schema"),
+        ({"queries": {}}, "queries"),
+    ):  # fmt: skip
+        response = match(client, headers, body)
+        assert response.status_code == 422, body
+        assert response.get_json()["error"]["details"][0]["field"] == field
+    many = {"queries": {f"q{i}": person("x") for i in range(101)}}
+    assert match(client, headers, many).get_json()["error"]["code"] == "limit_exceeded"

@@ -1,0 +1,290 @@
+"""The registry: entities (search and full record), sanctions programs, list sources and
+their versions with the change log."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel, Field
+
+from watchlist import list_updates, registry
+from watchlist.errors import NotFoundError
+from watchlist.models import ChangeKind, Entity, ListSource, ListVersion, Program, Scope
+from web.api import api
+from web.api.endpoint import Call, Reply
+from web.api.schemas import Page, Params, PerPage, Text
+from web.api.validation import Limit
+
+# --- models -----------------------------------------------------------------------------------
+
+Row = dict[str, Any]
+
+
+class EntitySearch(Params):
+    q: Annotated[
+        Text,
+        Field(min_length=1, max_length=200, pattern=r"\S", description="Text a name contains."),
+    ]
+    limit: Annotated[
+        int, Field(ge=1, description="At most web.max_results entities."), Limit("max_results")
+    ] = 20
+    include_delisted: bool = False
+
+
+class EntitySummary(BaseModel):
+    id: int
+    kind: str
+    primary_name: str
+    matched_name: str = Field(description="The name or alias that contains the text.")
+    source: str
+    source_key: str
+    programs: list[str]
+    delisted_on: str | None
+
+
+class EntitySearchAnswer(BaseModel):
+    results: list[EntitySummary]
+
+
+class EntityRecord(BaseModel):
+    """Everything the registry holds about an entity; lists of facts are rows as listed."""
+
+    id: int
+    kind: str
+    primary_name: str
+    source: str
+    source_key: str
+    title: str | None
+    gender: str | None
+    listing_date: str | None
+    delisted_on: str | None
+    remarks: str | None
+    names: list[Row]
+    programs: list[Row]
+    identifiers: list[Row]
+    addresses: list[Row]
+    birth_dates: list[Row]
+    birth_places: list[Row]
+    nationalities: list[Row]
+    facts: list[Row]
+    relations: list[Row]
+    linked_from: list[Row]
+
+
+class ProgramOut(BaseModel):
+    code: str
+    name: str
+    authority: str
+    legal_basis: str | None
+    description: str | None
+    url: str | None
+
+
+class ProgramList(BaseModel):
+    programs: list[ProgramOut]
+
+
+class SourceStatus(BaseModel):
+    code: str
+    name: str
+    publisher: str
+    versions: int
+    active: int = Field(description="Entities listed now.")
+    delisted: int
+    latest_version: int | None
+    latest_status: str | None
+    last_update: str | None
+    last_change: str | None
+
+
+class SourceList(BaseModel):
+    lists: list[SourceStatus]
+
+
+class VersionOut(BaseModel):
+    id: int
+    status: str = Field(description="changed, unchanged or not_modified.")
+    location: str | None
+    published_at: str | None
+    imported_at: str
+    checksum: str | None
+    entity_count: int
+    added_count: int
+    changed_count: int
+    delisted_count: int
+    relisted_count: int
+
+
+class VersionList(BaseModel):
+    source: str
+    versions: list[VersionOut]
+
+
+class ChangeQuery(Params):
+    kind: ChangeKind | None = None
+    page: Page = 1
+    per_page: PerPage = 100
+
+
+class ChangeOut(BaseModel):
+    change: str
+    entity_id: int
+    source_key: str
+    name: str
+    fields: list[str]
+
+
+class VersionChanges(BaseModel):
+    version: VersionOut
+    changes: list[ChangeOut]
+    total: int
+    page: int
+    per_page: int
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+@api.route(
+    "GET", "/api/v1/entities", summary="Search entities by name", tag="Registry",
+    scope=Scope.READ, query=EntitySearch, ok=Reply("Matching entities.", EntitySearchAnswer),
+)  # fmt: skip
+def search_entities(call: Call[EntitySearch, None]) -> dict[str, Any]:
+    """Entities with a name or alias containing `q` (case-insensitive), primary names first.
+    For fuzzy, scored matching use /api/v1/lookup."""
+    query = call.query
+    found = registry.search_entities(
+        call.session, query.q, limit=query.limit, include_delisted=query.include_delisted
+    )
+    return {"results": [dataclasses.asdict(item) for item in found]}
+
+
+@api.route(
+    "GET", "/api/v1/entities/{entity_id}", summary="An entity's full record", tag="Registry",
+    scope=Scope.READ, ok=Reply("The entity.", EntityRecord),
+)  # fmt: skip
+def get_entity(call: Call[None, None], entity_id: int) -> dict[str, Any]:
+    """Names and aliases, programs with designation dates, identifiers, addresses, dates and
+    places of birth, nationalities, other facts, links to other listed entities, remarks."""
+    return entity_json(registry.get_entity(call.session, entity_id))
+
+
+@api.route(
+    "GET", "/api/v1/programs", summary="Sanctions programs", tag="Registry",
+    scope=Scope.READ, ok=Reply("Every program.", ProgramList),
+)  # fmt: skip
+def list_programs(call: Call[None, None]) -> dict[str, Any]:
+    """Every sanctions program with its authority, legal basis and description."""
+    programs = call.session.scalars(sa.select(Program).order_by(Program.code))
+    fields = ("code", "name", "authority", "legal_basis", "description", "url")
+    return {"programs": [_row(program, fields) for program in programs]}
+
+
+@api.route(
+    "GET", "/api/v1/lists", summary="List sources and their state", tag="Registry",
+    scope=Scope.READ, ok=Reply("Every list source.", SourceList),
+)  # fmt: skip
+def list_sources(call: Call[None, None]) -> dict[str, Any]:
+    """Each list source: versions, listed and delisted counts, last update and last change."""
+    return {"lists": [dataclasses.asdict(s) for s in list_updates.status(call.session)]}
+
+
+@api.route(
+    "GET", "/api/v1/lists/{source}/versions", summary="A source's versions", tag="Registry",
+    scope=Scope.READ, ok=Reply("The versions, newest first.", VersionList),
+)  # fmt: skip
+def list_versions(call: Call[None, None], source: str) -> dict[str, Any]:
+    """Every import of a list source, newest first, with its checksum and counts."""
+    found = call.session.scalar(sa.select(ListSource).where(ListSource.code == source))
+    if found is None:
+        raise NotFoundError(f"there is no list source {source!r}.")
+    versions = call.session.scalars(
+        sa.select(ListVersion)
+        .where(ListVersion.source_id == found.id)
+        .order_by(ListVersion.id.desc())
+    )
+    return {"source": source, "versions": [version_json(v) for v in versions]}
+
+
+@api.route(
+    "GET", "/api/v1/lists/{source}/versions/{version_id}", summary="A version's change log",
+    tag="Registry", scope=Scope.READ, query=ChangeQuery,
+    ok=Reply("The version and one page of its changes.", VersionChanges),
+)  # fmt: skip
+def version_changes(call: Call[ChangeQuery, None], source: str, version_id: int) -> dict[str, Any]:
+    """What a version added, changed, delisted and relisted, with the fields that changed."""
+    version = list_updates.get_version(call.session, version_id, None)
+    if version.source.code != source:
+        raise NotFoundError(f"list source {source!r} has no version {version_id}.")
+    query = call.query
+    kinds = [query.kind] if query.kind else []
+    lines = list_updates.changes(call.session, version, kinds=kinds)
+    start = (query.page - 1) * query.per_page
+    return {
+        "version": version_json(version),
+        "changes": [dataclasses.asdict(line) for line in lines[start : start + query.per_page]],
+        "total": len(lines),
+        "page": query.page,
+        "per_page": query.per_page,
+    }
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+VERSION_FIELDS = (
+    "id", "status", "location", "published_at", "imported_at", "checksum", "entity_count",
+    "added_count", "changed_count", "delisted_count", "relisted_count",
+)  # fmt: skip
+CHILDREN: dict[str, tuple[str, ...]] = {
+    "names": ("name", "kind", "script", "lang"),
+    "identifiers": ("kind", "value", "country", "issued_on", "expires_on", "remarks"),
+    "addresses": ("street", "city", "region", "postal_code", "country", "remarks"),
+    "birth_dates": ("text", "year", "month", "day", "year_to", "circa"),
+    "birth_places": ("place", "country"),
+    "nationalities": ("country", "kind"),
+    "facts": ("kind", "value"),
+    "relations": ("relation", "object_name", "object_id"),
+    "linked_from": ("relation", "subject_id"),
+}
+
+
+def version_json(version: ListVersion) -> dict[str, Any]:
+    return _row(version, VERSION_FIELDS)
+
+
+def entity_json(entity: Entity) -> dict[str, Any]:
+    """An entity with every fact the registry holds about it."""
+    record = _row(
+        entity,
+        ("id", "kind", "primary_name", "source_key", "title", "gender", "listing_date",
+         "delisted_on", "remarks"),
+    )  # fmt: skip
+    record["source"] = entity.source.code
+    record["programs"] = [
+        {
+            "code": d.program.code,
+            "name": d.program.name,
+            "authority": d.program.authority,
+            "designated_on": _value(d.designated_on),
+        }
+        for d in entity.designations
+    ]
+    for name, fields in CHILDREN.items():
+        record[name] = [_row(child, fields) for child in getattr(entity, name)]
+    return record
+
+
+def _row(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {field: _value(getattr(obj, field)) for field in fields}
+
+
+def _value(value: object) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value

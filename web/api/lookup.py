@@ -1,0 +1,256 @@
+"""Name lookup (one name, or a batch) and text screening; each request is written to the
+screening audit log in the transaction that answers it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from watchlist import audit
+from watchlist.lookup import match_json
+from watchlist.matching.matcher import Matcher
+from watchlist.matching.model import Match
+from watchlist.models import Scope
+from watchlist.screening import screen_to_json
+from web.api import api
+from web.api.endpoint import Call, Reply
+from web.api.schemas import Body, MatchResult, Name, Params, Text, TextHit
+from web.api.validation import Limit
+from web.state import state
+
+Kind = Literal["person", "organization", "vessel", "aircraft"]
+
+
+def _real_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = [int(p) for p in value.split("-")]
+    try:
+        dt.date(parts[0], *(parts[1:] + [1, 1])[:2])
+    except ValueError:
+        raise PydanticCustomError("date", "is not a real date") from None
+    return value
+
+
+BirthDate = Annotated[
+    str | None,
+    Field(
+        default=None,
+        pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+        description="Date of birth, YYYY, YYYY-MM or YYYY-MM-DD: a match that disagrees "
+        "scores lower, one that agrees higher.",
+    ),
+    AfterValidator(_real_date),
+]
+Country = Annotated[
+    Text | None,
+    Field(default=None, max_length=100, description="Nationality or country, e.g. Russia."),
+]
+KindField = Annotated[
+    Kind | None,
+    Field(default=None, description="What the name is; entities of other kinds score lower."),
+]
+ResultLimit = Annotated[
+    int,
+    Field(ge=1, description="At most this many candidates (at most web.max_results)."),
+    Limit("max_results"),
+]
+Threshold = Annotated[
+    float | None,
+    Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Report candidates scoring at least this (default: matching.threshold).",
+    ),
+]
+
+
+class LookupQuery(Params):
+    """One name to look up, with optional qualifiers."""
+
+    name: Name
+    kind: KindField = None
+    birth_date: BirthDate = None
+    country: Country = None
+    limit: ResultLimit = 10
+    threshold: Threshold = None
+
+
+class BatchQuery(LookupQuery):
+    """One query of a batch (unknown fields are refused)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class BatchLookup(Body):
+    queries: Annotated[
+        list[BatchQuery],
+        Field(min_length=1, description="Names to look up (at most web.max_batch)."),
+        Limit("max_batch"),
+    ]
+
+
+class EchoedQuery(BaseModel):
+    name: str
+    kind: str | None
+    birth_date: str | None
+    country: str | None
+    limit: int
+    threshold: float | None
+
+
+class LookupAnswer(BaseModel):
+    """Ranked candidates for one name."""
+
+    query: EchoedQuery
+    list_state: int = Field(description="The list state (newest list version) matched against.")
+    results: list[MatchResult]
+
+
+class BatchAnswerItem(BaseModel):
+    query: EchoedQuery
+    results: list[MatchResult]
+
+
+class BatchAnswer(BaseModel):
+    """One response per query, in the order of the queries."""
+
+    list_state: int
+    responses: list[BatchAnswerItem]
+
+
+class ScreenRequest(Body):
+    text: Annotated[
+        Text,
+        Field(min_length=1, description="Plain text (at most web.max_text_chars characters)."),
+        Limit("max_text_chars"),
+    ]
+    title: Annotated[Text | None, Field(default=None, max_length=1000)] = None
+
+
+class ScreenAnswer(BaseModel):
+    """Every listed name found in the text, in reading order; nothing is stored."""
+
+    list_state: int
+    hits: list[TextHit]
+
+
+@api.route(
+    "GET",
+    "/api/v1/lookup",
+    summary="Look up one name",
+    tag="Lookup",
+    scope=Scope.LOOKUP,
+    query=LookupQuery,
+    ok=Reply("Candidates, best first.", LookupAnswer),
+)
+def lookup_name(call: Call[LookupQuery, None]) -> dict[str, Any]:
+    """Which listed entities could this name be? Ranked, scored 0..1 and explained: the token
+    alignment and each feature's contribution. Recorded in the screening audit log."""
+    matcher, list_state = state().matchers.get(call.session)
+    [(query, results)] = run_lookups(call, matcher, list_state, [call.query])
+    return {"query": query, "list_state": list_state, "results": results}
+
+
+@api.route(
+    "POST",
+    "/api/v1/lookup",
+    summary="Look up a batch of names",
+    tag="Lookup",
+    scope=Scope.LOOKUP,
+    body=BatchLookup,
+    ok=Reply("One list of candidates per query, in order.", BatchAnswer),
+)
+def lookup_batch(call: Call[None, BatchLookup]) -> dict[str, Any]:
+    """Look up several names at once (at most web.max_batch); each query is recorded in the
+    screening audit log on its own."""
+    matcher, list_state = state().matchers.get(call.session)
+    answers = run_lookups(call, matcher, list_state, call.body.queries)
+    return {
+        "list_state": list_state,
+        "responses": [{"query": query, "results": results} for query, results in answers],
+    }
+
+
+def run_lookups(
+    call: Call[Any, Any], matcher: Matcher, list_state: int, queries: Sequence[LookupQuery]
+) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Look each query up, record it in the audit log, and give (echoed query, results)."""
+    found = [_match(matcher, query) for query in queries]
+    ids = [m.entity_id for ms in found for m in ms]
+    cards = state().matchers.cards(call.session, ids)
+    answers = []
+    for index, (query, matches) in enumerate(zip(queries, found, strict=True)):
+        results = [match_json(m, cards[m.entity_id]) for m in matches if m.entity_id in cards]
+        echoed = query.model_dump()
+        detail = {k: v for k, v in echoed.items() if k != "name" and v is not None}
+        if len(queries) > 1:
+            detail["batch_index"] = index
+        record(call, "lookup", query.name, list_state, results, detail)
+        answers.append((echoed, results))
+    return answers
+
+
+def _match(matcher: Matcher, query: LookupQuery) -> list[Match]:
+    return matcher.lookup(
+        query.name,
+        kind=query.kind,
+        birth_date=query.birth_date,
+        country=query.country,
+        limit=query.limit,
+        threshold=query.threshold,
+    )
+
+
+def record(
+    call: Call[Any, Any],
+    kind: str,
+    text: str,
+    list_state: int,
+    results: Sequence[dict[str, Any]],
+    detail: dict[str, Any],
+) -> None:
+    """Write one screening request to the audit log, with its best result."""
+    audit.record(
+        call.session,
+        actor=call.actor,
+        kind=kind,
+        query=text,
+        list_state=list_state,
+        result_count=len(results),
+        top=top_result(results),
+        detail=detail,
+    )
+
+
+def top_result(results: Sequence[dict[str, Any]]) -> audit.TopResult | None:
+    """The best-scoring result (a match or a hit) as the audit log keeps it."""
+    if not results:
+        return None
+    best = max(results, key=lambda r: r["score"])
+    return audit.TopResult(best["entity"]["id"], best["entity"]["name"], best["score"])
+
+
+@api.route(
+    "POST",
+    "/api/v1/screen",
+    summary="Screen a text",
+    tag="Lookup",
+    scope=Scope.SCREEN,
+    body=ScreenRequest,
+    ok=Reply("The hits, in reading order.", ScreenAnswer),
+)
+def screen(call: Call[None, ScreenRequest]) -> dict[str, Any]:
+    """Find every listed name in a text without storing it. Each hit gives the character
+    offsets of the mention (`text == submitted[start:end]`), its sentence, the listed name
+    that matched, the score and why. Recorded in the screening audit log."""
+    matcher, list_state = state().matchers.get(call.session)
+    hits = screen_to_json(call.session, call.body.text, matcher)
+    detail = {"title": call.body.title} if call.body.title else {}
+    record(call, "screen", call.body.text, list_state, hits, detail)
+    return {"list_state": list_state, "hits": hits}

@@ -1,0 +1,148 @@
+"""Models shared by several endpoints: errors, entity cards, explanations, hits, pages.
+
+Request models forbid unknown fields (a misspelt `thresold` is an error, not silently
+ignored); query-string models ignore unknown parameters, as HTTP clients expect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from web.api.validation import Limit
+
+
+class Body(BaseModel):
+    """Base of request bodies."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Params(BaseModel):
+    """Base of query-string parameters."""
+
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
+
+
+PerPage = Annotated[
+    int,
+    Field(ge=1, description="Items per page (at most web.max_page_size)."),
+    Limit("max_page_size"),
+]
+Page = Annotated[int, Field(ge=1, le=1_000_000, description="Page number, from 1.")]
+RecordId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    """A time in UTC; one without an offset is taken as UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise PydanticCustomError("datetime", "is out of range") from None
+
+
+Moment = Annotated[dt.datetime, AfterValidator(_utc)]
+
+
+# --- answers ----------------------------------------------------------------------------------
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Dotted path of the field, e.g. queries.0.name.")
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Machine-readable error code, e.g. not_found.")
+    message: str = Field(description="One sentence for a person.")
+    details: list[FieldError] | None = Field(
+        default=None, description="Per-field problems of an invalid request."
+    )
+
+
+class ErrorResponse(BaseModel):
+    """Every error answer."""
+
+    error: ErrorDetail
+
+
+class EntityCard(BaseModel):
+    """The few facts a match or a hit shows of its listed entity."""
+
+    id: int = Field(description="Registry id (see /api/v1/entities/{entity_id}).")
+    name: str = Field(description="Primary name as the list writes it.")
+    kind: str = Field(description="person, organization, vessel or aircraft.")
+    programs: list[str] = Field(description="Codes of the sanctions programs, e.g. DPRK3.")
+    source: str = Field(description="List source code, e.g. us_ofac_sdn.")
+    source_key: str = Field(description="The list's own identifier (OFAC entity number).")
+
+
+class TokenPair(BaseModel):
+    query: str
+    listed: str
+    similarity: float
+    how: str = Field(description="exact, transliteration, initial, fuzzy or legal form.")
+
+
+class Feature(BaseModel):
+    name: str
+    value: float
+    contribution: float = Field(description="What the feature added to or took from the score.")
+    detail: str
+
+
+class Explanation(BaseModel):
+    """Why a name matched: the token alignment and each feature's contribution."""
+
+    alignment: list[TokenPair]
+    features: list[Feature]
+    unmatched_query: list[str]
+    unmatched_listed: list[str]
+
+
+class TextHit(BaseModel):
+    """A listed name found in a text; `text == submitted[start:end]`."""
+
+    start: int = Field(description="Character offset of the mention in the text.")
+    end: int
+    text: str
+    score: float = Field(ge=0, le=1)
+    matched_name: str = Field(description="The listed name or alias that matched.")
+    sentence: str
+    route: str = Field(description="How it was found: name, or a surname route.")
+    explanation: Explanation
+    entity: EntityCard
+
+
+def clean_text(value: str) -> str:
+    """Refuse text no database can store: NUL characters and lone surrogates."""
+    if "\x00" in value:
+        raise PydanticCustomError("bad_character", "must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError("bad_character", "must be valid Unicode text") from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(clean_text)]
+Name = Annotated[
+    str,
+    Field(min_length=1, max_length=500, pattern=r"\S", description="A name, in any script."),
+    AfterValidator(clean_text),
+]
+
+
+class MatchResult(BaseModel):
+    """A listed entity the name could be."""
+
+    entity: EntityCard
+    matched_name: str = Field(description="The listed name or alias that matched best.")
+    name_kind: str = Field(description="primary, aka, fka, nka or weak.")
+    score: float = Field(ge=0, le=1)
+    explanation: Explanation

@@ -1,0 +1,82 @@
+"""Registry views: an entity with every hit on it, name search, the lists and their changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+
+from watchlist import list_updates, registry, reports, review
+from watchlist.errors import NotFoundError
+from watchlist.models import ChangeKind
+from web.dashboard import charts, forms
+from web.dashboard.blueprint import bp
+from web.dashboard.review import list_changes_chart
+from web.state import session_scope, state
+
+SEARCH_LIMIT = 50
+
+
+@bp.get("/entities/<int:entity_id>")
+def entity(entity_id: int) -> ResponseReturnValue:
+    """Everything the registry holds about an entity, and every hit on it over time."""
+    paging = forms.paging(request.args, state().settings.web.max_page_size)
+    today = dt.datetime.now(dt.UTC).date()
+    where = review.HitFilter(entity_id=entity_id)
+    with session_scope() as db:
+        found = registry.get_entity(db, entity_id)
+        hits = review.find_hits(db, where, page=paging.page, per_page=paging.per_page)
+        per_day = reports.hits_per_day(db, where, days=90, today=today)
+        points = [(day.strftime("%m-%d"), [count]) for day, count in per_day]
+        return render_template(
+            "dashboard/entity.html",
+            entity=found,
+            hits=hits,
+            paging=paging,
+            chart=charts.columns("Hits per day, last 90 days", points, ["hits"], label_every=15),
+        )
+
+
+@bp.get("/search")
+def search() -> ResponseReturnValue:
+    """Names and aliases of the registry containing the text."""
+    text = request.args.get("q", "").strip()
+    include_delisted = request.args.get("delisted") == "yes"
+    results: list[registry.EntitySummary] = []
+    if text:
+        with session_scope() as db:
+            results = registry.search_entities(db, text, limit=SEARCH_LIMIT,
+                                               include_delisted=include_delisted)  # fmt: skip
+    return render_template("dashboard/search.html", q=text, results=results,
+                           include_delisted=include_delisted, limit=SEARCH_LIMIT)  # fmt: skip
+
+
+@bp.get("/lists")
+def lists() -> ResponseReturnValue:
+    """Sources, their versions, and the change log of one version."""
+    paging = forms.paging(request.args, state().settings.web.max_page_size, default=20)
+    version_id = forms.number(request.args, "version")
+    kind = forms.choice(request.args, "kind", ChangeKind)
+    with session_scope() as db:
+        versions, total = reports.list_versions(db, limit=paging.per_page, offset=paging.offset)
+        try:
+            chosen = list_updates.get_version(db, version_id, None)
+        except NotFoundError:
+            if version_id is not None:
+                raise
+            chosen = None
+        log = list_updates.changes(db, chosen, kinds=[kind] if kind else ()) if chosen else []
+        return render_template(
+            "dashboard/lists.html",
+            sources=list_updates.status(db),
+            versions=versions,
+            total=total,
+            paging=paging,
+            chosen=chosen,
+            kind=kind,
+            kinds=list(ChangeKind),
+            log=log[:1000],
+            log_total=len(log),
+            chart=list_changes_chart(reports.list_changes_over_time(db)),
+        )

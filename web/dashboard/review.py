@@ -1,0 +1,191 @@
+"""Review views: the queue, one hit in its article with its decisions, an article, exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask.typing import ResponseReturnValue
+
+from watchlist import explanations, registry, reports, review
+from watchlist.errors import InputError
+from watchlist.highlight import Span, segments
+from watchlist.models import Action, Hit, HitStatus, Role
+from web.dashboard import charts, forms, security
+from web.dashboard.blueprint import bp
+from web.state import session_scope, state
+
+HIT_SORTS = tuple(review.SORTS)
+DONE = {
+    Action.CONFIRM: "Confirmed",
+    Action.DISMISS: "Dismissed as a false positive",
+    Action.ESCALATE: "Escalated",
+    Action.REOPEN: "Reopened",
+}
+
+
+@bp.get("/")
+def queue() -> ResponseReturnValue:
+    """Hits waiting for review, grouped by story and entity (or one group's hits)."""
+    args = request.args
+    where = forms.hit_filter(args, default_status=HitStatus.OPEN)
+    paging = forms.paging(args, state().settings.web.max_page_size)
+    grouped = where.story_id is None and where.entity_id is None and args.get("view") != "hits"
+    sort = args.get("sort", "newest")
+    with session_scope() as db:
+        if grouped:
+            page = reports.queue_groups(db, where, sort=sort, page=paging.page,
+                                        per_page=paging.per_page)  # fmt: skip
+            total = page.total_groups
+        else:
+            hits = review.find_hits(db, where, sort=sort, page=paging.page,
+                                    per_page=paging.per_page)  # fmt: skip
+            total = hits.total
+        return render_template(
+            "dashboard/queue.html",
+            grouped=grouped,
+            page=page if grouped else None,
+            hits=None if grouped else hits,
+            total=total,
+            paging=paging,
+            sort=sort,
+            sorts=reports.GROUP_SORTS if grouped else HIT_SORTS,
+            where=where,
+            choices=reports.filter_choices(db),
+            waiting=review.count_open(db),
+            statuses=list(HitStatus),
+            bands=forms.SCORE_BANDS,
+        )
+
+
+@bp.get("/hits/<int:hit_id>")
+def hit(hit_id: int) -> ResponseReturnValue:
+    """One hit: the article with the mention highlighted, the entity, why, and decisions."""
+    threshold = state().settings.matching.text_threshold
+    with session_scope() as db:
+        found = review.get_hit(db, hit_id)
+        article = found.article
+        others = reports.article_hits(db, article.id)
+        mention = found.mention
+        sentence = article.text[mention.sentence_start : mention.sentence_end]
+        return render_template(
+            "dashboard/hit.html",
+            hit=found,
+            article=article,
+            entity=registry.get_entity(db, found.entity_id),
+            sentence=segments(
+                sentence, [_span(found, current=True)], offset=mention.sentence_start
+            ),  # fmt: skip
+            text=segments(article.text, [_span(h, current=h.id == hit_id) for h in others]),
+            why=explanations.describe(
+                found.explanation,
+                mention=mention.text,
+                matched_name=found.matched_name,
+                score=found.score,
+                threshold=threshold,
+            ),  # fmt: skip
+            history=review.history(db, hit_id),
+            group=reports.group_open_hits(db, found),
+            next_hit=reports.next_open_hit(db, hit_id),
+            story=reports.story_articles(db, article.story_id, article.id),
+        )
+
+
+def _span(hit: Hit, *, current: bool = False) -> Span:
+    return Span(hit.mention.start, hit.mention.end, hit.id, current)
+
+
+@bp.post("/hits/<int:hit_id>/decisions")
+@security.requires(Role.ANALYST)
+def decide(hit_id: int) -> ResponseReturnValue:
+    """Append a decision (with its note) to the hit, or to its whole open group."""
+    form = request.form
+    action = forms.choice(form, "action", Action)
+    if action is None:
+        raise InputError("choose confirm, dismiss, escalate or reopen.")
+    user = security.current_user()
+    suppress = form.get("suppress") == "yes"
+    try:
+        with session_scope() as db:
+            targets = [hit_id]
+            if form.get("whole_group") == "yes":
+                targets += [i for i in reports.group_open_hits(db, review.get_hit(db, hit_id))
+                            if i != hit_id]  # fmt: skip
+            for target in targets:
+                review.decide(db, target, action, actor=f"user:{user.name}", user_id=user.id,
+                              note=form.get("note", ""),
+                              suppress=suppress and target == hit_id)  # fmt: skip
+    except InputError as error:
+        flash(f"Nothing was recorded: {error.message}", "error")
+        return redirect(url_for("dashboard.hit", hit_id=hit_id), 303)
+    many = f" ({len(targets)} hits)" if len(targets) > 1 else ""
+    silenced = "; this name will not be reported for this entity again" if suppress else ""
+    flash(f"{DONE[action]}{many}{silenced}.", "success")
+    return redirect(url_for("dashboard.hit", hit_id=hit_id, _anchor="history"), 303)
+
+
+@bp.get("/articles/<int:article_id>")
+def article(article_id: int) -> ResponseReturnValue:
+    """An article with every hit highlighted."""
+    with session_scope() as db:
+        found = reports.get_article(db, article_id)
+        hits = reports.article_hits(db, article_id)
+        return render_template(
+            "dashboard/article.html",
+            article=found,
+            hits=hits,
+            text=segments(found.text, [_span(h) for h in hits]),
+            story=reports.story_articles(db, found.story_id, found.id),
+        )
+
+
+@bp.get("/overview")
+def overview() -> ResponseReturnValue:
+    """Counts and charts: hits per day, hits by program, list changes; the export form."""
+    today = dt.datetime.now(dt.UTC).date()
+    everything = review.HitFilter()
+    with session_scope() as db:
+        per_day = reports.hits_per_day(db, everything, days=30, today=today)
+        by_program = reports.hits_by_program(db, everything)
+        changes = reports.list_changes_over_time(db)
+        return render_template(
+            "dashboard/overview.html",
+            counts=reports.status_counts(db),
+            per_day=hits_per_day_chart(per_day),
+            by_program=charts.bars("Hits by program", by_program, "hits"),
+            changes=list_changes_chart(changes),
+            today=today,
+        )
+
+
+def hits_per_day_chart(days: list[tuple[dt.date, int]]) -> charts.Chart:
+    points = [(day.strftime("%m-%d"), [count]) for day, count in days]
+    return charts.columns("Hits per day", points, ["hits"], label_every=5)
+
+
+def list_changes_chart(changes: list[reports.VersionChanges]) -> charts.Chart:
+    points = [
+        (f"{c.imported_at:%Y-%m-%d} #{c.version_id}", [c.added, c.changed, c.delisted, c.relisted])
+        for c in changes
+    ]
+    every = max(1, len(points) // 6)
+    series = ["added", "changed", "delisted", "relisted"]
+    return charts.columns("List changes per version", points, series, label_every=every)
+
+
+@bp.get("/export/hits.csv")
+def export_hits() -> ResponseReturnValue:
+    """CSV of the hits found in a date range, with their decisions."""
+    since, until = forms.date_range(request.args)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+
+    def lines() -> Iterator[str]:
+        with session_scope() as db:
+            yield from reports.export_hits_csv(db, since, until)
+
+    return Response(
+        stream_with_context(lines()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="watchlist-hits-{stamp}.csv"'},
+    )
