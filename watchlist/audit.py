@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from watchlist.models import ScreeningRecord
+from watchlist.models.base import utcnow
 
 QUERY_CHARS = 2_000  # a screened text is kept as its first characters and its length
 FIELDS = (
@@ -40,21 +41,21 @@ def record(
     result_count: int,
     top: TopResult | None,
     detail: dict[str, Any] | None = None,
-) -> ScreeningRecord:
-    """Log one screening request."""
-    entry = ScreeningRecord(
-        actor=actor,
-        kind=kind,
-        query=query[:QUERY_CHARS],
-        query_detail={**(detail or {}), "length": len(query)},
-        list_state=list_state,
-        result_count=result_count,
-        top_entity_id=top.entity_id if top else None,
-        top_name=top.name if top else None,
-        top_score=top.score if top else None,
-    )
-    session.add(entry)
-    return entry
+) -> None:
+    """Log one screening request (a plain insert: it runs on every lookup)."""
+    values = {
+        "created_at": utcnow(),
+        "actor": actor,
+        "kind": kind,
+        "query": query[:QUERY_CHARS],
+        "query_detail": {**(detail or {}), "length": len(query)},
+        "list_state": list_state,
+        "result_count": result_count,
+        "top_entity_id": top.entity_id if top else None,
+        "top_name": top.name if top else None,
+        "top_score": top.score if top else None,
+    }
+    session.execute(sa.insert(ScreeningRecord), [values])
 
 
 @dataclass(frozen=True)

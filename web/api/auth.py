@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import request
 from sqlalchemy.orm import Session
 
-from watchlist.access import authenticate_key, require_scope
+from watchlist.access import KeyHolder, authenticate_key, require_scope
 from watchlist.errors import AuthenticationError
-from watchlist.models import ApiKey, Scope
+from watchlist.models import Scope
 
 SCHEMES = ("bearer", "apikey")
 
@@ -23,7 +23,7 @@ def presented_secret() -> str:
     return secret.strip()
 
 
-def authenticate(session: Session, scope: Scope | None) -> ApiKey:
+def authenticate(session: Session, scope: Scope | None) -> KeyHolder:
     """The request's key, checked to be active and to have `scope` (when one is needed)."""
     key = authenticate_key(session, presented_secret())
     if scope is not None:

@@ -17,8 +17,9 @@ from flask import Blueprint, Response, current_app
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from watchlist.access import KeyHolder
 from watchlist.db import translate_errors
-from watchlist.models import ApiKey, Scope
+from watchlist.models import Scope
 from web.api import validation
 from web.api.auth import authenticate
 from web.state import state
@@ -43,7 +44,7 @@ class Call(Generic[Q, B]):
     """What a view is given: the caller's key, its validated query and body, and the session
     of the request's transaction (committed after the view returns)."""
 
-    key: ApiKey | None
+    key: KeyHolder | None
     session: Session
     query: Q
     body: B
