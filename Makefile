@@ -28,7 +28,6 @@ run: install  ## Load the seed, the SDN list and the seed articles, then serve t
 	$(BIN)/watchlist users demo
 	@mkdir -p var && test -s $(SECRET_KEY_FILE) || \
 	  (umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $(SECRET_KEY_FILE))
-	@echo "Dashboard: http://127.0.0.1:8080/   REST API: http://127.0.0.1:8080/api/v1/"
 	$(SERVE_ENV) $(BIN)/watchlist serve
 
 test: install  ## Run the test suite (PostgreSQL too when WATCHLIST_TEST_DATABASE_URL is set).

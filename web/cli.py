@@ -50,7 +50,18 @@ def serve(
         workers=workers or settings.web.workers,
         threads=threads or settings.web.threads,
     )
+    base = f"http://{_url_host(web.host)}:{web.port}"
+    click.echo(
+        f"Dashboard: {base}/   REST API: {base}/api/v1/ (OpenAPI: {base}/api/v1/openapi.json)"
+    )
     run_server(dataclasses.replace(settings, web=web), access_log=access_log)
+
+
+def _url_host(host: str) -> str:
+    """The host as it is written in a URL: IPv6 in brackets, the wildcard as loopback."""
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
 
 
 def main() -> None:

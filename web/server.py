@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import socket
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -54,12 +55,26 @@ def _warm_up(worker: Any) -> None:
     worker.wsgi.extensions["watchlist"].matchers.warm_up()
 
 
-def serve(settings: Settings, *, access_log: bool = False) -> None:
+def serve(
+    settings: Settings,
+    *,
+    access_log: bool = False,
+    announce: Callable[[str], None] | None = None,
+) -> None:
     """Run the server until it is stopped; refuse at once if the app cannot be built or the
-    address is taken."""
+    address is taken. `announce` is given the base URL once those checks pass."""
     create_app(settings).extensions["watchlist"].engine.dispose()  # bad settings fail here
     check_address(settings.web.host, settings.web.port)
+    if announce is not None:
+        announce(base_url(settings.web.host, settings.web.port))
     Server(settings, access_log=access_log).run()
+
+
+def base_url(host: str, port: int) -> str:
+    """Where a browser on this machine reaches the server (the wildcard as loopback)."""
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def check_address(host: str, port: int) -> None:

@@ -58,7 +58,7 @@ def wait_ready(port: int, process: subprocess.Popen[str], seconds: float = 60) -
 
 
 @pytest.fixture
-def server(empty_settings: Settings) -> Iterator[tuple[int, Settings]]:
+def server(empty_settings: Settings) -> Iterator[tuple[int, Settings, str]]:
     port = free_port()
     env = environment(empty_settings, WATCHLIST_WEB_SECRET_KEY=TEST_SECRET)
     args = [*COMMAND, "--port", str(port), "--workers", "1", "--threads", "2"]
@@ -67,16 +67,18 @@ def server(empty_settings: Settings) -> Iterator[tuple[int, Settings]]:
     )
     try:
         wait_ready(port, process)
-        yield port, empty_settings
+        assert process.stdout is not None
+        yield port, empty_settings, process.stdout.readline()
     finally:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=30)
 
 
 def test_serve_answers_over_http_and_becomes_ready_without_a_request(
-    server: tuple[int, Settings],
+    server: tuple[int, Settings, str],
 ) -> None:
-    port, settings = server
+    port, settings, announced = server
+    assert announced.startswith(f"Dashboard: http://127.0.0.1:{port}/   REST API: ")
     assert get(port, "/healthz") == (200, {"status": "ok"})
     headers = {"Authorization": f"Bearer {make_key(settings, 'lookup')}"}
     status, body = get(port, "/api/v1/lookup?name=Nobody+Known", headers)
