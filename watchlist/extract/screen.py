@@ -91,10 +91,11 @@ def _screen_span(
             return _hit(prepared, candidate, match, "name")
     if surname is None:
         return None
-    earlier = named.get(_fold(surname.text))
+    folded = _fold(surname.text)
+    earlier = named.get(folded)
     if earlier is not None:
         return _resolved(prepared, span, earlier, matcher)
-    if _fold(surname.text) in others:  # "Kallas" after "Kaja Kallas", who is not listed
+    if folded in others:  # "Kallas" after "Kaja Kallas", who is not listed
         return None
     return _distinctive(prepared, span, surname, matcher)
 

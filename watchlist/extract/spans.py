@@ -26,6 +26,7 @@ PARTICLES = frozenset(
 )
 CONNECTORS = frozenset({"of", "and", "for", "&", "the"})
 _INSIDE = PARTICLES | CONNECTORS
+_TITLES_AND_CONNECTORS = TITLE_WORDS | CONNECTORS  # what `Span.without_titles` peels
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -61,7 +62,7 @@ class Span:
         """The span with leading titles peeled ("Russian President Vladimir Putin" ->
         "Vladimir Putin"); None when there are none to peel or nothing would remain."""
         count = 0
-        peelable = TITLE_WORDS | CONNECTORS
+        peelable = _TITLES_AND_CONNECTORS
         while count < len(self.words) - 1 and self.words[count].text.lower() in peelable:
             count += 1
         if count == 0:
@@ -172,18 +173,23 @@ def name_words(text: str, start: int, end: int) -> list[Word]:
     """
     found: list[Word] = []
     reached = start
+    follows = _CONTINUATION.match
     for match in _OPENING.finditer(text, start, end):
-        at, word = match.start(), match.group()
-        if at < reached or not _name_like(text, at, word):
+        at = match.start()
+        if at < reached:
             continue
-        found.append(Word(at, match.end(), word))
+        word = match.group()
+        # An opening word starts with a capital or a digit, unless it is non-ASCII.
+        if not (word[0] < "\x80" or _name_like(text, at, word)):
+            continue
         reached = match.end()
-        while (follow := _CONTINUATION.match(text, reached, end)) is not None:
+        found.append(Word(at, reached, word))
+        while (follow := follows(text, reached, end)) is not None:
             at, word = follow.start(1), follow.group(1)
             if not _name_like(text, at, word):
                 break
-            found.append(Word(at, follow.end(), word))
             reached = follow.end()
+            found.append(Word(at, reached, word))
     return found
 
 
@@ -260,11 +266,16 @@ def _runs(text: str, tokens: list[Word]) -> list[list[Word]]:
     runs: list[list[Word]] = []
     current: list[Word] = []
     for index, word in enumerate(tokens):
-        joined = current and _joined(text, current[-1], word)
-        hyphenated = current and text[current[-1].end : word.start] == "-"
-        if (word.capitalised or hyphenated) and (joined or not current):
+        capitalised = word.capitalised
+        if current:
+            previous = current[-1]
+            joined = _joined(text, previous, word)
+            hyphenated = text[previous.end : word.start] == "-"
+        else:
+            joined = hyphenated = False
+        if (capitalised or hyphenated) and (joined or not current):
             current.append(word)
-        elif word.capitalised:
+        elif capitalised:
             runs.append(current)
             current = [word]
         elif current and joined and _inner(word, tokens, index, text):
@@ -303,7 +314,7 @@ def _trim(run: list[Word]) -> list[Word]:
     words_ = list(run)
     while words_ and words_[0].text.lower() in SENTENCE_WORDS:
         words_.pop(0)
-    while words_ and words_[-1].text.lower() in CONNECTORS | PARTICLES:
+    while words_ and words_[-1].text.lower() in _INSIDE:
         words_.pop()
     if words_ and words_[-1].text.lower().endswith(("'s", "’s")):
         last = words_[-1]

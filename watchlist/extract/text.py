@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 
 # Mis-decodings seen in news feeds: UTF-8 read as Windows-1252 or Latin-1, and the Thai
 # code page artefact `โ` left where a curly quote's three bytes were decoded as TIS-620.
@@ -29,6 +30,8 @@ _SINGLE = str.maketrans(
         "\u0e42": '"',  # TIS-620 `โ` standing where a curly quote was
     }
 )  # fmt: skip
+# Every character `_SINGLE` replaces (each by one character, so offsets hold).
+_SINGLE_CHARACTERS = re.compile("[" + "".join(map(chr, _SINGLE)) + "]")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,7 +40,7 @@ class PreparedText:
 
     original: str
     text: str
-    origin: tuple[int, ...]
+    origin: Sequence[int]  # a range when nothing moved
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original offsets of the prepared span [start, end)."""
@@ -61,8 +64,8 @@ def _width(prepared: PreparedText, index: int) -> int:
 def prepare(original: str) -> PreparedText:
     """Repair mojibake, normalise quotes, dashes and spaces; keep the offset map."""
     if not any(lead in original for lead in _MOJIBAKE_LEADS):  # nothing to repair
-        text = original if original.isascii() else original.translate(_SINGLE)
-        return PreparedText(original=original, text=text, origin=tuple(range(len(original))))
+        text = original if original.isascii() else _normalise(original)
+        return PreparedText(original=original, text=text, origin=range(len(original)))
     pieces: list[str] = []
     origin: list[int] = []
     position = 0
@@ -73,8 +76,13 @@ def prepare(original: str) -> PreparedText:
         origin.extend([match.start()] * len(replacement))
         position = match.end()
     _copy(original, position, len(original), pieces, origin)
-    text = "".join(pieces).translate(_SINGLE)
+    text = _normalise("".join(pieces))
     return PreparedText(original=original, text=text, origin=tuple(origin))
+
+
+def _normalise(text: str) -> str:
+    """`text.translate(_SINGLE)`, scanning in C for the few characters it replaces."""
+    return _SINGLE_CHARACTERS.sub(lambda match: match.group().translate(_SINGLE), text)
 
 
 def _copy(original: str, start: int, end: int, pieces: list[str], origin: list[int]) -> None:

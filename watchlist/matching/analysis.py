@@ -204,6 +204,7 @@ _SKELETON_RULES = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=4096)  # a mention is analysed to screen it, then again to look it up
 def analyze(name: str, *, person: bool | None = None) -> Analysis:
     """Tokens of `name` with roles; `person` says whether it is known to be a person's name.
 

@@ -57,7 +57,8 @@ class NameIndex:
         self.totals = array("d", (self.name_weight(a) for a in self.analyses))
         self.skeletons = _skeleton_index(tokens.values())
         self.deletes = _delete_index(self.postings, self.FUZZY_MIN_LENGTH)
-        self._similar: dict[tuple[str, Role, str], tuple[str, ...]] = {}
+        # token -> (similar listed tokens, in the order first found; how many names hold them)
+        self._similar: dict[tuple[str, Role, str], tuple[tuple[str, ...], int]] = {}
 
     def frequency(self, text: str) -> int:
         """How many listed names hold the token."""
@@ -78,14 +79,19 @@ class NameIndex:
 
     def similar_tokens(self, token: Token) -> set[str]:
         """Listed tokens that may be `token`: itself, its transliterations, one-typo variants."""
+        return self.similar_tokens_held(token)[0]
+
+    def similar_tokens_held(self, token: Token) -> tuple[set[str], int]:
+        """`similar_tokens` and how many listed names hold them, summed over the tokens."""
         key = (token.text, token.role, token.skeleton)
         known = self._similar.get(key)
         if known is None:
             if len(self._similar) >= self.MEMO_SIZE:
                 self._similar.clear()
-            known = self._similar[key] = tuple(self._similar_tokens(token))
+            texts = tuple(self._similar_tokens(token))
+            known = self._similar[key] = (texts, sum(self.frequency(t) for t in texts))
         # Added in the order first found, the set lists them as building it afresh would.
-        return set(known)
+        return set(known[0]), known[1]
 
     def _similar_tokens(self, token: Token) -> dict[str, None]:
         """`similar_tokens` in the order they are first found."""
@@ -141,12 +147,13 @@ def top_candidates(
     shared token a perfect match) stays under `floor` is never scored.
     """
     generic_at = max(50, int(index.size * generic_share))
-    routes = [index.similar_tokens(token) for token in query.tokens]
-    _add_joined_routes(index, query, routes)
-    weights = [token_weight(index, token) for token in query.tokens]
+    held = [index.similar_tokens_held(token) for token in query.tokens]
+    routes = [texts for texts, _ in held]
     # A query word is telling when all its spellings together are held by few names: a
     # common name (Muhammad, with hundreds of listed spellings) is not, however rare each is.
-    group = [sum(index.frequency(t) for t in texts) for texts in routes]
+    group = [frequency for _, frequency in held]
+    _add_joined_routes(index, query, routes, group)
+    weights = [token_weight(index, token) for token in query.tokens]
     telling = [i for i, texts in enumerate(routes) if texts and group[i] <= generic_at]
     fetch_texts = {i: routes[i] for i in telling}
     if not telling:
@@ -161,11 +168,6 @@ def top_candidates(
     total = sum(weights) or 1.0
     reach = floor * _SLACK
 
-    def bound(weight: float, name: int) -> float:
-        """The best score a name sharing `weight` of the query could reach."""
-        listed_share = min(1.0, weight / index.totals[name])
-        return float((weight / total) ** query_weight * listed_share ** (1 - query_weight))
-
     # A candidate could at best also share every token that fetching skipped.
     unfetched_set = set(unfetched)
     extra = sum(weights[i] for i in unfetched_set)
@@ -178,7 +180,7 @@ def top_candidates(
         if weight < floor_share:
             continue
         query_reach = (weight / total) ** query_weight
-        # bound(weight, name) >= reach, for each name
+        # The best score each name sharing `weight` of the query could reach, against reach.
         hopeful.update(
             dict.fromkeys(
                 [
@@ -190,8 +192,18 @@ def top_candidates(
             )
         )
     shared = _credit_unfetched(index, routes, weights, unfetched, hopeful)
-    ranked = heapq.nlargest(limit, ((bound(w, name), w, name) for name, w in shared.items()))
-    return [name for b, _, name in ranked if b >= reach]
+    reaching = []
+    query_reaches: dict[float, float] = {}  # shared weight -> its query-side factor
+    for name, w in shared.items():
+        query_reach = query_reaches.get(w)
+        if query_reach is None:
+            query_reach = query_reaches[w] = (w / total) ** query_weight
+        # The best score a name sharing `w` of the query could reach (as computed above).
+        best = float(query_reach * min(1.0, w / totals[name]) ** exponent)
+        if best >= reach:
+            reaching.append((best, w, name))
+    # Those under reach rank below all others: leaving them out first changes no name kept.
+    return [name for _, _, name in heapq.nlargest(limit, reaching)]
 
 
 # Fuzzy and transliterated tokens share less than their weight: leave room below the floor.
@@ -278,16 +290,20 @@ def _credit_unfetched_in_order(
     return shared
 
 
-def _add_joined_routes(index: NameIndex, query: Analysis, routes: list[set[str]]) -> None:
-    """Two query tokens a list writes as one (`Fang Wei` / `FANGWEI`) fetch that name too."""
+def _add_joined_routes(
+    index: NameIndex, query: Analysis, routes: list[set[str]], group: list[int]
+) -> None:
+    """Two query tokens a list writes as one (`Fang Wei` / `FANGWEI`) fetch that name too
+    (`group`: how many names hold each word's routes, kept up to date)."""
     tokens = query.tokens
     for i in range(len(tokens) - 1):
         joined = tokens[i].text + tokens[i + 1].text
         found = {joined} if joined in index.postings else set()
         if tokens[i].vowelless:
             found.update(index.skeletons.get(skeleton(joined), ()))
-        routes[i] |= found
-        routes[i + 1] |= found
+        for word in (i, i + 1):
+            group[word] += sum(index.frequency(t) for t in found - routes[word])
+            routes[word] |= found
 
 
 def token_weight(index: NameIndex, token: Token) -> float:

@@ -18,10 +18,12 @@ from watchlist.matching.model import (
 )
 from watchlist.matching.normalize import fold, tokenize
 from watchlist.matching.scoring import (
+    Comparison,
     NameScore,
     Rarity,
     SimilarityCache,
-    name_score,
+    compare_names,
+    explain,
     score_names,
 )
 
@@ -208,25 +210,27 @@ class Matcher:
                     best[entity_id] = ranked
         order = sorted(best.items(), key=lambda item: (-item[1].scores[0], item[0]))
         chosen = [ranked for _, ranked in order if ranked.scores[0] >= floor][:limit]
-        # Only the matches returned are explained.
-        return [self._score(r.query, r.position, wanted, r.cache) for r in chosen]
+        # Only the matches returned are explained (from the comparison that ranked them).
+        return [self._score(r.query, r.position, wanted, r.cache, r.comparison) for r in chosen]
 
     def _rank(
         self, query: Analysis, position: int, wanted: _Qualifiers, cache: SimilarityCache
     ) -> _Ranked:
         """What `_score` would score a candidate (score, name score), without explaining it."""
         record = self.index.records[position]
+        comparison = None
         if record.is_weak:
             likeness = self.settings.weak_alias_score
         else:
             listed = self.index.analyses[position]
-            likeness = name_score(query, listed, self.rarity, self.settings, cache)
+            comparison = compare_names(query, listed, self.rarity, self.settings, cache)
+            likeness = comparison.score
         score = likeness
         profile = self.profiles.get(record.entity_id)
         for feature in _qualifiers(record, profile, wanted, score, self.settings):
             score += feature.contribution
         rounded = round(max(0.0, min(1.0, score)), 4)
-        return _Ranked((rounded, likeness), query, position, cache)
+        return _Ranked((rounded, likeness), query, position, cache, comparison)
 
     def _candidates(self, query: Analysis, floor: float, cap: int | None) -> list[int]:
         if not query.tokens:
@@ -247,11 +251,15 @@ class Matcher:
         position: int,
         wanted: _Qualifiers,
         cache: SimilarityCache,
+        comparison: Comparison | None = None,
     ) -> Match:
+        """The explained match of a candidate (`comparison`: its names compared already)."""
         record = self.index.records[position]
         listed = self.index.analyses[position]
         if record.is_weak:
             result = _weak_alias_score(self.settings)
+        elif comparison is not None:
+            result = explain(comparison)
         else:
             result = score_names(query, listed, self.rarity, self.settings, cache)
         features = list(result.features)
@@ -291,6 +299,7 @@ class _Ranked:
     query: Analysis
     position: int
     cache: SimilarityCache
+    comparison: Comparison | None  # None for a weak alias
 
 
 @dataclasses.dataclass(frozen=True)

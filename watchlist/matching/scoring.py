@@ -89,15 +89,16 @@ def align(
     """Pair tokens greedily, most alike first, each token used once; order does not matter."""
     known: SimilarityCache = {} if cache is None else cache
     pairs = []
+    listed_ids = [(j, id(token), token) for j, token in enumerate(listed)]
     for i, q in enumerate(query):
-        for j, token in enumerate(listed):
-            key = (id(q), id(token))
+        query_id = id(q)
+        for j, listed_id, token in listed_ids:
+            key = (query_id, listed_id)
             found = known.get(key)
             if found is None:
                 found = known[key] = token_similarity(q, token, settings)
-            similarity, how = found
-            if similarity > 0:
-                pairs.append((similarity, -abs(i - j), i, j, how))
+            if found[0] > 0:
+                pairs.append((found[0], -abs(i - j), i, j, found[1]))
     pairs.sort(reverse=True)
     used_q: set[int] = set()
     used_l: set[int] = set()
@@ -119,6 +120,8 @@ def _joined_pairs(
         (query, listed, used_q, used_l, False),
         (listed, query, used_l, used_q, True),
     ):
+        if len(used_side) > len(side) - 2 or len(used_other) >= len(other):
+            continue  # no two free adjacent tokens, or nothing free to join them to
         wanted = {t.text: j for j, t in enumerate(other) if j not in used_other}
         vowelless = any(t.vowelless for t in side) or any(t.vowelless for t in other)
         if vowelless:
@@ -155,25 +158,7 @@ def score_names(
     `cache` carries token similarities between the candidates of one lookup, which share
     most of their tokens.
     """
-    context, q_cover, l_cover, base = _compare(query, listed, rarity, settings, cache)
-    features = [
-        Feature("query coverage", q_cover, 0.0, "share of the query's name (by rarity) found"),
-        Feature("listed coverage", l_cover, 0.0, "share of the listed name (by rarity) found"),
-        Feature("name similarity", base, base, "weighted mean of both coverages"),
-    ]
-    score, applied = _apply_rules(context, base)
-    features += applied
-    q_sims, l_sims, pairs = context.q_sims, context.l_sims, context.pairs
-    return NameScore(
-        score=max(0.0, min(1.0, score)),
-        alignment=tuple(
-            TokenPair(query.tokens[i].text, listed.tokens[j].text, round(s, 3), how)
-            for i, j, s, how in sorted(pairs)
-        ),
-        features=tuple(features),
-        unmatched_query=tuple(t.text for t, s in zip(query.tokens, q_sims, strict=True) if not s),
-        unmatched_listed=tuple(t.text for t, s in zip(listed.tokens, l_sims, strict=True) if not s),
-    )
+    return explain(compare_names(query, listed, rarity, settings, cache))
 
 
 def name_score(
@@ -184,9 +169,65 @@ def name_score(
     cache: SimilarityCache | None = None,
 ) -> float:
     """`score_names(...).score` without building the explanation (to rank many candidates)."""
-    context, _, _, base = _compare(query, listed, rarity, settings, cache)
-    score, _ = _apply_rules(context, base)
-    return max(0.0, min(1.0, score))
+    return compare_names(query, listed, rarity, settings, cache).score
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Comparison:
+    """Two names compared: the score and all an explanation needs, not yet assembled."""
+
+    context: _Context
+    query_coverage: float
+    listed_coverage: float
+    similarity: float  # the weighted mean of both coverages, before the rules
+    applied: list[Feature]  # the rules that applied
+    score: float  # 0..1, before qualifiers
+
+
+def compare_names(
+    query: Analysis,
+    listed: Analysis,
+    rarity: Rarity,
+    settings: MatchSettings,
+    cache: SimilarityCache | None = None,
+) -> Comparison:
+    """Score two names and keep what explaining the score takes (`explain`)."""
+    context, q_cover, l_cover, base = _compare(query, listed, rarity, settings, cache)
+    score, applied = _apply_rules(context, base)
+    return Comparison(context, q_cover, l_cover, base, applied, max(0.0, min(1.0, score)))
+
+
+def explain(comparison: Comparison) -> NameScore:
+    """The explained score of a comparison: its alignment, features and unmatched tokens."""
+    context, base = comparison.context, comparison.similarity
+    query, listed = context.query, context.listed
+    features = [
+        Feature(
+            "query coverage",
+            comparison.query_coverage,
+            0.0,
+            "share of the query's name (by rarity) found",
+        ),
+        Feature(
+            "listed coverage",
+            comparison.listed_coverage,
+            0.0,
+            "share of the listed name (by rarity) found",
+        ),
+        Feature("name similarity", base, base, "weighted mean of both coverages"),
+        *comparison.applied,
+    ]
+    q_sims, l_sims, pairs = context.q_sims, context.l_sims, context.pairs
+    return NameScore(
+        score=comparison.score,
+        alignment=tuple(
+            TokenPair(query.tokens[i].text, listed.tokens[j].text, round(s, 3), how)
+            for i, j, s, how in sorted(pairs)
+        ),
+        features=tuple(features),
+        unmatched_query=tuple(t.text for t, s in zip(query.tokens, q_sims, strict=True) if not s),
+        unmatched_listed=tuple(t.text for t, s in zip(listed.tokens, l_sims, strict=True) if not s),
+    )
 
 
 def _compare(
