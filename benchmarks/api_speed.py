@@ -94,12 +94,12 @@ def free_port() -> int:
         return port
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WATCHLIST_")}
     env |= {"WATCHLIST_DATABASE_URL": url, "WATCHLIST_WEB_SECRET_KEY": SECRET_KEY,
             "WATCHLIST_CONFIG": "", "WATCHLIST_LOG_LEVEL": "WARNING"}  # fmt: skip
     command = [sys.executable, "-c", "from web.cli import main; main()", "serve"]
-    command += ["--port", str(port), "--workers", str(workers), "--threads", "4"]
+    command += ["--port", str(port), "--workers", str(workers), "--threads", str(threads)]
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
@@ -170,7 +170,9 @@ def _ms(value: float) -> str:
     return f"{value:.2f} ms"
 
 
-def report(local: dict[str, float], http: dict[str, float], clients: int, ready_s: float) -> None:
+def report(
+    local: dict[str, float], http: dict[str, float], clients: int, server: str, ready_s: float
+) -> None:
     rows = [
         ["lookup p50", _ms(http["p50"]), _ms(local["p50"]), f"{http['p50'] / local['p50']:.1f}x"],
         ["lookup p99", _ms(http["p99"]), _ms(local["p99"]), f"{http['p99'] / local['p99']:.1f}x"],
@@ -178,7 +180,7 @@ def report(local: dict[str, float], http: dict[str, float], clients: int, ready_
          f"{http['rps'] / (1000 / local['mean']):.2f}x"],
     ]  # fmt: skip
     title = (
-        f"API lookup speed: HTTP ({clients} keep-alive clients, 2 workers x 4 threads, "
+        f"API lookup speed: HTTP ({clients} keep-alive clients, {server}, "
         "SQLite, audit log on) vs in-process Matcher.lookup, full SDN list"
     )
     print_table(title, ["measure", "HTTP", "in-process", "HTTP / in-process"], rows)
@@ -200,6 +202,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         print("building the database (seed + SDN) ...", file=sys.stderr, flush=True)
@@ -208,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("in-process lookups ...", file=sys.stderr, flush=True)
         local = in_process(url, texts)
         port = free_port()
-        server = start_server(url, port, args.workers)
+        server = start_server(url, port, args.workers, args.threads)
         try:
             ready_s = wait_ready(port, server)
             print(f"HTTP lookups, {args.clients} clients ...", file=sys.stderr, flush=True)
@@ -216,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    report(local, remote, args.clients, ready_s)
+    report(local, remote, args.clients, f"{args.workers} workers x {args.threads} threads", ready_s)
     print(json.dumps({"in_process": local, "http": remote}), file=sys.stderr)
 
 
