@@ -130,8 +130,8 @@ class WebSettings:
 
     host: str = "127.0.0.1"
     port: int = 8080
-    workers: int = 2
-    threads: int = 4
+    workers: int = 4
+    threads: int = 2
     secret_key: str = DEV_SECRET_KEY
     debug: bool = False
     secure_cookies: bool = True
