@@ -84,7 +84,7 @@ def _screen_span(
             exact = [m for m in matcher.lookup_exact(candidate.key) if m.score >= threshold]
             match = _best(exact)
         elif matcher.worth_looking_up(candidate.key):
-            match = _best(matcher.lookup_cached(candidate.key, threshold))
+            match = matcher.best_match(candidate.key, threshold)
         else:
             match = None
         if match is not None and (surname is None or _whole_name(match, span, prepared)):

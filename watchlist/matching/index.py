@@ -11,7 +11,6 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -35,7 +34,7 @@ class NameIndex:
         self.analyses: list[Analysis] = []
         self.weak: dict[str, list[int]] = defaultdict(list)
         self.exact: dict[str, list[int]] = defaultdict(list)
-        postings: dict[str, array[int]] = defaultdict(lambda: array("I"))
+        postings: dict[str, list[int]] = defaultdict(list)
         tokens: dict[tuple[str, Role, str], Token] = {}
         for record in records:
             analysis = _intern(analyze(record.name, person=record.entity_kind == "person"), tokens)
@@ -50,11 +49,12 @@ class NameIndex:
                 continue
             for text in dict.fromkeys(analysis.texts):
                 postings[text].append(index)
-        self.postings = dict(postings)
+        # Tuples of the shared position objects: fetching reads them without boxing each one.
+        self.postings = {text: tuple(names) for text, names in postings.items()}
         self.size = max(1, len(self.records))
         self.unseen_weight = math.log((self.size + 1) / 0.5)
         self.weights = {text: self.rarity(len(p)) for text, p in self.postings.items()}
-        self.totals = array("d", (self.name_weight(a) for a in self.analyses))
+        self.totals = tuple(self.name_weight(a) for a in self.analyses)  # read per candidate
         self.skeletons = _skeleton_index(tokens.values())
         self.deletes = _delete_index(self.postings, self.FUZZY_MIN_LENGTH)
         # token -> (similar listed tokens, in the order first found; how many names hold them)
@@ -122,7 +122,9 @@ def _skeleton_index(tokens: Iterable[Token]) -> dict[str, tuple[str, ...]]:
     return {key: tuple(texts) for key, texts in grouped.items()}
 
 
-def _delete_index(postings: dict[str, array[int]], min_length: int) -> dict[str, tuple[str, ...]]:
+def _delete_index(
+    postings: dict[str, tuple[int, ...]], min_length: int
+) -> dict[str, tuple[str, ...]]:
     grouped: dict[str, list[str]] = defaultdict(list)
     for text in postings:
         if len(text) >= min_length and not text.startswith("~"):

@@ -61,17 +61,21 @@ class Matcher:
     def __len__(self) -> int:
         return len(self.index.records)
 
-    def lookup_cached(self, name: str, threshold: float) -> list[Match]:
-        """`lookup` with a bounded memo: a text repeats its names, a night of news more so."""
+    def best_match(self, name: str, threshold: float) -> Match | None:
+        """The best match of a name found in running text, if any reaches `threshold`.
+
+        Memoised (bounded): a text repeats its names, a night of news more so. Only the best
+        candidate is explained.
+        """
         key = (name, threshold)
         found = self._memo.get(key)
         if found is None:
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
             found = self._memo[key] = self.lookup(
-                name, threshold=threshold, limit=3, candidates=_TEXT_CANDIDATES
+                name, threshold=threshold, limit=1, candidates=_TEXT_CANDIDATES
             )
-        return found
+        return found[0] if found else None
 
     def worth_looking_up(self, name: str) -> bool:
         """Whether any word of `name` is, or is spelled like, a telling listed name word.
