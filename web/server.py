@@ -43,6 +43,9 @@ class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type h
             "accesslog": "-" if self.access_log else None,
             "post_worker_init": _warm_up,
         }
+        if "control_socket_disable" in self.cfg.settings:
+            # gunicorn 24+ would open a control socket under $HOME: this service uses none.
+            options["control_socket_disable"] = True
         for key, value in options.items():
             self.cfg.set(key, value)
 

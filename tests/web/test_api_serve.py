@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -58,9 +59,12 @@ def wait_ready(port: int, process: subprocess.Popen[str], seconds: float = 60) -
 
 
 @pytest.fixture
-def server(empty_settings: Settings) -> Iterator[tuple[int, Settings, str]]:
+def server(empty_settings: Settings, tmp_path: Path) -> Iterator[tuple[int, Settings, str, Path]]:
     port = free_port()
-    env = environment(empty_settings, WATCHLIST_WEB_SECRET_KEY=TEST_SECRET)
+    home = tmp_path / "home"  # the service must leave the operator's home alone
+    home.mkdir()
+    env = environment(empty_settings, WATCHLIST_WEB_SECRET_KEY=TEST_SECRET, HOME=str(home))
+    env.pop("XDG_RUNTIME_DIR", None)
     args = [*COMMAND, "--port", str(port), "--workers", "1", "--threads", "2"]
     process = subprocess.Popen(
         args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -68,22 +72,23 @@ def server(empty_settings: Settings) -> Iterator[tuple[int, Settings, str]]:
     try:
         wait_ready(port, process)
         assert process.stdout is not None
-        yield port, empty_settings, process.stdout.readline()
+        yield port, empty_settings, process.stdout.readline(), home
     finally:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=30)
 
 
 def test_serve_answers_over_http_and_becomes_ready_without_a_request(
-    server: tuple[int, Settings, str],
+    server: tuple[int, Settings, str, Path],
 ) -> None:
-    port, settings, announced = server
+    port, settings, announced, home = server
     assert announced.startswith(f"Dashboard: http://127.0.0.1:{port}/   REST API: ")
     assert get(port, "/healthz") == (200, {"status": "ok"})
     headers = {"Authorization": f"Bearer {make_key(settings, 'lookup')}"}
     status, body = get(port, "/api/v1/lookup?name=Nobody+Known", headers)
     assert status == 200 and body["results"] == []  # type: ignore[index]
     assert get(port, "/api/v1/lookup?name=x")[0] == 401
+    assert list(home.iterdir()) == []  # no gunicorn control socket under $HOME
 
 
 def test_a_taken_port_is_one_line_and_exit_73(empty_settings: Settings) -> None:
