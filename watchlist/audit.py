@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from watchlist.db import newest_first
 from watchlist.models import ScreeningRecord
 from watchlist.models.base import utcnow
 
@@ -75,16 +76,7 @@ def find(
     session: Session, where: AuditFilter, *, limit: int | None = None, offset: int = 0
 ) -> tuple[Sequence[ScreeningRecord], int]:
     """Matching records, newest first, and how many there are in all."""
-    conditions = _conditions(where)
-    total = session.scalar(sa.select(sa.func.count(ScreeningRecord.id)).where(*conditions))
-    query = (
-        sa.select(ScreeningRecord)
-        .where(*conditions)
-        .order_by(ScreeningRecord.id.desc())
-        .offset(offset)
-        .limit(limit)
-    )
-    return session.scalars(query).all(), total or 0
+    return newest_first(session, ScreeningRecord, _conditions(where), limit=limit, offset=offset)
 
 
 def _conditions(where: AuditFilter) -> list[sa.ColumnElement[bool]]:

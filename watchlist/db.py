@@ -1,19 +1,47 @@
-"""Engine and session factory; SQLite pragmas; database errors turned into `DatabaseError`."""
+"""Engine and session factory; SQLite pragmas; database errors turned into `DatabaseError`;
+paged reads of logs, newest first."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.interfaces import ORMOption
 
 from watchlist.config import DatabaseSettings
 from watchlist.errors import ConfigError, DatabaseError
+
+Row = TypeVar("Row")
+
+
+def newest_first(
+    session: Session,
+    model: type[Row],
+    where: Sequence[sa.ColumnElement[bool]] = (),
+    *,
+    load: Sequence[ORMOption] = (),
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[Sequence[Row], int]:
+    """One page of the `model` rows matching `where`, newest (highest id) first, with
+    `load` options applied, and how many rows match in all."""
+    key = sa.inspect(model).primary_key[0]
+    total = session.scalar(sa.select(sa.func.count(key)).where(*where)) or 0
+    query = (
+        sa.select(model)
+        .where(*where)
+        .options(*load)
+        .order_by(key.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return session.scalars(query).all(), total
 
 
 def create_engine(settings: DatabaseSettings) -> Engine:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from watchlist.audit import safe_cell
+from watchlist.db import newest_first
 from watchlist.errors import InputError, NotFoundError
 from watchlist.models import (
     Action,
@@ -255,30 +256,16 @@ def list_versions(
     session: Session, *, limit: int = 50, offset: int = 0
 ) -> tuple[Sequence[ListVersion], int]:
     """Every import of every list, newest first, and how many there are."""
-    total = session.scalar(sa.select(sa.func.count(ListVersion.id))) or 0
-    query = (
-        sa.select(ListVersion)
-        .options(selectinload(ListVersion.source))
-        .order_by(ListVersion.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return session.scalars(query).all(), total
+    load = [selectinload(ListVersion.source)]
+    return newest_first(session, ListVersion, load=load, limit=limit, offset=offset)
 
 
 def scan_runs(
     session: Session, *, limit: int = 50, offset: int = 0
 ) -> tuple[Sequence[ScanRun], int]:
     """Scan runs with their errors, newest first, and how many there are."""
-    total = session.scalar(sa.select(sa.func.count(ScanRun.id))) or 0
-    query = (
-        sa.select(ScanRun)
-        .options(selectinload(ScanRun.failures))
-        .order_by(ScanRun.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return session.scalars(query).all(), total
+    load = [selectinload(ScanRun.failures)]
+    return newest_first(session, ScanRun, load=load, limit=limit, offset=offset)
 
 
 # --- the decision log ------------------------------------------------------------------------
@@ -305,20 +292,12 @@ def decision_log(
         conditions.append(Decision.actor == where.actor)
     if where.action is not None:
         conditions.append(Decision.action == where.action)
-    total = session.scalar(sa.select(sa.func.count(Decision.id)).where(*conditions)) or 0
-    query = (
-        sa.select(Decision)
-        .where(*conditions)
-        .options(
-            selectinload(Decision.hit).selectinload(Hit.mention),
-            selectinload(Decision.hit).selectinload(Hit.entity),
-            selectinload(Decision.hit).selectinload(Hit.article),
-        )
-        .order_by(Decision.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return session.scalars(query).all(), total
+    load = [
+        selectinload(Decision.hit).selectinload(Hit.mention),
+        selectinload(Decision.hit).selectinload(Hit.entity),
+        selectinload(Decision.hit).selectinload(Hit.article),
+    ]
+    return newest_first(session, Decision, conditions, load=load, limit=limit, offset=offset)
 
 
 # --- the hits export -------------------------------------------------------------------------
