@@ -4,15 +4,31 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-postgres lint bench bench-import bench-matching bench-screening bench-scan bench-api clean
+.PHONY: install compile run test test-postgres lint bench bench-import bench-matching bench-screening bench-scan bench-api clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --upgrade pip setuptools
+	WATCHLIST_COMPILE=0 $(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)  ## Create the virtualenv and install the project with its dev tools.
+# The compiled core (watchlist/compiled.py): mypyc builds watchlist/matching and
+# watchlist/extract in place, again whenever one of their sources changes.
+# WATCHLIST_COMPILE=0 skips it; the core then runs from source.
+CORE_SOURCES := $(filter-out %/__init__.py,$(wildcard watchlist/matching/*.py watchlist/extract/*.py))
+CORE_STAMP   := build/compiled-core.stamp
+COMPILE      := $(if $(filter 0,$(WATCHLIST_COMPILE)),,$(CORE_STAMP))
+
+$(CORE_STAMP): $(STAMP) $(CORE_SOURCES) setup.py
+	rm -f watchlist/_core__mypyc.*.so $(CORE_SOURCES:.py=.*.so)
+	WATCHLIST_COMPILE=1 $(BIN)/python setup.py --quiet build_ext --inplace
+	@# build_ext copies up-to-date modules with their old times: date them all now, after
+	@# their sources, for the staleness check in watchlist/compiled.py.
+	touch watchlist/_core__mypyc.*.so $(CORE_SOURCES:.py=.*.so) && touch $(CORE_STAMP)
+
+install: $(STAMP) $(COMPILE)  ## Create the virtualenv, install the project and its dev tools, compile the core.
+
+compile: $(CORE_STAMP)  ## Compile the matching and extraction core with mypyc (in place).
 
 # `make run` serves plain HTTP on loopback: cookies without the Secure flag, and a random
 # secret key made once in var/secret-key (never the development key).
@@ -43,7 +59,8 @@ lint: install  ## Lint, format check, type check and layer contracts.
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var build .pytest_cache .mypy_cache .ruff_cache
+	rm -f watchlist/_core__mypyc.*.so $(CORE_SOURCES:.py=.*.so)
 
 bench-import: install  ## Full SDN import: time and peak memory vs baselines (SQLite, PostgreSQL).
 	$(BIN)/python -m benchmarks.import_speed

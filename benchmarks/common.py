@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -49,11 +49,17 @@ def fresh_database(kind: str, folder: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def run_child(module: str, args: Sequence[str]) -> dict[str, float]:
-    """Run one measured case in a fresh process (clean peak-memory figures); return its JSON."""
+def run_child(
+    module: str, args: Sequence[str], env: Mapping[str, str] | None = None
+) -> dict[str, float]:
+    """Run one measured case in a fresh process (clean peak-memory figures); return its JSON.
+
+    `env`: variables to set for the case on top of this process's environment.
+    """
     result = subprocess.run(
         [sys.executable, "-m", module, *args],
         cwd=ROOT,
+        env=None if env is None else {**os.environ, **env},
         capture_output=True,
         text=True,
         check=False,

@@ -10,7 +10,6 @@ capitalisation fails (`mkrtychev`), but never inside another word.
 from __future__ import annotations
 
 import dataclasses
-import weakref
 
 from watchlist.extract.spans import Span, Word, WordSpotter, candidate_spans
 from watchlist.extract.text import PreparedText, prepare
@@ -56,17 +55,14 @@ def screen_text(text: str, matcher: Matcher) -> list[TextHit]:
     return hits
 
 
-_SPOTTERS: weakref.WeakKeyDictionary[Matcher, WordSpotter] = weakref.WeakKeyDictionary()
-
-
 def _surname_spotter(matcher: Matcher) -> WordSpotter:
     """Finds listed surnames written in lower case (`mkrtychev`); one per matcher."""
-    spotter = _SPOTTERS.get(matcher)
-    if spotter is None:
+
+    def make() -> WordSpotter:
         surnames = matcher.distinctive_surnames()
-        spotter = WordSpotter(lambda word: len(word) >= 6 and _fold(word) in surnames)
-        _SPOTTERS[matcher] = spotter
-    return spotter
+        return WordSpotter(lambda word: len(word) >= 6 and _fold(word) in surnames)
+
+    return matcher.derived("lower-case surname spotter", make)
 
 
 def _screen_span(

@@ -9,7 +9,6 @@ little (CORP, GROUP, TRADING, KIM) do not fetch candidates on their own.
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -71,7 +70,7 @@ class NameIndex:
 
     def name_weight(self, analysis: Analysis) -> float:
         """The total weight of a name's tokens (what coverage is measured against)."""
-        return sum(token_weight(self, token) for token in analysis.tokens)
+        return sum((token_weight(self, token) for token in analysis.tokens), 0.0)
 
     def rarity(self, frequency: int) -> float:
         """The weight of a token held by `frequency` listed names."""
@@ -167,18 +166,18 @@ def top_candidates(
         fetch_texts = {rarest: cheap or {min(routes[rarest], key=index.frequency)}}
     # Words that fetched nothing, or only some spellings, may still be shared by a candidate.
     unfetched = [i for i in range(len(routes)) if fetch_texts.get(i) != routes[i]]
-    total = sum(weights) or 1.0
+    total = sum(weights, 0.0) or 1.0
     reach = floor * _SLACK
 
     # A candidate could at best also share every token that fetching skipped.
     unfetched_set = set(unfetched)
-    extra = sum(weights[i] for i in unfetched_set)
+    extra = sum((weights[i] for i in unfetched_set), 0.0)
     fetched_only = [i for i in range(len(weights)) if i not in unfetched_set]
     floor_share = reach ** (1 / query_weight) * total if query_weight else 0.0
     hopeful: dict[int, int] = {}  # name -> the query words that fetched it
     totals, exponent = index.totals, 1 - query_weight
     for words, names in _fetch(index, fetch_texts).items():
-        weight = extra + sum(weights[i] for i in _word_set(words) if i in fetched_only)
+        weight = extra + sum((weights[i] for i in _word_set(words) if i in fetched_only), 0.0)
         if weight < floor_share:
             continue
         query_reach = (weight / total) ** query_weight
@@ -217,7 +216,9 @@ def _fetch(index: NameIndex, fetch_texts: dict[int, set[str]]) -> dict[int, set[
     groups: dict[int, set[int]] = {}
     for i, texts in fetch_texts.items():
         bit = 1 << i
-        names = set(itertools.chain.from_iterable(index.postings.get(t, ()) for t in texts))
+        names: set[int] = set()
+        for text in texts:
+            names.update(index.postings.get(text, ()))
         refined: dict[int, set[int]] = {}
         for words, held in groups.items():
             both = held & names
@@ -260,7 +261,7 @@ def _credit_unfetched(
                 words |= by_text.get(token.text, 0)
         weight = weight_of.get(words)
         if weight is None:
-            weight = weight_of[words] = sum(weights[i] for i in _word_set(words))
+            weight = weight_of[words] = sum((weights[i] for i in _word_set(words)), 0.0)
         shared[name] = weight
     return shared
 
@@ -288,7 +289,7 @@ def _credit_unfetched_in_order(
         if by_text:
             for token in index.analyses[name].tokens:
                 found.update(by_text.get(token.text, ()))
-        shared[name] = sum(weights[i] for i in found)
+        shared[name] = sum((weights[i] for i in found), 0.0)
     return shared
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar, cast
 
 from watchlist.matching.analysis import Analysis, Role, Token, analyze, query_variants
 from watchlist.matching.index import NameIndex, top_candidates
@@ -28,6 +29,7 @@ from watchlist.matching.scoring import (
 )
 
 BirthDate = tuple[int | None, int | None, int | None]
+T = TypeVar("T")
 _MEMO_SIZE = 50_000
 # Running text needs only the best match of a mention: the names most likely to reach it.
 _TEXT_CANDIDATES = 16
@@ -51,6 +53,7 @@ class Matcher:
         self._telling_cache: dict[str, bool] = {}
         self._worth: dict[str, bool] = {}  # name -> worth looking up
         self._memo: dict[tuple[str, float], list[Match]] = {}
+        self._derived: dict[str, object] = {}
         generic_at = max(50, int(self.index.size * self.settings.generic_token_share))
         self.rarity = Rarity(
             weigh=self.index.weight,
@@ -76,6 +79,14 @@ class Matcher:
                 name, threshold=threshold, limit=1, candidates=_TEXT_CANDIDATES
             )
         return found[0] if found else None
+
+    def derived(self, key: str, make: Callable[[], T]) -> T:
+        """What another layer builds from this matcher, built once and dropped with it (text
+        screening keeps its lower-case surname spotter here)."""
+        found = self._derived.get(key)
+        if found is None:
+            found = self._derived[key] = make()
+        return cast(T, found)
 
     def worth_looking_up(self, name: str) -> bool:
         """Whether any word of `name` is, or is spelled like, a telling listed name word.

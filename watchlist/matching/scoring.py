@@ -265,10 +265,10 @@ def _apply_rules(context: _Context, base: float) -> tuple[float, list[Feature]]:
 
 def _coverage(tokens: Sequence[Token], sims: Sequence[float], weigh: Weigh) -> float:
     weights = [token_weight(token, weigh) for token in tokens]
-    total = sum(weights)
+    total = sum(weights, 0.0)
     if total <= 0:
         return 0.0
-    return sum(w * s for w, s in zip(weights, sims, strict=True)) / total
+    return sum((w * s for w, s in zip(weights, sims, strict=True)), 0.0) / total
 
 
 @dataclasses.dataclass(frozen=True)

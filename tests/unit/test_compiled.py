@@ -1,0 +1,138 @@
+"""The compiled core never runs older than its source, and runs exactly like it."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.machinery
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from watchlist.compiled import core_modules, install_guard, is_compiled, stale_sources
+
+SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
+
+
+def _package(root: Path, name: str) -> Path:
+    """A package `name` whose core module `matching.rules` has source and an 'extension'.
+
+    The extension is junk: importing it fails, so an import that succeeds came from source.
+    """
+    package = root / name
+    (package / "matching").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "matching" / "__init__.py").write_text("")
+    (package / "matching" / "rules.py").write_text("ORIGIN = 'source'\n")
+    (package / "matching" / f"rules{SUFFIX}").write_bytes(b"not a shared object")
+    return package
+
+
+def _age(path: Path, seconds: int) -> None:
+    stat = path.stat()
+    os.utime(path, (stat.st_atime - seconds, stat.st_mtime - seconds))
+
+
+def test_a_source_edited_after_compiling_is_stale(tmp_path: Path) -> None:
+    package = _package(tmp_path, "fresh_core")
+    modules = core_modules(package, "fresh_core")
+    source, extension = modules["fresh_core.matching.rules"]
+    assert extension is not None and extension.name == f"rules{SUFFIX}"
+    _age(source, 60)
+    assert stale_sources(modules) == []
+    _age(extension, 120)
+    assert stale_sources(modules) == [source]
+
+
+def test_a_stale_core_is_imported_from_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    package = _package(tmp_path, "stale_core")
+    _age(package / "matching" / f"rules{SUFFIX}", 120)
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv("WATCHLIST_INTERPRETED", raising=False)
+
+    install_guard(package, "stale_core")
+
+    module = importlib.import_module("stale_core.matching.rules")
+    assert module.ORIGIN == "source" and not is_compiled(module)
+    assert "older than stale_core/matching/rules.py" in caplog.text
+
+
+def test_a_fresh_core_is_left_to_the_extensions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = _package(tmp_path, "fresh_core_junk")
+    _age(package / "matching" / "rules.py", 120)
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv("WATCHLIST_INTERPRETED", raising=False)
+
+    install_guard(package, "fresh_core_junk")
+
+    with pytest.raises(ImportError):  # the junk extension wins over the source
+        importlib.import_module("fresh_core_junk.matching.rules")
+
+
+def test_interpreted_on_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = _package(tmp_path, "asked_core")
+    _age(package / "matching" / "rules.py", 120)
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("WATCHLIST_INTERPRETED", "1")
+
+    install_guard(package, "asked_core")
+
+    assert importlib.import_module("asked_core.matching.rules").ORIGIN == "source"
+
+
+_SCREEN_SEEDS = """
+import dataclasses, json, sys
+from pathlib import Path
+from watchlist.compiled import is_compiled
+from watchlist.extract.screen import screen_text
+from watchlist.lookup import records_from_list
+from watchlist.matching.matcher import Matcher
+from watchlist.sources import formats
+import watchlist.matching.scoring as scoring
+listed = formats.parse(formats.read_local("ofac-csv", Path(sys.argv[1])))
+matcher = Matcher(*records_from_list(listed))
+hits = [dataclasses.asdict(h) for p in sys.argv[2:] for h in screen_text(open(p).read(), matcher)]
+print(json.dumps({"compiled": is_compiled(scoring), "hits": hits}))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not any(extension for _, extension in core_modules(ROOT / "watchlist", "watchlist").values()),
+    reason="the core is not compiled here (no C compiler, or WATCHLIST_COMPILE=0)",
+)
+def test_compiled_and_interpreted_cores_screen_alike() -> None:
+    articles = sorted(str(p) for p in (ROOT / "tests/fixtures/articles").glob("*.txt"))
+    runs = {}
+    for interpreted in ("0", "1"):
+        env = os.environ | {"WATCHLIST_INTERPRETED": interpreted}
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                _SCREEN_SEEDS,
+                str(ROOT / "data/ofac/sdn_legacy_csv"),
+                *articles,
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs[interpreted] = json.loads(done.stdout)
+    assert runs["0"]["compiled"], "the compiled core is out of date: run `make compile`"
+    assert not runs["1"]["compiled"]
+    assert runs["0"]["hits"] == runs["1"]["hits"]
+    assert len(runs["0"]["hits"]) >= 5

@@ -1,0 +1,94 @@
+"""The compiled core: `watchlist.matching` and `watchlist.extract` built with mypyc.
+
+`make compile` (part of `make install`, `make test` and `make run`) compiles the modules of
+those two packages in place, from the same typed source: the extension modules sit beside
+their `.py` files, and Python imports an extension before its source. They must never run
+older than their source, so on import of `watchlist` this module checks them: when any
+source is newer than its compiled module, or WATCHLIST_INTERPRETED=1 is set, every module
+of the core is imported from source instead (all of them: compiled modules call each other
+directly, so a mix would run old code). Nothing is compiled without a C compiler or with
+WATCHLIST_COMPILE=0; the core then runs interpreted, with the same results, more slowly.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
+from pathlib import Path
+from types import ModuleType
+
+COMPILED_PACKAGES = ("matching", "extract")
+INTERPRETED_VARIABLE = "WATCHLIST_INTERPRETED"
+
+logger = logging.getLogger(__name__)
+
+
+def core_modules(package_dir: Path, package: str) -> dict[str, tuple[Path, Path | None]]:
+    """Module name -> (its source, its compiled extension or None), for the compiled packages
+    under `package_dir` (the directory of the package named `package`)."""
+    found: dict[str, tuple[Path, Path | None]] = {}
+    for sub in COMPILED_PACKAGES:
+        for source in sorted((package_dir / sub).glob("*.py")):
+            if source.name == "__init__.py":
+                continue
+            extensions = [
+                source.with_name(source.stem + suffix)
+                for suffix in importlib.machinery.EXTENSION_SUFFIXES
+            ]
+            extension = next((path for path in extensions if path.exists()), None)
+            found[f"{package}.{sub}.{source.stem}"] = (source, extension)
+    return found
+
+
+def stale_sources(modules: dict[str, tuple[Path, Path | None]]) -> list[Path]:
+    """Sources edited after their module was compiled (none when nothing is compiled)."""
+    return [
+        source
+        for source, extension in modules.values()
+        if extension is not None and source.stat().st_mtime > extension.stat().st_mtime
+    ]
+
+
+def is_compiled(module: ModuleType) -> bool:
+    """Whether an imported module is a compiled extension rather than Python source."""
+    return not (module.__file__ or "").endswith(".py")
+
+
+class _SourceFinder(importlib.abc.MetaPathFinder):
+    """Imports the core's modules from their `.py` files, ahead of their extensions."""
+
+    def __init__(self, sources: dict[str, Path]) -> None:
+        self.sources = sources
+
+    def find_spec(
+        self,
+        fullname: str,
+        path: Sequence[str] | None,
+        target: ModuleType | None = None,
+    ) -> ModuleSpec | None:
+        source = self.sources.get(fullname)
+        return None if source is None else importlib.util.spec_from_file_location(fullname, source)
+
+
+def install_guard(package_dir: Path, package: str) -> None:
+    """Run the core from source when asked to, or when its compiled modules are out of date."""
+    modules = core_modules(package_dir, package)
+    if not any(extension for _, extension in modules.values()):
+        return
+    stale = stale_sources(modules)
+    if os.environ.get(INTERPRETED_VARIABLE) != "1":
+        if not stale:
+            return
+        logger.warning(
+            "the compiled core is older than %s: running it from source (slower) until "
+            "`make compile` rebuilds it",
+            stale[0].relative_to(package_dir.parent),
+        )
+    sources = {name: source for name, (source, _) in modules.items()}
+    sys.meta_path.insert(0, _SourceFinder(sources))
