@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install compile run test test-postgres lint bench bench-import bench-matching bench-screening bench-scan bench-api clean
+.PHONY: install compile no-compiler run test test-postgres lint bench bench-import bench-matching bench-screening bench-scan bench-api clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +15,11 @@ $(STAMP): pyproject.toml setup.py
 # The compiled core (watchlist/compiled.py): mypyc builds watchlist/matching and
 # watchlist/extract in place, again whenever one of their sources changes.
 # WATCHLIST_COMPILE=0 skips it; the core then runs from source.
+# Without a C compiler or the Python headers, make says so once and the core runs from source.
 CORE_SOURCES := $(filter-out %/__init__.py,$(wildcard watchlist/matching/*.py watchlist/extract/*.py))
 CORE_STAMP   := build/compiled-core.stamp
-COMPILE      := $(if $(filter 0,$(WATCHLIST_COMPILE)),,$(CORE_STAMP))
+CAN_COMPILE  := $(shell $(PYTHON) -c 'import os, shutil, sysconfig;   cc = (sysconfig.get_config_var("CC") or "cc").split()[0];   headers = os.path.join(sysconfig.get_paths()["include"], "Python.h");   print("yes" if shutil.which(cc) and os.path.exists(headers) else "")' 2>/dev/null)
+COMPILE      := $(if $(filter 0,$(WATCHLIST_COMPILE)),,$(if $(CAN_COMPILE),$(CORE_STAMP),no-compiler))
 
 $(CORE_STAMP): $(STAMP) $(CORE_SOURCES) setup.py
 	rm -f watchlist/_core__mypyc.*.so $(CORE_SOURCES:.py=.*.so)
@@ -29,6 +31,9 @@ $(CORE_STAMP): $(STAMP) $(CORE_SOURCES) setup.py
 install: $(STAMP) $(COMPILE)  ## Create the virtualenv, install the project and its dev tools, compile the core.
 
 compile: $(CORE_STAMP)  ## Compile the matching and extraction core with mypyc (in place).
+
+no-compiler:
+	@echo "No C compiler or Python headers: the matching core runs from source (slower)."
 
 # `make run` serves plain HTTP on loopback: cookies without the Secure flag, and a random
 # secret key made once in var/secret-key (never the development key).

@@ -3,7 +3,8 @@
 Each candidate span goes through the matching engine (titles peeled first, then as written).
 Within one text, a surname alone after a full mention resolves to the entity named in full
 (`Mr. Mkrtychev`); a distinctive listed surname alone is a hit on its own (`Shoigu made the
-request`); a common one (`Kim`) is not. Listed person names are also found where
+request`); a common one (`Kim`) is not. A run that is not one listed name is screened as the
+names it joins (`Mr. Farzat and Mexglobo`). Listed person names are also found where
 capitalisation fails (`mkrtychev`), but never inside another word.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from watchlist.extract.spans import Span, Word, WordSpotter, candidate_spans
+from watchlist.extract.spans import Span, Word, WordSpotter, candidate_spans, split_at
 from watchlist.extract.text import PreparedText, prepare
 from watchlist.extract.words import COURTESY_TITLES, SENTENCE_WORDS
 from watchlist.matching.matcher import Matcher
@@ -46,13 +47,60 @@ def screen_text(text: str, matcher: Matcher) -> list[TextHit]:
     named: dict[str, TextHit] = {}  # surname -> the hit naming its person in full
     others: set[str] = set()  # surnames of people named in full who are not listed
     for span in spans:
-        hit = _screen_span(prepared, span, matcher, named, others)
-        if hit is not None:
-            hits.append(hit)
-            _remember_surnames(hit, matcher, named)
-        elif len(span.words) >= 2:
-            others.add(_fold(span.words[-1].text))
+        hits += _screen_run(prepared, span, matcher, named, others)
     return hits
+
+
+def _screen_run(
+    prepared: PreparedText,
+    span: Span,
+    matcher: Matcher,
+    named: dict[str, TextHit],
+    others: set[str],
+) -> list[TextHit]:
+    """The hits of a run: as one name, else as the names it joins, read the way that finds the
+    most, then the best (`Cubacancun Cigars and Gift Shops and Mexglobo` at its second `and`,
+    `Officials of Wagner Group` at `of`)."""
+    hit = _screen_span(prepared, span, matcher, named, others)
+    if hit is not None:
+        _remember_surnames(hit, matcher, named)
+        return [hit]
+    best: tuple[list[TextHit], dict[str, TextHit], set[str]] | None = None
+    for parts in _readings(span, prepared.text):
+        tried_named, tried_others = dict(named), set(others)
+        found = [
+            found_hit
+            for part in parts
+            for found_hit in _screen_run(prepared, part, matcher, tried_named, tried_others)
+        ]
+        if best is None or _weight(found) > _weight(best[0]):
+            best = (found, tried_named, tried_others)
+    if best is None:
+        if len(span.words) >= 2:
+            others.add(_fold(span.words[-1].text))
+        return []
+    found, tried_named, tried_others = best
+    named.update(tried_named)  # both only ever grow: the reading's state replaces them
+    others.update(tried_others)
+    return found
+
+
+def _readings(span: Span, text: str) -> list[list[Span]]:
+    """Ways to read a run as two names, one per joining word (`and`, `of`, `for`, `the`) it
+    holds: `Mr. Farzat | Mexglobo`, `Officials | Wagner Group`. Each side may be split again;
+    a run holding more than `_MAX_JOINS` is read once, split at all of them (bounded work)."""
+    joins = [i for i, word in enumerate(span.words) if word.text.lower() in _JOINING]
+    if len(joins) > _MAX_JOINS:
+        return [split_at(span, joins, text)]
+    return [parts for parts in (split_at(span, (i,), text) for i in joins) if parts]
+
+
+_JOINING = frozenset({"and", "of", "for", "the"})
+_MAX_JOINS = 4
+
+
+def _weight(hits: list[TextHit]) -> tuple[int, float]:
+    return len(hits), sum((hit.score for hit in hits), 0.0)
 
 
 def _surname_spotter(matcher: Matcher) -> WordSpotter:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from watchlist.extract.words import SENTENCE_WORDS, TITLE_WORDS
 
@@ -70,6 +70,18 @@ class Span:
         rest = self.words[count:]
         cut = rest[0].start - self.start
         return Span(rest[0].start, rest[-1].end, rest, self.sentence, self.text[cut:])
+
+
+def split_at(span: Span, joins: Sequence[int], text: str) -> list[Span]:
+    """The run split at its words `joins` (`Mr. Farzat | and | Mexglobo`), each part trimmed as
+    a run is (empty parts left out). `text`: where the run was found."""
+    found = []
+    for first, last in zip((-1, *joins), (*joins, len(span.words)), strict=True):
+        part = _trim(list(span.words[first + 1 : last]))
+        if part:
+            start, end = part[0].start, part[-1].end
+            found.append(Span(start, end, tuple(part), span.sentence, text[start:end]))
+    return found
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -56,3 +56,35 @@ def test_a_surname_of_someone_named_in_full_and_unlisted_is_not_a_hit(
 ) -> None:
     text = "Estonia's Kaja Kallas spoke first. Later Kallas said sanctions would stay."
     assert hits(sdn_matcher, text) == []
+
+
+def test_names_joined_by_and_are_screened_apart(sdn_matcher: Matcher) -> None:
+    text = "U.S. imposes new sanctions on Ashot Mkrtychev and Wagner Group over arms deals."
+    assert hits(sdn_matcher, text) == [("Ashot Mkrtychev", MKRTYCHEV), ("Wagner Group", WAGNER)]
+    text = "Officials said Ashot Mkrtychev and Janet Yellen never met."
+    assert hits(sdn_matcher, text) == [("Ashot Mkrtychev", MKRTYCHEV)]
+
+
+def test_a_listed_name_holding_and_stays_whole(sdn_matcher: Matcher) -> None:
+    text = "Investigators traced Nordstrand Maritime and Trading Company to Havana."
+    assert hits(sdn_matcher, text) == [("Nordstrand Maritime and Trading Company", 1571)]
+    text = "Sanctions hit Cubacancun Cigars and Gift Shops and Wagner Group."
+    assert hits(sdn_matcher, text) == [
+        ("Cubacancun Cigars and Gift Shops", 590),
+        ("Wagner Group", WAGNER),
+    ]
+
+
+def test_a_long_run_of_joined_words_is_read_in_bounded_time(sdn_matcher: Matcher) -> None:
+    text = "Reports named " + " and ".join(["Alpha Beta"] * 300) + " and Wagner Group."
+    assert hits(sdn_matcher, text) == [("Wagner Group", WAGNER)]
+
+
+def test_a_sentence_opening_word_joined_by_of_is_not_part_of_the_name(
+    sdn_matcher: Matcher,
+) -> None:
+    assert hits(sdn_matcher, "Officials of Wagner Group declined to comment.") == [
+        ("Wagner Group", WAGNER)
+    ]
+    text = "Ships of Nordstrand Maritime and Trading Company left port."
+    assert hits(sdn_matcher, text) == [("Nordstrand Maritime and Trading Company", 1571)]
