@@ -8,6 +8,10 @@ source is newer than its compiled module, or WATCHLIST_INTERPRETED=1 is set, eve
 of the core is imported from source instead (all of them: compiled modules call each other
 directly, so a mix would run old code). Nothing is compiled without a C compiler or with
 WATCHLIST_COMPILE=0; the core then runs interpreted, with the same results, more slowly.
+
+Compiled, the core's immutable value classes (tokens, names, words, spans, matches) are marked
+`@mypyc_attr(acyclic=True)`: they cannot form reference cycles, so the cyclic garbage
+collector need not track them (for the interpreter the mark does nothing).
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from mypy_extensions import mypyc_attr
+
 from watchlist.extract.spans import Span, Word, WordSpotter, candidate_spans, split_at
 from watchlist.extract.text import PreparedText, prepare
 from watchlist.extract.words import COURTESY_TITLES, SENTENCE_WORDS
@@ -20,6 +22,7 @@ from watchlist.matching.model import Explanation, Feature, Match
 from watchlist.matching.normalize import tokenize
 
 
+@mypyc_attr(acyclic=True)
 @dataclasses.dataclass(frozen=True)
 class TextHit:
     """A listed entity mentioned in a text: where, in which sentence, and why it matched."""
@@ -92,7 +95,8 @@ def _readings(span: Span, text: str) -> list[list[Span]]:
     joins = [i for i, word in enumerate(span.words) if word.text.lower() in _JOINING]
     if len(joins) > _MAX_JOINS:
         return [split_at(span, joins, text)]
-    return [parts for parts in (split_at(span, (i,), text) for i in joins) if parts]
+    readings = [split_at(span, (i,), text) for i in joins]
+    return [parts for parts in readings if parts]
 
 
 _JOINING = frozenset({"and", "of", "for", "the"})
@@ -100,7 +104,7 @@ _MAX_JOINS = 4
 
 
 def _weight(hits: list[TextHit]) -> tuple[int, float]:
-    return len(hits), sum((hit.score for hit in hits), 0.0)
+    return len(hits), sum([hit.score for hit in hits], 0.0)
 
 
 def _surname_spotter(matcher: Matcher) -> WordSpotter:

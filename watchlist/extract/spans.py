@@ -14,6 +14,8 @@ import dataclasses
 import re
 from collections.abc import Callable, Sequence
 
+from mypy_extensions import mypyc_attr
+
 from watchlist.extract.words import SENTENCE_WORDS, TITLE_WORDS
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -29,6 +31,7 @@ _INSIDE = PARTICLES | CONNECTORS
 _TITLES_AND_CONNECTORS = TITLE_WORDS | CONNECTORS  # what `Span.without_titles` peels
 
 
+@mypyc_attr(acyclic=True)
 @dataclasses.dataclass(frozen=True, slots=True)
 class Word:
     """A token of the text with its offsets."""
@@ -43,6 +46,7 @@ class Word:
         return first.isupper() or first.isdigit() and any(c.isupper() for c in self.text)
 
 
+@mypyc_attr(acyclic=True)
 @dataclasses.dataclass(frozen=True, slots=True)
 class Span:
     """A candidate name: offsets into the prepared text, its words and its sentence."""

@@ -13,6 +13,8 @@ import enum
 import re
 from functools import lru_cache
 
+from mypy_extensions import mypyc_attr
+
 from watchlist.matching.normalize import is_vowelless_script, split_surname, tokenize
 
 
@@ -41,6 +43,7 @@ ROLE_WEIGHT = {
 }
 
 
+@mypyc_attr(acyclic=True)
 @dataclasses.dataclass(frozen=True, slots=True)
 class Token:
     """One analysed token."""
@@ -51,6 +54,7 @@ class Token:
     vowelless: bool = False  # from a script that does not write short vowels
 
 
+@mypyc_attr(acyclic=True)
 @dataclasses.dataclass(frozen=True, slots=True)
 class Analysis:
     """A name broken into tokens with roles."""

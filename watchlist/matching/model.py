@@ -5,7 +5,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from mypy_extensions import mypyc_attr
 
+
+@mypyc_attr(acyclic=True)
 @dataclasses.dataclass(frozen=True, slots=True)
 class NameRecord:
     """One listed name of one entity, as the registry holds it."""
@@ -20,6 +23,7 @@ class NameRecord:
         return self.name_kind == "weak_aka"
 
 
+@mypyc_attr(acyclic=True)
 @dataclasses.dataclass(frozen=True, slots=True)
 class EntityProfile:
     """What the qualifiers compare (birth dates as (year, month, day), countries), and how
@@ -56,6 +60,7 @@ class MatchSettings:
     text_threshold: float = 0.8
 
 
+@mypyc_attr(acyclic=True)
 @dataclasses.dataclass(frozen=True, slots=True)
 class Feature:
     """One feature of a score: its value, its weight and what it added or took away."""
@@ -66,6 +71,7 @@ class Feature:
     detail: str
 
 
+@mypyc_attr(acyclic=True)
 @dataclasses.dataclass(frozen=True, slots=True)
 class TokenPair:
     """Which query token was aligned with which listed token, and how alike they are."""
@@ -76,6 +82,7 @@ class TokenPair:
     how: str  # exact, transliteration, initial, fuzzy, legal form
 
 
+@mypyc_attr(acyclic=True)
 @dataclasses.dataclass(frozen=True)
 class Explanation:
     """Why a name matched: the token alignment and each feature's contribution."""
@@ -86,6 +93,7 @@ class Explanation:
     unmatched_listed: tuple[str, ...]
 
 
+@mypyc_attr(acyclic=True)
 @dataclasses.dataclass(frozen=True)
 class Match:
     """A listed entity the query could be, with the listed name that matched best."""
