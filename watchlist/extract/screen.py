@@ -126,6 +126,8 @@ def _screen_span(
 ) -> TextHit | None:
     peeled = span.without_titles()
     surname = _lone_surname(peeled or span)
+    if surname is not None and len(surname.text) < 2:  # one letter alone: an initial, a label
+        return None
     threshold = matcher.settings.text_threshold
     for candidate in (span,) if peeled is None else (peeled, span):
         if surname is not None:  # one word: only a whole listed name, written exactly

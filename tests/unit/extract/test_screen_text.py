@@ -88,3 +88,10 @@ def test_a_sentence_opening_word_joined_by_of_is_not_part_of_the_name(
     ]
     text = "Ships of Nordstrand Maritime and Trading Company left port."
     assert hits(sdn_matcher, text) == [("Nordstrand Maritime and Trading Company", 1571)]
+
+
+def test_one_letter_alone_is_never_a_hit(sdn_matcher: Matcher) -> None:
+    # `K` and `D` are whole listed names once legal forms are set aside (K.A.S., D COMPANY).
+    assert hits(sdn_matcher, "Officials met K in Geneva. Then D said no.") == []
+    text = "The sanctions also target Petrochemical Commercial Company (U.K.) Limited."
+    assert [name for name, _ in hits(sdn_matcher, text)] == ["Petrochemical Commercial Company"]
