@@ -217,7 +217,7 @@ def analyze(name: str, *, person: bool | None = None) -> Analysis:
     are not removed here (see `query_variants`).
     """
     vowelless = is_vowelless_script(name)
-    abbreviated = {m.lower() for m in _ABBREVIATION.findall(name)}
+    abbreviated = {m.lower() for m in _ABBREVIATION.findall(name)} if "." in name else set()
     parts = split_surname(name) if person else None
     if parts is not None:
         surname, given = parts

@@ -306,7 +306,7 @@ def _weak_alias_score(settings: MatchSettings) -> NameScore:
     return NameScore(settings.weak_alias_score, (), (feature,), (), ())
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(unsafe_hash=True, slots=True)  # a temporary: see watchlist/compiled.py
 class _Ranked:
     """A scored candidate waiting to be explained: (score, name score) and how to redo it."""
 
@@ -317,7 +317,7 @@ class _Ranked:
     comparison: Comparison | None  # None for a weak alias
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(unsafe_hash=True)  # a temporary: see watchlist/compiled.py
 class _Qualifiers:
     kind: str | None
     birth_date: dt.date | str | None

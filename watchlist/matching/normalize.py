@@ -14,6 +14,7 @@ _POSSESSIVE = re.compile(r"(?<=\w)['\u2019\u02bc]s\b", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NON_TOKEN = re.compile(r"[^a-z0-9]+")
 _LETTERS_THEN_DIGITS = re.compile(r"(?<=[a-z])(?=[0-9])")
+_DIGIT = re.compile(r"[0-9]")
 # Greek digraphs that stand for one Latin sound (Ντ = d, Μπ = b, Γκ = g, Ου = u).
 _GREEK = (("ντ", "d"), ("μπ", "b"), ("γκ", "g"), ("ου", "u"), ("ού", "u"))
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -33,7 +34,10 @@ _INNER_APOSTROPHE = re.compile(r"(?<=[A-Za-z])[" + _APOSTROPHES + r"](?=[A-Za-z]
 def fold(text: str) -> str:
     """NFKC, transliterate to ASCII (Cyrillic, Greek, Arabic, CJK, ...) and drop apostrophes."""
     normal = unicodedata.normalize("NFKC", text)
-    normal = _POSSESSIVE.sub("", normal)
+    # The patterns below need an apostrophe: most names hold none, and are not scanned for it.
+    apostrophes = any(mark in normal for mark in _APOSTROPHES)
+    if apostrophes:
+        normal = _POSSESSIVE.sub("", normal)
     lowered = normal.lower()
     for greek, latin in _GREEK:
         if greek in lowered:
@@ -41,6 +45,8 @@ def fold(text: str) -> str:
     ascii_text = anyascii(normal)
     if _CJK.search(normal):  # pinyin syllables come out glued: JinZhengEn
         ascii_text = _CAMEL.sub(" ", ascii_text)
+    if not (apostrophes or any(mark in ascii_text for mark in _APOSTROPHES)):
+        return ascii_text
     return _INNER_APOSTROPHE.sub("", ascii_text)
 
 
@@ -50,7 +56,9 @@ def tokenize(text: str) -> tuple[str, ...]:
     Letters glued to digits are split (`VALFAJR2` -> valfajr 2, but `224TH` stays) and roman
     numerals become digits (`Nord Stream II` -> nord stream 2).
     """
-    folded = _LETTERS_THEN_DIGITS.sub(" ", fold(text).lower())
+    folded = fold(text).lower()
+    if _DIGIT.search(folded):
+        folded = _LETTERS_THEN_DIGITS.sub(" ", folded)
     tokens = [token for token in _NON_TOKEN.split(folded) if token]
     return tuple(ROMAN.get(token, token) if i else token for i, token in enumerate(tokens))
 

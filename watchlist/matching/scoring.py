@@ -39,7 +39,7 @@ class Rarity:
     distinctive_weight: float  # tokens weighing more are held by few names (SHOIGU)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(unsafe_hash=True)  # a temporary: see watchlist/compiled.py
 class NameScore:
     """The outcome of comparing two names."""
 
@@ -172,7 +172,7 @@ def name_score(
     return compare_names(query, listed, rarity, settings, cache).score
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(unsafe_hash=True, slots=True)  # a temporary: see watchlist/compiled.py
 class Comparison:
     """Two names compared: the score and all an explanation needs, not yet assembled."""
 
@@ -271,7 +271,7 @@ def _coverage(tokens: Sequence[Token], sims: Sequence[float], weigh: Weigh) -> f
     return sum((w * s for w, s in zip(weights, sims, strict=True)), 0.0) / total
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(unsafe_hash=True)  # a temporary: see watchlist/compiled.py
 class _Context:
     query: Analysis
     listed: Analysis
