@@ -18,7 +18,10 @@ $(STAMP): pyproject.toml setup.py
 # Without a C compiler or the Python headers, make says so once and the core runs from source.
 CORE_SOURCES := $(filter-out %/__init__.py,$(wildcard watchlist/matching/*.py watchlist/extract/*.py))
 CORE_STAMP   := build/compiled-core.stamp
-CAN_COMPILE  := $(shell $(PYTHON) -c 'import os, shutil, sysconfig;   cc = (sysconfig.get_config_var("CC") or "cc").split()[0];   headers = os.path.join(sysconfig.get_paths()["include"], "Python.h");   print("yes" if shutil.which(cc) and os.path.exists(headers) else "")' 2>/dev/null)
+CAN_COMPILE  := $(shell $(PYTHON) -c 'import os, shutil, sysconfig; \
+  cc = (sysconfig.get_config_var("CC") or "cc").split()[0]; \
+  headers = os.path.join(sysconfig.get_paths()["include"], "Python.h"); \
+  print("yes" if shutil.which(cc) and os.path.exists(headers) else "")' 2>/dev/null)
 COMPILE      := $(if $(filter 0,$(WATCHLIST_COMPILE)),,$(if $(CAN_COMPILE),$(CORE_STAMP),no-compiler))
 
 $(CORE_STAMP): $(STAMP) $(CORE_SOURCES) setup.py
