@@ -35,7 +35,7 @@ def fold(text: str) -> str:
     """NFKC, transliterate to ASCII (Cyrillic, Greek, Arabic, CJK, ...) and drop apostrophes."""
     normal = unicodedata.normalize("NFKC", text)
     # The patterns below need an apostrophe: most names hold none, and are not scanned for it.
-    apostrophes = any(mark in normal for mark in _APOSTROPHES)
+    apostrophes = _has_apostrophe(normal)
     if apostrophes:
         normal = _POSSESSIVE.sub("", normal)
     lowered = normal.lower()
@@ -45,9 +45,13 @@ def fold(text: str) -> str:
     ascii_text = anyascii(normal)
     if _CJK.search(normal):  # pinyin syllables come out glued: JinZhengEn
         ascii_text = _CAMEL.sub(" ", ascii_text)
-    if not (apostrophes or any(mark in ascii_text for mark in _APOSTROPHES)):
+    if not (apostrophes or _has_apostrophe(ascii_text)):
         return ascii_text
     return _INNER_APOSTROPHE.sub("", ascii_text)
+
+
+def _has_apostrophe(text: str) -> bool:
+    return any(mark in text for mark in _APOSTROPHES)
 
 
 def tokenize(text: str) -> tuple[str, ...]:
