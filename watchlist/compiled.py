@@ -11,10 +11,13 @@ WATCHLIST_COMPILE=0; the core then runs interpreted, with the same results, more
 
 Compiled, the core's immutable value classes (tokens, names, words, spans, matches) are marked
 `@mypyc_attr(acyclic=True)`: they cannot form reference cycles, so the cyclic garbage
-collector need not track them (for the interpreter the mark does nothing). The temporaries of
-one call (words, spans, comparisons) are plain dataclasses, not frozen ones, though nothing
-changes them: mypyc builds a frozen dataclass through the interpreter, three times slower to
-make, and screening makes hundreds per article. Results and shared objects stay frozen.
+collector need not track them (for the interpreter the mark does nothing). Those built per
+name or per text write their `__init__` out (`object.__setattr__(self, "field", field)` for
+each field, which mypyc turns into a plain store): the `__init__` that `dataclasses`
+generates is Python made at run time, so it runs in the interpreter, about 25 times slower,
+and screening builds hundreds of these objects per article. The dataclass decorator still
+gives them equality, hashing, `repr` and `dataclasses.replace`; a test keeps each written
+`__init__` in step with its fields.
 """
 
 from __future__ import annotations

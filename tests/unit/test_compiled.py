@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.machinery
 import json
@@ -136,3 +137,64 @@ def test_compiled_and_interpreted_cores_screen_alike() -> None:
     assert not runs["1"]["compiled"]
     assert runs["0"]["hits"] == runs["1"]["hits"]
     assert len(runs["0"]["hits"]) >= 5
+
+
+# Built once per matcher or per request: the interpreter's constructor costs nothing there.
+_BUILT_ONCE = {"MatchSettings", "Query", "Rarity"}
+
+
+def _dataclasses_of(source: Path) -> list[ast.ClassDef]:
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    return [
+        node
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+        and any("dataclass" in ast.unparse(d) for d in node.decorator_list)
+    ]
+
+
+def _fields(cls: ast.ClassDef) -> list[tuple[str, str | None]]:
+    """(name, default as written) of each field, in order."""
+    return [
+        (node.target.id, ast.unparse(node.value) if node.value else None)
+        for node in cls.body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    ]
+
+
+def _parameters(init: ast.FunctionDef) -> list[tuple[str, str | None]]:
+    """(name, default as written) of each parameter after `self`, in order."""
+    names = [arg.arg for arg in init.args.args[1:]]
+    defaults = [None] * (len(names) - len(init.args.defaults))
+    defaults += [ast.unparse(d) for d in init.args.defaults]
+    return list(zip(names, defaults, strict=True))
+
+
+def _assigned(init: ast.FunctionDef) -> list[str]:
+    """The fields `object.__setattr__(self, "field", field)` sets, in order."""
+    return [
+        call.args[1].value
+        for statement in init.body
+        if isinstance(statement, ast.Expr) and isinstance(call := statement.value, ast.Call)
+        if ast.unparse(call.func) == "object.__setattr__"
+        and isinstance(call.args[1], ast.Constant)
+        and ast.unparse(call.args[2]) == call.args[1].value
+    ]
+
+
+def test_core_value_classes_write_their_constructor_out() -> None:
+    """mypyc compiles a written `__init__`, while the one `dataclasses` generates runs in the
+    interpreter, some 25 times slower: every value class of the core built per name or per
+    text writes it out, taking and setting every field, with the field's default."""
+    checked = []
+    for source, _ in core_modules(ROOT / "watchlist", "watchlist").values():
+        for cls in _dataclasses_of(source):
+            if cls.name in _BUILT_ONCE:
+                continue
+            inits = [n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"]
+            assert inits, f"{source.name}: {cls.name} leaves its __init__ to dataclasses"
+            fields = _fields(cls)
+            assert _parameters(inits[0]) == fields, f"{cls.name}.__init__ differs from its fields"
+            assert _assigned(inits[0]) == [name for name, _ in fields], f"{cls.name}.__init__"
+            checked.append(cls.name)
+    assert {"Token", "Word", "Span", "Match", "TextHit"} <= set(checked)

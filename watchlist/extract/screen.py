@@ -38,6 +38,30 @@ class TextHit:
     explanation: Explanation
     route: str  # name, surname after full mention, distinctive surname
 
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        text: str,
+        sentence: str,
+        sentence_start: int,
+        entity_id: int,
+        matched_name: str,
+        score: float,
+        explanation: Explanation,
+        route: str,
+    ) -> None:
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "sentence", sentence)
+        object.__setattr__(self, "sentence_start", sentence_start)
+        object.__setattr__(self, "entity_id", entity_id)
+        object.__setattr__(self, "matched_name", matched_name)
+        object.__setattr__(self, "score", score)
+        object.__setattr__(self, "explanation", explanation)
+        object.__setattr__(self, "route", route)
+
 
 def screen_text(text: str, matcher: Matcher) -> list[TextHit]:
     """Every mention of a listed entity in `text`, in reading order."""

@@ -33,13 +33,18 @@ _TITLES_AND_CONNECTORS = TITLE_WORDS | CONNECTORS  # what `Span.without_titles` 
 
 
 @mypyc_attr(acyclic=True)
-@dataclasses.dataclass(unsafe_hash=True, slots=True)  # a temporary: see watchlist/compiled.py
+@dataclasses.dataclass(frozen=True, slots=True)
 class Word:
     """A token of the text with its offsets."""
 
     start: int
     end: int
     text: str
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "text", text)
 
     @property
     def capitalised(self) -> bool:
@@ -48,7 +53,7 @@ class Word:
 
 
 @mypyc_attr(acyclic=True)
-@dataclasses.dataclass(unsafe_hash=True, slots=True)  # a temporary: see watchlist/compiled.py
+@dataclasses.dataclass(frozen=True, slots=True)
 class Span:
     """A candidate name: offsets into the prepared text, its words and its sentence."""
 
@@ -57,6 +62,20 @@ class Span:
     words: tuple[Word, ...]
     sentence: tuple[int, int]
     text: str = ""
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        words: tuple[Word, ...],
+        sentence: tuple[int, int],
+        text: str = "",
+    ) -> None:
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "words", words)
+        object.__setattr__(self, "sentence", sentence)
+        object.__setattr__(self, "text", text)
 
     @property
     def key(self) -> str:

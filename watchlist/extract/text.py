@@ -42,6 +42,11 @@ class PreparedText:
     text: str
     origin: Sequence[int]  # a range when nothing moved
 
+    def __init__(self, original: str, text: str, origin: Sequence[int]) -> None:
+        object.__setattr__(self, "original", original)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "origin", origin)
+
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original offsets of the prepared span [start, end)."""
         if end <= start:

@@ -53,6 +53,12 @@ class Token:
     skeleton: str
     vowelless: bool = False  # from a script that does not write short vowels
 
+    def __init__(self, text: str, role: Role, skeleton: str, vowelless: bool = False) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "role", role)
+        object.__setattr__(self, "skeleton", skeleton)
+        object.__setattr__(self, "vowelless", vowelless)
+
 
 @mypyc_attr(acyclic=True)
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -61,6 +67,10 @@ class Analysis:
 
     tokens: tuple[Token, ...]
     is_person_form: bool  # written SURNAME, Given
+
+    def __init__(self, tokens: tuple[Token, ...], is_person_form: bool) -> None:
+        object.__setattr__(self, "tokens", tokens)
+        object.__setattr__(self, "is_person_form", is_person_form)
 
     @property
     def texts(self) -> tuple[str, ...]:

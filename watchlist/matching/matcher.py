@@ -306,7 +306,7 @@ def _weak_alias_score(settings: MatchSettings) -> NameScore:
     return NameScore(settings.weak_alias_score, (), (feature,), (), ())
 
 
-@dataclasses.dataclass(unsafe_hash=True, slots=True)  # a temporary: see watchlist/compiled.py
+@dataclasses.dataclass(frozen=True, slots=True)
 class _Ranked:
     """A scored candidate waiting to be explained: (score, name score) and how to redo it."""
 
@@ -316,13 +316,39 @@ class _Ranked:
     cache: SimilarityCache
     comparison: Comparison | None  # None for a weak alias
 
+    def __init__(
+        self,
+        scores: tuple[float, float],
+        query: Analysis,
+        position: int,
+        cache: SimilarityCache,
+        comparison: Comparison | None,
+    ) -> None:
+        object.__setattr__(self, "scores", scores)
+        object.__setattr__(self, "query", query)
+        object.__setattr__(self, "position", position)
+        object.__setattr__(self, "cache", cache)
+        object.__setattr__(self, "comparison", comparison)
 
-@dataclasses.dataclass(unsafe_hash=True)  # a temporary: see watchlist/compiled.py
+
+@dataclasses.dataclass(frozen=True)
 class _Qualifiers:
     kind: str | None
     birth_date: dt.date | str | None
     country: str | None
     gender: str | None
+
+    def __init__(
+        self,
+        kind: str | None,
+        birth_date: dt.date | str | None,
+        country: str | None,
+        gender: str | None,
+    ) -> None:
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "birth_date", birth_date)
+        object.__setattr__(self, "country", country)
+        object.__setattr__(self, "gender", gender)
 
 
 _GENDERED_TITLES = {

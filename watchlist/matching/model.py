@@ -18,6 +18,14 @@ class NameRecord:
     entity_kind: str  # person, organization, vessel, aircraft
     name_kind: str = "primary"  # primary, aka, fka, nka, weak_aka
 
+    def __init__(
+        self, entity_id: int, name: str, entity_kind: str, name_kind: str = "primary"
+    ) -> None:
+        object.__setattr__(self, "entity_id", entity_id)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "entity_kind", entity_kind)
+        object.__setattr__(self, "name_kind", name_kind)
+
     @property
     def is_weak(self) -> bool:
         return self.name_kind == "weak_aka"
@@ -35,6 +43,22 @@ class EntityProfile:
     countries: frozenset[str] = frozenset()
     linked_from: int = 0
     gender: str | None = None  # "male", "female" or unknown
+
+    def __init__(
+        self,
+        entity_id: int,
+        kind: str,
+        birth_dates: tuple[tuple[int | None, int | None, int | None], ...] = (),
+        countries: frozenset[str] = frozenset(),
+        linked_from: int = 0,
+        gender: str | None = None,
+    ) -> None:
+        object.__setattr__(self, "entity_id", entity_id)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "birth_dates", birth_dates)
+        object.__setattr__(self, "countries", countries)
+        object.__setattr__(self, "linked_from", linked_from)
+        object.__setattr__(self, "gender", gender)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,6 +94,12 @@ class Feature:
     contribution: float
     detail: str
 
+    def __init__(self, name: str, value: float, contribution: float, detail: str) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "contribution", contribution)
+        object.__setattr__(self, "detail", detail)
+
 
 @mypyc_attr(acyclic=True)
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -81,6 +111,12 @@ class TokenPair:
     similarity: float
     how: str  # exact, transliteration, initial, fuzzy, legal form
 
+    def __init__(self, query: str, listed: str, similarity: float, how: str) -> None:
+        object.__setattr__(self, "query", query)
+        object.__setattr__(self, "listed", listed)
+        object.__setattr__(self, "similarity", similarity)
+        object.__setattr__(self, "how", how)
+
 
 @mypyc_attr(acyclic=True)
 @dataclasses.dataclass(frozen=True)
@@ -91,6 +127,18 @@ class Explanation:
     features: tuple[Feature, ...]
     unmatched_query: tuple[str, ...]
     unmatched_listed: tuple[str, ...]
+
+    def __init__(
+        self,
+        alignment: tuple[TokenPair, ...],
+        features: tuple[Feature, ...],
+        unmatched_query: tuple[str, ...],
+        unmatched_listed: tuple[str, ...],
+    ) -> None:
+        object.__setattr__(self, "alignment", alignment)
+        object.__setattr__(self, "features", features)
+        object.__setattr__(self, "unmatched_query", unmatched_query)
+        object.__setattr__(self, "unmatched_listed", unmatched_listed)
 
 
 @mypyc_attr(acyclic=True)
@@ -104,6 +152,22 @@ class Match:
     score: float
     explanation: Explanation
     name_score: float = 0.0  # the names' likeness before qualifiers (breaks ties)
+
+    def __init__(
+        self,
+        entity_id: int,
+        matched_name: str,
+        name_kind: str,
+        score: float,
+        explanation: Explanation,
+        name_score: float = 0.0,
+    ) -> None:
+        object.__setattr__(self, "entity_id", entity_id)
+        object.__setattr__(self, "matched_name", matched_name)
+        object.__setattr__(self, "name_kind", name_kind)
+        object.__setattr__(self, "score", score)
+        object.__setattr__(self, "explanation", explanation)
+        object.__setattr__(self, "name_score", name_score)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -39,7 +39,7 @@ class Rarity:
     distinctive_weight: float  # tokens weighing more are held by few names (SHOIGU)
 
 
-@dataclasses.dataclass(unsafe_hash=True)  # a temporary: see watchlist/compiled.py
+@dataclasses.dataclass(frozen=True)
 class NameScore:
     """The outcome of comparing two names."""
 
@@ -48,6 +48,20 @@ class NameScore:
     features: tuple[Feature, ...]
     unmatched_query: tuple[str, ...]
     unmatched_listed: tuple[str, ...]
+
+    def __init__(
+        self,
+        score: float,
+        alignment: tuple[TokenPair, ...],
+        features: tuple[Feature, ...],
+        unmatched_query: tuple[str, ...],
+        unmatched_listed: tuple[str, ...],
+    ) -> None:
+        object.__setattr__(self, "score", score)
+        object.__setattr__(self, "alignment", alignment)
+        object.__setattr__(self, "features", features)
+        object.__setattr__(self, "unmatched_query", unmatched_query)
+        object.__setattr__(self, "unmatched_listed", unmatched_listed)
 
 
 def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tuple[float, str]:
@@ -172,7 +186,7 @@ def name_score(
     return compare_names(query, listed, rarity, settings, cache).score
 
 
-@dataclasses.dataclass(unsafe_hash=True, slots=True)  # a temporary: see watchlist/compiled.py
+@dataclasses.dataclass(frozen=True, slots=True)
 class Comparison:
     """Two names compared: the score and all an explanation needs, not yet assembled."""
 
@@ -182,6 +196,22 @@ class Comparison:
     similarity: float  # the weighted mean of both coverages, before the rules
     applied: list[Feature]  # the rules that applied
     score: float  # 0..1, before qualifiers
+
+    def __init__(
+        self,
+        context: _Context,
+        query_coverage: float,
+        listed_coverage: float,
+        similarity: float,
+        applied: list[Feature],
+        score: float,
+    ) -> None:
+        object.__setattr__(self, "context", context)
+        object.__setattr__(self, "query_coverage", query_coverage)
+        object.__setattr__(self, "listed_coverage", listed_coverage)
+        object.__setattr__(self, "similarity", similarity)
+        object.__setattr__(self, "applied", applied)
+        object.__setattr__(self, "score", score)
 
 
 def compare_names(
@@ -271,7 +301,7 @@ def _coverage(tokens: Sequence[Token], sims: Sequence[float], weigh: Weigh) -> f
     return sum((w * s for w, s in zip(weights, sims, strict=True)), 0.0) / total
 
 
-@dataclasses.dataclass(unsafe_hash=True)  # a temporary: see watchlist/compiled.py
+@dataclasses.dataclass(frozen=True)
 class _Context:
     query: Analysis
     listed: Analysis
@@ -280,6 +310,24 @@ class _Context:
     pairs: list[tuple[int, int, float, str]]
     rarity: Rarity
     settings: MatchSettings
+
+    def __init__(
+        self,
+        query: Analysis,
+        listed: Analysis,
+        q_sims: list[float],
+        l_sims: list[float],
+        pairs: list[tuple[int, int, float, str]],
+        rarity: Rarity,
+        settings: MatchSettings,
+    ) -> None:
+        object.__setattr__(self, "query", query)
+        object.__setattr__(self, "listed", listed)
+        object.__setattr__(self, "q_sims", q_sims)
+        object.__setattr__(self, "l_sims", l_sims)
+        object.__setattr__(self, "pairs", pairs)
+        object.__setattr__(self, "rarity", rarity)
+        object.__setattr__(self, "settings", settings)
 
     def unmatched_query(self, roles: Sequence[Role]) -> list[Token]:
         return [
