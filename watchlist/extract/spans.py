@@ -100,7 +100,7 @@ def split_at(span: Span, joins: Sequence[int], text: str) -> list[Span]:
     """The run split at its words `joins` (`Mr. Farzat | and | Mexglobo`), each part trimmed as
     a run is (empty parts left out). `text`: where the run was found."""
     found = []
-    for first, last in zip((-1, *joins), (*joins, len(span.words)), strict=True):
+    for first, last in zip((-1, *joins), (*joins, len(span.words))):
         part = _trim(list(span.words[first + 1 : last]))
         if part:
             start, end = part[0].start, part[-1].end
@@ -115,19 +115,19 @@ def sentences(text: str) -> list[tuple[int, int]]:
     # What `_SENTENCE_END.finditer` finds, tried only where an end can begin: the regex engine
     # scans for one character class quickly, for an alternation position by position.
     for mark in _SENTENCE_MARK.finditer(text):
-        if mark.start() < reached:
+        at = mark.start()
+        if at < reached:
             continue
-        match = _SENTENCE_END.match(text, mark.start())
+        match = _SENTENCE_END.match(text, at)
         if match is None:
             continue
         reached = match.end()
-        if match.group().startswith(".") and (
-            text[match.end() : match.end() + 1].islower()
-            or _after_abbreviation(text[start : match.start() + 1])
+        if text[at] == "." and (
+            text[reached : reached + 1].islower() or _after_abbreviation(text[start : at + 1])
         ):
             continue
-        bounds.append((start, match.end()))
-        start = match.end()
+        bounds.append((start, reached))
+        start = reached
     if start < len(text):
         bounds.append((start, len(text)))
     return [(s, e) for s, e in bounds if text[s:e].strip()]
@@ -143,13 +143,6 @@ def _abbreviation(word: str) -> bool:
     """`Mr`, `Gen`, `U.S`: a full stop after these does not end a sentence."""
     lowered = word.lower()
     return lowered in _ABBREVIATIONS or "." in lowered and len(lowered) <= 5
-
-
-def words(text: str, start: int = 0, end: int | None = None) -> list[Word]:
-    """Word tokens of text[start:end] with their offsets."""
-    return [
-        Word(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end or len(text))
-    ]
 
 
 _NOT_PROSE = re.compile(r"\S*@\S+|\b(?:https?://|www\.)\S+|\S+\.(?:com|org|net|ru|gov|ir)\b\S*")
@@ -218,21 +211,24 @@ def name_words(text: str, start: int, end: int) -> list[Word]:
     found: list[Word] = []
     reached = start
     follows = _CONTINUATION.match
+    # One call for a match's offsets, a slice for its text: each method call on a match
+    # costs more than the slice.
     for match in _OPENING.finditer(text, start, end):
-        at = match.start()
+        at, stop = match.span()
         if at < reached:
             continue
-        word = match.group()
+        word = text[at:stop]
         # An opening word starts with a capital or a digit, unless it is non-ASCII.
         if not (word[0] < "\x80" or _name_like(text, at, word)):
             continue
-        reached = match.end()
+        reached = stop
         found.append(Word(at, reached, word))
         while (follow := follows(text, reached, end)) is not None:
-            at, word = follow.start(1), follow.group(1)
+            at, stop = follow.span(1)  # the word ends the match
+            word = text[at:stop]
             if not _name_like(text, at, word):
                 break
-            reached = follow.end()
+            reached = stop
             found.append(Word(at, reached, word))
     return found
 
@@ -261,8 +257,8 @@ class WordSpotter:
 
     def spot(self, text: str, bounds: list[tuple[int, int]]) -> list[tuple[Word, tuple[int, int]]]:
         """The wanted lower-case words of `text` with their sentence, in reading order."""
-        chunks = set(text.split())
-        chunks -= self._quiet
+        quiet = self._quiet
+        chunks = {chunk for chunk in text.split() if chunk not in quiet}
         found: list[tuple[Word, tuple[int, int]]] = []
         for chunk in chunks:
             if self._quiet_chunk(chunk):

@@ -420,7 +420,7 @@ def _compare_dates(query: BirthDate, listed: BirthDate) -> int:
     """2 all known parts agree, 1 the year agrees, 0 same year but the day differs, -1 no."""
     if query[0] is None or listed[0] is None or query[0] != listed[0]:
         return -1
-    known = [(a, b) for a, b in zip(query[1:], listed[1:], strict=True) if a and b]
+    known = [(a, b) for a, b in zip(query[1:], listed[1:]) if a and b]
     if not known:
         return 1
     return 2 if all(a == b for a, b in known) else 0

@@ -54,6 +54,7 @@ def _has_apostrophe(text: str) -> bool:
     return any(mark in text for mark in _APOSTROPHES)
 
 
+@lru_cache(maxsize=65536)  # a mention is tokenised to screen it, to look it up, to score it
 def tokenize(text: str) -> tuple[str, ...]:
     """Lower-case ASCII word tokens; punctuation, quotes and hyphens separate tokens.
 

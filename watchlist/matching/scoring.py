@@ -73,7 +73,9 @@ def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tu
     if (query.vowelless or listed.vowelless) and query.skeleton == listed.skeleton:
         if len(query.skeleton) >= 2:
             return settings.transliteration_similarity, "transliteration"
-    short, long = sorted((query.text, listed.text), key=len)
+    short, long = query.text, listed.text
+    if len(long) < len(short):
+        short, long = long, short
     if Role.INITIAL in (query.role, listed.role):  # V. or Ye. for Vladimir, Yevgeniy
         fits = len(long) > len(short) and long.startswith(short)
         return (settings.initial_similarity, "initial") if fits else (0.0, "")
@@ -255,8 +257,8 @@ def explain(comparison: Comparison) -> NameScore:
             for i, j, s, how in sorted(pairs)
         ),
         features=tuple(features),
-        unmatched_query=tuple(t.text for t, s in zip(query.tokens, q_sims, strict=True) if not s),
-        unmatched_listed=tuple(t.text for t, s in zip(listed.tokens, l_sims, strict=True) if not s),
+        unmatched_query=tuple(t.text for t, s in zip(query.tokens, q_sims) if not s),
+        unmatched_listed=tuple(t.text for t, s in zip(listed.tokens, l_sims) if not s),
     )
 
 
@@ -294,11 +296,12 @@ def _apply_rules(context: _Context, base: float) -> tuple[float, list[Feature]]:
 
 
 def _coverage(tokens: Sequence[Token], sims: Sequence[float], weigh: Weigh) -> float:
-    weights = [token_weight(token, weigh) for token in tokens]
-    total = sum(weights, 0.0)
-    if total <= 0:
-        return 0.0
-    return sum((w * s for w, s in zip(weights, sims, strict=True)), 0.0) / total
+    total = covered = 0.0
+    for token, similarity in zip(tokens, sims):
+        weight = token_weight(token, weigh)
+        total += weight
+        covered += weight * similarity
+    return covered / total if total > 0 else 0.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -330,18 +333,10 @@ class _Context:
         object.__setattr__(self, "settings", settings)
 
     def unmatched_query(self, roles: Sequence[Role]) -> list[Token]:
-        return [
-            t
-            for t, s in zip(self.query.tokens, self.q_sims, strict=True)
-            if not s and t.role in roles
-        ]
+        return [t for t, s in zip(self.query.tokens, self.q_sims) if not s and t.role in roles]
 
     def unmatched_listed(self, roles: Sequence[Role]) -> list[Token]:
-        return [
-            t
-            for t, s in zip(self.listed.tokens, self.l_sims, strict=True)
-            if not s and t.role in roles
-        ]
+        return [t for t, s in zip(self.listed.tokens, self.l_sims) if not s and t.role in roles]
 
 
 Rule = Callable[[_Context, float], Feature | None]
@@ -350,11 +345,9 @@ Rule = Callable[[_Context, float], Feature | None]
 def _partial_name(ctx: _Context, score: float) -> Feature | None:
     """The query names only part of the listed name (one word of a firm's name)."""
     missing = [
-        t
-        for t, s in zip(ctx.listed.tokens, ctx.l_sims, strict=True)
-        if not s and t.role not in OPTIONAL_ROLES
+        t for t, s in zip(ctx.listed.tokens, ctx.l_sims) if not s and t.role not in OPTIONAL_ROLES
     ]
-    if not missing or not any(ctx.l_sims):
+    if not missing or not any(s > 0 for s in ctx.l_sims):
         return None
     penalty = score * (1 - ctx.settings.partial_name_penalty)
     names = ", ".join(t.text for t in missing)
@@ -402,7 +395,7 @@ def _extra_query_names(ctx: _Context, score: float) -> Feature | None:
         for t in ctx.unmatched_query(_NAME_ROLES)
         if ctx.listed.is_person_form or ctx.rarity.weigh(t.text) >= ctx.rarity.generic_weight
     ]
-    if not extra or not any(ctx.q_sims):
+    if not extra or not any(s > 0 for s in ctx.q_sims):
         return None
     detail = f"query words not in the listed name: {', '.join(t.text for t in extra)}"
     return Feature("extra name parts", 1.0, -score * 0.15 * min(2, len(extra)), detail)
