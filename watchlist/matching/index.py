@@ -94,17 +94,25 @@ class NameIndex:
 
     def _similar_tokens(self, token: Token) -> dict[str, None]:
         """`similar_tokens` in the order they are first found."""
-        found = dict.fromkeys((token.text,) if token.text in self.postings else ())
+        found: dict[str, None] = {}
+        if token.text in self.postings:
+            found[token.text] = None
         if token.role in (Role.NUMBER, Role.INITIAL, Role.LEGAL):
             return found
-        found.update(dict.fromkeys(self.skeletons.get(token.skeleton, ())))
+        _add(found, self.skeletons.get(token.skeleton, ()))
         if len(token.text) >= self.FUZZY_MIN_LENGTH:
-            found.update(dict.fromkeys(self.deletes.get(token.text, ())))
+            _add(found, self.deletes.get(token.text, ()))
             for variant in deletions(token.text):
-                found.update(dict.fromkeys(self.deletes.get(variant, ())))
+                _add(found, self.deletes.get(variant, ()))
                 if variant in self.postings:
                     found[variant] = None
         return found
+
+
+def _add(found: dict[str, None], texts: tuple[str, ...]) -> None:
+    """`found.update(dict.fromkeys(texts))`, in a loop that mypyc compiles."""
+    for text in texts:
+        found[text] = None
 
 
 def _intern(analysis: Analysis, tokens: dict[tuple[str, Role, str], Token]) -> Analysis:
@@ -180,27 +188,20 @@ def top_candidates(
         weight = extra + sum((weights[i] for i in _word_set(words) if i in fetched_only), 0.0)
         if weight < floor_share:
             continue
-        query_reach = (weight / total) ** query_weight
+        query_reach = math.pow(weight / total, query_weight)
         # The best score each name sharing `weight` of the query could reach, against reach.
-        hopeful.update(
-            dict.fromkeys(
-                [
-                    name
-                    for name in names
-                    if float(query_reach * min(1.0, weight / totals[name]) ** exponent) >= reach
-                ],
-                words,
-            )
-        )
+        for name in names:
+            if query_reach * math.pow(min(1.0, weight / totals[name]), exponent) >= reach:
+                hopeful[name] = words
     shared = _credit_unfetched(index, routes, weights, unfetched, hopeful)
     reaching = []
     query_reaches: dict[float, float] = {}  # shared weight -> its query-side factor
     for name, w in shared.items():
-        query_reach = query_reaches.get(w)
-        if query_reach is None:
-            query_reach = query_reaches[w] = (w / total) ** query_weight
+        factor = query_reaches.get(w)
+        if factor is None:
+            factor = query_reaches[w] = math.pow(w / total, query_weight)
         # The best score a name sharing `w` of the query could reach (as computed above).
-        best = float(query_reach * min(1.0, w / totals[name]) ** exponent)
+        best = factor * math.pow(min(1.0, w / totals[name]), exponent)
         if best >= reach:
             reaching.append((best, w, name))
     # Those under reach rank below all others: leaving them out first changes no name kept.

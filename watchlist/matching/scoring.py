@@ -7,6 +7,7 @@ analyst sees which listed name matched, how its tokens lined up, and what each f
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Sequence
 
 from rapidfuzz.distance import OSA
@@ -278,7 +279,7 @@ def _compare(
         l_sims[j] = max(l_sims[j], similarity)
     q_cover = _coverage(query.tokens, q_sims, rarity.weigh)
     l_cover = _coverage(listed.tokens, l_sims, rarity.weigh)
-    base = q_cover**settings.query_weight * l_cover ** (1 - settings.query_weight)
+    base = math.pow(q_cover, settings.query_weight) * math.pow(l_cover, 1 - settings.query_weight)
     context = _Context(query, listed, q_sims, l_sims, pairs, rarity, settings)
     return context, q_cover, l_cover, base
 
