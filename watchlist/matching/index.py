@@ -8,7 +8,6 @@ little (CORP, GROUP, TRADING, KIM) do not fetch candidates on their own.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -205,7 +204,10 @@ def top_candidates(
         if best >= reach:
             reaching.append((best, w, name))
     # Those under reach rank below all others: leaving them out first changes no name kept.
-    return [name for _, _, name in heapq.nlargest(limit, reaching)]
+    # The `limit` best, as heapq.nlargest gives them (no two tie: their names differ), sorted
+    # in compiled code rather than by nlargest's Python.
+    reaching.sort(reverse=True)
+    return [name for _, _, name in reaching[:limit]]
 
 
 # Fuzzy and transliterated tokens share less than their weight: leave room below the floor.
