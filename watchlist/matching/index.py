@@ -173,7 +173,7 @@ def top_candidates(
         fetch_texts = {rarest: cheap or {min(routes[rarest], key=index.frequency)}}
     # Words that fetched nothing, or only some spellings, may still be shared by a candidate.
     unfetched = [i for i in range(len(routes)) if fetch_texts.get(i) != routes[i]]
-    total = sum((weight for weight in weights), 0.0) or 1.0
+    total = sum((weight for weight in weights), 0.0) or 1.0  # mypyc compiles sum(generator)
     reach = floor * _SLACK
 
     # A candidate could at best also share every token that fetching skipped.
