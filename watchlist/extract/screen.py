@@ -131,12 +131,16 @@ def _weight(hits: list[TextHit]) -> tuple[int, float]:
     return len(hits), sum([hit.score for hit in hits], 0.0)
 
 
+_SPOTTED_LENGTH = 6  # lower-case words shorter than this are never spotted
+
+
 def _surname_spotter(matcher: Matcher) -> WordSpotter:
     """Finds listed surnames written in lower case (`mkrtychev`); one per matcher."""
 
     def make() -> WordSpotter:
         surnames = matcher.distinctive_surnames()
-        return WordSpotter(lambda word: len(word) >= 6 and _fold(word) in surnames)
+        wanted = _SPOTTED_LENGTH
+        return WordSpotter(lambda word: len(word) >= wanted and _fold(word) in surnames, wanted)
 
     return matcher.derived("lower-case surname spotter", make)
 

@@ -243,13 +243,15 @@ class WordSpotter:
 
     Most whitespace-separated chunks of running text recur from text to text: the spotter
     remembers those that hold no wanted word (a bounded memo), so that only the others are
-    split into words.
+    split into words. When no word shorter than `shortest` is wanted, shorter chunks are
+    passed over unread.
     """
 
     MEMO_SIZE = 200_000
 
-    def __init__(self, wanted: Callable[[str], bool]) -> None:
+    def __init__(self, wanted: Callable[[str], bool], shortest: int = 1) -> None:
         self.wanted = wanted
+        self.shortest = shortest
         self._quiet: set[str] = set()
 
     def __call__(self, word: str) -> bool:
@@ -257,8 +259,8 @@ class WordSpotter:
 
     def spot(self, text: str, bounds: list[tuple[int, int]]) -> list[tuple[Word, tuple[int, int]]]:
         """The wanted lower-case words of `text` with their sentence, in reading order."""
-        quiet = self._quiet
-        chunks = {chunk for chunk in text.split() if chunk not in quiet}
+        quiet, shortest = self._quiet, self.shortest
+        chunks = {chunk for chunk in text.split() if len(chunk) >= shortest and chunk not in quiet}
         found: list[tuple[Word, tuple[int, int]]] = []
         for chunk in chunks:
             if self._quiet_chunk(chunk):
