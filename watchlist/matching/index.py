@@ -47,8 +47,9 @@ class NameIndex:
                 continue
             for text in dict.fromkeys(analysis.texts):
                 postings[text].append(index)
-        # Tuples of the shared position objects: fetching reads them without boxing each one.
-        self.postings = {text: tuple(names) for text, names in postings.items()}
+        # Frozen sets of the shared position objects: fetching merges them into its sets whole,
+        # without iterating and hashing each position again.
+        self.postings = {text: frozenset(names) for text, names in postings.items()}
         self.size = max(1, len(self.records))
         self.unseen_weight = math.log((self.size + 1) / 0.5)
         self.weights = {text: self.rarity(len(p)) for text, p in self.postings.items()}
@@ -129,7 +130,7 @@ def _skeleton_index(tokens: Iterable[Token]) -> dict[str, tuple[str, ...]]:
 
 
 def _delete_index(
-    postings: dict[str, tuple[int, ...]], min_length: int
+    postings: dict[str, frozenset[int]], min_length: int
 ) -> dict[str, tuple[str, ...]]:
     grouped: dict[str, list[str]] = defaultdict(list)
     for text in postings:
@@ -221,7 +222,7 @@ def _fetch(index: NameIndex, fetch_texts: dict[int, set[str]]) -> dict[int, set[
         bit = 1 << i
         names: set[int] = set()
         for text in texts:
-            names.update(index.postings.get(text, ()))
+            names.update(index.postings.get(text, _NONE))
         refined: dict[int, set[int]] = {}
         for words, held in groups.items():
             both = held & names
@@ -234,6 +235,9 @@ def _fetch(index: NameIndex, fetch_texts: dict[int, set[str]]) -> dict[int, set[
             refined[bit] = names
         groups = refined
     return groups
+
+
+_NONE: frozenset[int] = frozenset()
 
 
 def _word_set(words: int) -> set[int]:
