@@ -176,6 +176,7 @@ _LEGAL_PHRASES: dict[tuple[str, ...], str] = {
     for phrase in phrases
 }
 _LONGEST_LEGAL = max(len(phrase) for phrase in _LEGAL_PHRASES)
+_LEGAL_OPENINGS = frozenset(phrase[0] for phrase in _LEGAL_PHRASES)
 
 HONORIFICS = frozenset(
     "mr mrs ms miss mx dr doctor prof professor sir dame lord lady madam president vice "
@@ -345,6 +346,8 @@ def _mark_legal(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
 
 
 def _legal_at(texts: list[str], index: int) -> tuple[str | None, int]:
+    if texts[index] not in _LEGAL_OPENINGS:  # most words start no legal form
+        return None, 0
     for length in range(min(_LONGEST_LEGAL, len(texts) - index), 0, -1):
         family = _LEGAL_PHRASES.get(tuple(texts[index : index + length]))
         if family:
