@@ -239,7 +239,13 @@ def _resolved(prepared: PreparedText, span: Span, earlier: TextHit, matcher: Mat
         score,
         f"'{earlier.text}' was named in full earlier in the text",
     )
-    explanation = dataclasses.replace(earlier.explanation, features=(feature,))
+    full = earlier.explanation  # rebuilt here: dataclasses.replace is Python code
+    explanation = Explanation(
+        alignment=full.alignment,
+        features=(feature,),
+        unmatched_query=full.unmatched_query,
+        unmatched_listed=full.unmatched_listed,
+    )
     match = Match(earlier.entity_id, earlier.matched_name, "primary", score, explanation)
     return _hit(prepared, span, match, "surname after full mention")
 
