@@ -196,10 +196,16 @@ def _whole_name(match: Match, span: Span, prepared: PreparedText) -> bool:
 
 def _lone_surname(peeled: Span) -> Word | None:
     """The one name word of `Putin`, `Mr. Putin`, `President Putin` (titles peeled)."""
-    names = [w for w in peeled.words if w.text.lower().rstrip(".") not in COURTESY_TITLES]
-    if len(names) != 1 or names[0].text.lower() in SENTENCE_WORDS:
+    found = None
+    for word in peeled.words:
+        if word.text.lower().rstrip(".") in COURTESY_TITLES:
+            continue
+        if found is not None:  # a second name word: not one alone
+            return None
+        found = word
+    if found is None or found.text.lower() in SENTENCE_WORDS:
         return None
-    return names[0]
+    return found
 
 
 def _hit(prepared: PreparedText, span: Span, match: Match, route: str) -> TextHit:
