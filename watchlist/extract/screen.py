@@ -139,8 +139,7 @@ def _surname_spotter(matcher: Matcher) -> WordSpotter:
 
     def make() -> WordSpotter:
         surnames = matcher.distinctive_surnames()
-        wanted = _SPOTTED_LENGTH
-        return WordSpotter(lambda word: len(word) >= wanted and _fold(word) in surnames, wanted)
+        return WordSpotter(lambda word: _fold(word) in surnames, shortest=_SPOTTED_LENGTH)
 
     return matcher.derived("lower-case surname spotter", make)
 

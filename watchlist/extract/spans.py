@@ -243,8 +243,8 @@ class WordSpotter:
 
     Most whitespace-separated chunks of running text recur from text to text: the spotter
     remembers those that hold no wanted word (a bounded memo), so that only the others are
-    split into words. When no word shorter than `shortest` is wanted, shorter chunks are
-    passed over unread.
+    split into words. No word shorter than `shortest` is wanted, so shorter chunks are passed
+    over unread.
     """
 
     MEMO_SIZE = 200_000
@@ -255,7 +255,7 @@ class WordSpotter:
         self._quiet: set[str] = set()
 
     def __call__(self, word: str) -> bool:
-        return self.wanted(word)
+        return len(word) >= self.shortest and self.wanted(word)
 
     def spot(self, text: str, bounds: list[tuple[int, int]]) -> list[tuple[Word, tuple[int, int]]]:
         """The wanted lower-case words of `text` with their sentence, in reading order."""
@@ -273,7 +273,7 @@ class WordSpotter:
         """Whether the chunk holds no lower-case word that is wanted (remembered if so)."""
         for word in _TOKEN.findall(chunk):
             first = word[0]
-            if not (first.isupper() or first.isdigit() or word in _INSIDE) and self.wanted(word):
+            if not (first.isupper() or first.isdigit() or word in _INSIDE) and self(word):
                 return False
         if len(self._quiet) >= self.MEMO_SIZE:
             self._quiet.clear()
@@ -287,7 +287,7 @@ class WordSpotter:
         return [
             (Word(match.start(), match.end(), match.group()), sentence)
             for match in _TOKEN.finditer(text, start, end)
-            if not _name_like(text, match.start(), match.group()) and self.wanted(match.group())
+            if not _name_like(text, match.start(), match.group()) and self(match.group())
         ]
 
 
