@@ -99,7 +99,9 @@ class Matcher:
         if known is None:
             if len(self._worth) >= _MEMO_SIZE:
                 self._worth.clear()
-            known = self._worth[name] = any(self._telling(t) for t in analyze(name).tokens)
+            # Called as `lookup` calls it, so the lookup that follows finds it in the cache.
+            tokens = analyze(name, person=None).tokens
+            known = self._worth[name] = any(self._telling(t) for t in tokens)
         return known
 
     def _telling(self, token: Token) -> bool:
