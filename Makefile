@@ -13,10 +13,13 @@ $(STAMP): pyproject.toml setup.py
 	touch $(STAMP)
 
 # The compiled core (watchlist/compiled.py): mypyc builds watchlist/matching and
-# watchlist/extract in place, again whenever one of their sources changes.
+# watchlist/extract in place, with the C modules beside them (the name-word scanner), again
+# whenever one of their sources changes.
 # WATCHLIST_COMPILE=0 skips it; the core then runs from source.
 # Without a C compiler or the Python headers, make says so once and the core runs from source.
 CORE_SOURCES := $(filter-out %/__init__.py,$(wildcard watchlist/matching/*.py watchlist/extract/*.py))
+NATIVE_SOURCES := $(wildcard watchlist/matching/*.c watchlist/extract/*.c)
+CORE_MODULES  = watchlist/_core__mypyc.*.so $(CORE_SOURCES:.py=.*.so) $(NATIVE_SOURCES:.c=.*.so)
 CORE_STAMP   := build/compiled-core.stamp
 CAN_COMPILE  := $(shell $(PYTHON) -c 'import os, shutil, sysconfig; \
   cc = (sysconfig.get_config_var("CC") or "cc").split()[0]; \
@@ -24,12 +27,12 @@ CAN_COMPILE  := $(shell $(PYTHON) -c 'import os, shutil, sysconfig; \
   print("yes" if shutil.which(cc) and os.path.exists(headers) else "")' 2>/dev/null)
 COMPILE      := $(if $(filter 0,$(WATCHLIST_COMPILE)),,$(if $(CAN_COMPILE),$(CORE_STAMP),no-compiler))
 
-$(CORE_STAMP): $(STAMP) $(CORE_SOURCES) setup.py
-	rm -f watchlist/_core__mypyc.*.so $(CORE_SOURCES:.py=.*.so)
+$(CORE_STAMP): $(STAMP) $(CORE_SOURCES) $(NATIVE_SOURCES) setup.py
+	rm -f $(CORE_MODULES)
 	WATCHLIST_COMPILE=1 $(BIN)/python setup.py --quiet build_ext --inplace
 	@# build_ext copies up-to-date modules with their old times: date them all now, after
 	@# their sources, for the staleness check in watchlist/compiled.py.
-	touch watchlist/_core__mypyc.*.so $(CORE_SOURCES:.py=.*.so) && touch $(CORE_STAMP)
+	touch $(CORE_MODULES) && touch $(CORE_STAMP)
 
 install: $(STAMP) $(COMPILE)  ## Create the virtualenv, install the project and its dev tools, compile the core.
 
@@ -68,7 +71,7 @@ lint: install  ## Lint, format check, type check and layer contracts.
 
 clean:
 	rm -rf $(VENV) var build .pytest_cache .mypy_cache .ruff_cache
-	rm -f watchlist/_core__mypyc.*.so $(CORE_SOURCES:.py=.*.so)
+	rm -f $(CORE_MODULES)
 
 bench-import: install  ## Full SDN import: time and peak memory vs baselines (SQLite, PostgreSQL).
 	$(BIN)/python -m benchmarks.import_speed

@@ -6,7 +6,10 @@ their `.py` files, and Python imports an extension before its source. They must 
 older than their source, so on import of `watchlist` this module checks them: when any
 source is newer than its compiled module, or WATCHLIST_INTERPRETED=1 is set, every module
 of the core is imported from source instead (all of them: compiled modules call each other
-directly, so a mix would run old code). Nothing is compiled without a C compiler or with
+directly, so a mix would run old code). The core's C modules (`extract/_scan.c`, the
+name-word scanner) are checked against their C sources the same way and, when the core runs
+from source, are not imported at all: their callers then run their own Python, which gives
+the same results. Nothing is compiled without a C compiler or with
 WATCHLIST_COMPILE=0; the core then runs interpreted, with the same results, more slowly.
 
 Compiled, the core's immutable value classes (tokens, names, words, spans, matches) are marked
@@ -56,6 +59,21 @@ def core_modules(package_dir: Path, package: str) -> dict[str, tuple[Path, Path 
     return found
 
 
+def native_modules(package_dir: Path, package: str) -> dict[str, tuple[Path, Path | None]]:
+    """Module name -> (its C source, its extension or None), for the C modules of the compiled
+    packages (the name-word scanner, `extract/_scan.c`)."""
+    found: dict[str, tuple[Path, Path | None]] = {}
+    for sub in COMPILED_PACKAGES:
+        for source in sorted((package_dir / sub).glob("*.c")):
+            extensions = [
+                source.with_name(source.stem + suffix)
+                for suffix in importlib.machinery.EXTENSION_SUFFIXES
+            ]
+            extension = next((path for path in extensions if path.exists()), None)
+            found[f"{package}.{sub}.{source.stem}"] = (source, extension)
+    return found
+
+
 def stale_sources(modules: dict[str, tuple[Path, Path | None]]) -> list[Path]:
     """Sources edited after their module was compiled (none when nothing is compiled)."""
     return [
@@ -89,9 +107,10 @@ class _SourceFinder(importlib.abc.MetaPathFinder):
 def install_guard(package_dir: Path, package: str) -> None:
     """Run the core from source when asked to, or when its compiled modules are out of date."""
     modules = core_modules(package_dir, package)
-    if not any(extension for _, extension in modules.values()):
+    native = native_modules(package_dir, package)
+    if not any(extension for _, extension in (modules | native).values()):
         return
-    stale = stale_sources(modules)
+    stale = stale_sources(modules | native)
     if os.environ.get(INTERPRETED_VARIABLE) != "1":
         if not stale:
             return
@@ -102,3 +121,5 @@ def install_guard(package_dir: Path, package: str) -> None:
         )
     sources = {name: source for name, (source, _) in modules.items()}
     sys.meta_path.insert(0, _SourceFinder(sources))
+    for name in native:  # their Python callers fall back on their own code
+        sys.modules[name] = None  # type: ignore[assignment]  # importing it raises ImportError

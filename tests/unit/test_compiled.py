@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from watchlist.compiled import core_modules, install_guard, is_compiled, stale_sources
+from watchlist.compiled import (
+    core_modules,
+    install_guard,
+    is_compiled,
+    native_modules,
+    stale_sources,
+)
 
 SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
 
@@ -90,6 +96,58 @@ def test_interpreted_on_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     install_guard(package, "asked_core")
 
     assert importlib.import_module("asked_core.matching.rules").ORIGIN == "source"
+
+
+def _with_native(package: Path) -> tuple[Path, Path]:
+    """A C module `extract._scan` of the package: its source and a junk 'extension'."""
+    (package / "extract").mkdir()
+    (package / "extract" / "__init__.py").write_text("")
+    source = package / "extract" / "_scan.c"
+    source.write_text("/* C */\n")
+    extension = package / "extract" / f"_scan{SUFFIX}"
+    extension.write_bytes(b"not a shared object")
+    return source, extension
+
+
+def test_a_c_module_edited_after_compiling_makes_the_core_run_from_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    package = _package(tmp_path, "stale_native")
+    _age(package / "matching" / "rules.py", 120)
+    source, extension = _with_native(package)
+    _age(extension, 60)
+    assert native_modules(package, "stale_native") == {
+        "stale_native.extract._scan": (source, extension)
+    }
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv("WATCHLIST_INTERPRETED", raising=False)
+    try:
+        install_guard(package, "stale_native")
+        assert "older than stale_native/extract/_scan.c" in caplog.text
+        assert importlib.import_module("stale_native.matching.rules").ORIGIN == "source"
+        assert sys.modules["stale_native.extract._scan"] is None  # never imported
+        with pytest.raises(ImportError):
+            importlib.import_module("stale_native.extract._scan")
+    finally:
+        sys.modules.pop("stale_native.extract._scan", None)
+
+
+def test_a_c_module_is_not_imported_when_the_core_runs_from_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = _package(tmp_path, "asked_native")
+    _age(package / "matching" / "rules.py", 120)
+    source, _ = _with_native(package)
+    _age(source, 120)
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("WATCHLIST_INTERPRETED", "1")
+    try:
+        install_guard(package, "asked_native")
+        assert sys.modules["asked_native.extract._scan"] is None
+    finally:
+        sys.modules.pop("asked_native.extract._scan", None)
 
 
 _SCREEN_SEEDS = """

@@ -206,8 +206,21 @@ def name_words(text: str, start: int, end: int) -> list[Word]:
 
     Those are the name-like words (capitalised, numbers, particles and connectors, words
     after a hyphen) that open a name or follow one across a joining gap; a lower-case one
-    anywhere else cannot join a run, so it is never built.
+    anywhere else cannot join a run, so it is never built. The C scanner finds them when it is
+    built (watchlist/extract/_scan.c), `scan_name_words` otherwise: both find the same.
     """
+    if _NATIVE_SCANNER is None:
+        return scan_name_words(text, start, end)
+    offsets = _NATIVE_SCANNER(text, start, end, _INSIDE)
+    return [
+        Word(offsets[i], offsets[i + 1], text[offsets[i] : offsets[i + 1]])
+        for i in range(0, len(offsets), 2)
+    ]
+
+
+def scan_name_words(text: str, start: int, end: int) -> list[Word]:
+    """`name_words` in Python: name-opening words found by a regular expression, then each
+    word that follows one across a joining gap."""
     found: list[Word] = []
     reached = start
     follows = _CONTINUATION.match
@@ -231,6 +244,21 @@ def name_words(text: str, start: int, end: int) -> list[Word]:
             reached = stop
             found.append(Word(at, reached, word))
     return found
+
+
+NativeScanner = Callable[[str, int, int, frozenset[str]], list[int]]
+
+
+def native_scanner() -> NativeScanner | None:
+    """The C name-word scanner, when it is built and the core is not run from source."""
+    try:
+        from watchlist.extract._scan import name_word_offsets
+    except ImportError:
+        return None
+    return name_word_offsets
+
+
+_NATIVE_SCANNER = native_scanner()
 
 
 def _name_like(text: str, start: int, word: str) -> bool:

@@ -1,9 +1,11 @@
-"""The name-word scanner and the lower-case word spotter agree with a plain token-by-token scan."""
+"""The name-word scanner and the lower-case word spotter agree with a plain token-by-token scan,
+and the C scanner with the Python one."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +18,8 @@ from watchlist.extract.spans import (
     _trim,
     candidate_spans,
     mask_addresses,
+    native_scanner,
+    scan_name_words,
     sentences,
 )
 
@@ -83,3 +87,68 @@ def test_spotter_finds_lower_case_surnames_and_remembers_quiet_chunks() -> None:
     candidate_spans(text, lower, spotter)
     assert [word.text for word, _ in lower] == ["mkrtychev"]
     assert "nothing." in spotter._quiet and "mkrtychev," not in spotter._quiet
+
+
+NATIVE = native_scanner()
+needs_native = pytest.mark.skipif(
+    NATIVE is None, reason="the C scanner is not built here (or the core runs from source)"
+)
+
+
+def native_words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    assert NATIVE is not None
+    offsets = NATIVE(text, start, end, _INSIDE)
+    return [(a, b, text[a:b]) for a, b in zip(offsets[::2], offsets[1::2], strict=True)]
+
+
+def python_words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(w.start, w.end, w.text) for w in scan_name_words(text, start, end)]
+
+
+# Each character class the scanners tell apart, in every string width CPython stores.
+CHARACTERS = st.sampled_from(
+    list("aAbBdeflnotvzZ09 .-'’_,\n") + ["é", "É", "ß", "²", "ª", "Ж", "ж", "ب", "中", "𝐀", "🙂"]
+)
+NATIVE_PIECES = st.one_of(PIECES, CHARACTERS, st.text(max_size=3))
+
+
+@needs_native
+@settings(max_examples=600)
+@given(st.lists(NATIVE_PIECES, max_size=50).map("".join))
+def test_c_scanner_finds_what_the_python_scanner_finds(text: str) -> None:
+    for bounds in sentences(text) or [(0, len(text))]:
+        assert native_words(text, *bounds) == python_words(text, *bounds)
+
+
+@needs_native
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Foo al-Bar and bin Laden - de la Cruz. of Mr. O'Brien d’Arc ² élan É",
+        "\ud800 Lone surrogate \udfff É",  # not valid UTF-8, still a str
+        "é-x",  # a token at 0 reads the text's last character as the one before it
+        "-élan",
+    ],
+)
+def test_c_scanner_on_edge_cases(text: str) -> None:
+    assert native_words(text, 0, len(text)) == python_words(text, 0, len(text))
+
+
+@needs_native
+def test_c_scanner_clips_bounds_and_checks_its_arguments() -> None:
+    assert NATIVE is not None
+    text = "Vladimir Putin met Kim"
+    assert native_words(text, -5, 10_000) == python_words(text, -5, 10_000)
+    assert native_words(text, 9, 3) == [] == python_words(text, 9, 3)
+    with pytest.raises(TypeError):
+        NATIVE(b"bytes", 0, 5, _INSIDE)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        NATIVE(text, 0, 5, ["al"])  # type: ignore[arg-type]
+
+
+@needs_native
+def test_c_scanner_reads_a_large_text_in_one_pass() -> None:
+    text = "Officials said Ashot Mkrtychev and bin Laden met. " * 200_000  # 10 MB
+    words = native_words(text, 0, len(text))
+    assert len(words) == 6 * 200_000
+    assert words[:6] == python_words(text, 0, 50)

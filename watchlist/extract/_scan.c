@@ -1,0 +1,215 @@
+/* The name-word scanner of watchlist/extract/spans.py (`name_words`), in C.
+
+   Screening reads every character of every article to find the words that can be part of a
+   name. In Python that takes two regular expressions and a call into the regex engine per word
+   found; here it is one pass over the characters. `name_words` uses this scanner when it is
+   built (with the compiled core, see watchlist/compiled.py) and its own Python otherwise; a
+   property test holds the two to the same words on any text.
+
+   The rules, as in spans.py. A token is a run of letters and digits (`[^\W_]`, which is
+   `str.isalnum`), with apostrophes (' or U+2019) inside it when a letter or digit follows.
+   A token is a name word when it opens a name: its first character is an upper-case letter, a
+   digit, or a non-ASCII character that is upper-case, a digit, or preceded by a hyphen; or when
+   it follows the name word right before it across a joining gap: after a hyphen any token
+   does, after " ", " - ", "- ", ". " or "." only a name particle or connector (`inside`) or a
+   token opening with a digit or a non-ASCII name character. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t length;
+} Text;
+
+static inline Py_UCS4 at(const Text *text, Py_ssize_t i) {
+    return PyUnicode_READ(text->kind, text->data, i);
+}
+
+static inline int is_alnum(Py_UCS4 ch) {
+    if (ch < 128) {
+        return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
+    }
+    return Py_UNICODE_ISALNUM(ch);
+}
+
+static inline int is_apostrophe(Py_UCS4 ch) { return ch == '\'' || ch == 0x2019; }
+
+/* Where the token starting at `start` ends (not beyond `end`). */
+static Py_ssize_t token_end(const Text *text, Py_ssize_t start, Py_ssize_t end) {
+    Py_ssize_t i = start + 1;
+    for (;;) {
+        while (i < end && is_alnum(at(text, i))) {
+            i++;
+        }
+        if (i + 1 < end && is_apostrophe(at(text, i)) && is_alnum(at(text, i + 1))) {
+            i += 2;
+            continue;
+        }
+        return i;
+    }
+}
+
+/* Whether text[start:end] is in `inside`: -1 on error. */
+static int is_inside(PyObject *string, Py_ssize_t start, Py_ssize_t end, PyObject *inside) {
+    PyObject *word = PyUnicode_Substring(string, start, end);
+    if (word == NULL) {
+        return -1;
+    }
+    int found = PySet_Contains(inside, word);
+    Py_DECREF(word);
+    return found;
+}
+
+/* `_name_like` of spans.py for a token whose first character is not ASCII. The character
+   before the token is read as Python's text[start - 1] reads it (the last one at start 0). */
+static int non_ascii_name_like(const Text *text, PyObject *string, Py_ssize_t start,
+                               Py_ssize_t end, PyObject *inside) {
+    Py_UCS4 first = at(text, start);
+    if (Py_UNICODE_ISUPPER(first) || Py_UNICODE_ISDIGIT(first)) {
+        return 1;
+    }
+    Py_UCS4 before = at(text, start > 0 ? start - 1 : text->length - 1);
+    if (before == '-') {
+        return 1;
+    }
+    return is_inside(string, start, end, inside);
+}
+
+/* The gap between two words: 1 for a hyphen, 2 for the other joining gaps, 0 for none. */
+static int joining_gap(const Text *text, Py_ssize_t start, Py_ssize_t end) {
+    Py_ssize_t size = end - start;
+    if (size < 1 || size > 3) {
+        return 0;
+    }
+    Py_UCS4 a = at(text, start);
+    if (size == 1) {
+        return a == '-' ? 1 : (a == ' ' || a == '.') ? 2 : 0;
+    }
+    Py_UCS4 b = at(text, start + 1);
+    if (size == 2) {
+        return ((a == '-' || a == '.') && b == ' ') ? 2 : 0;
+    }
+    return (a == ' ' && b == '-' && at(text, start + 2) == ' ') ? 2 : 0;
+}
+
+static int append_word(PyObject *found, Py_ssize_t start, Py_ssize_t end) {
+    PyObject *number = PyLong_FromSsize_t(start);
+    if (number == NULL || PyList_Append(found, number) < 0) {
+        Py_XDECREF(number);
+        return -1;
+    }
+    Py_DECREF(number);
+    number = PyLong_FromSsize_t(end);
+    if (number == NULL || PyList_Append(found, number) < 0) {
+        Py_XDECREF(number);
+        return -1;
+    }
+    Py_DECREF(number);
+    return 0;
+}
+
+/* Whether the token text[start:end] is a name word, given where the last one ended
+   (`previous`, -1 for none): -1 on error. */
+static int is_name_word(const Text *text, PyObject *string, Py_ssize_t start, Py_ssize_t end,
+                        Py_ssize_t previous, PyObject *inside) {
+    Py_UCS4 first = at(text, start);
+    if (first >= 128) {
+        return non_ascii_name_like(text, string, start, end, inside);
+    }
+    if ((first >= 'A' && first <= 'Z') || (first >= '0' && first <= '9')) {
+        return 1;
+    }
+    if (previous < 0) {
+        return 0;
+    }
+    switch (joining_gap(text, previous, start)) {
+    case 1:
+        return 1;
+    case 2:
+        return is_inside(string, start, end, inside);
+    default:
+        return 0;
+    }
+}
+
+PyDoc_STRVAR(name_word_offsets_doc,
+             "name_word_offsets(text, start, end, inside, /)\n--\n\n"
+             "The name words of text[start:end] as offsets [start0, end0, start1, end1, ...]: "
+             "what spans.name_words finds (`inside`: the name particles and connectors).");
+
+static PyObject *name_word_offsets(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 4) {
+        PyErr_Format(PyExc_TypeError, "name_word_offsets expects 4 arguments, got %zd", nargs);
+        return NULL;
+    }
+    PyObject *string = args[0], *inside = args[3];
+    if (!PyUnicode_Check(string) || !PyAnySet_Check(inside)) {
+        PyErr_SetString(PyExc_TypeError, "name_word_offsets expects a str and a set of words");
+        return NULL;
+    }
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]);
+    if (start == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_ssize_t end = PyLong_AsSsize_t(args[2]);
+    if (end == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (PyUnicode_READY(string) < 0) {
+        return NULL;
+    }
+    Text text = {PyUnicode_KIND(string), PyUnicode_DATA(string), PyUnicode_GET_LENGTH(string)};
+    /* As a regex's pos and endpos: clipped to the text. */
+    if (end > text.length) {
+        end = text.length;
+    }
+    if (start < 0) {
+        start = 0;
+    }
+    PyObject *found = PyList_New(0);
+    if (found == NULL) {
+        return NULL;
+    }
+    Py_ssize_t previous = -1;
+    Py_ssize_t i = start;
+    while (i < end) {
+        if (!is_alnum(at(&text, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t stop = token_end(&text, i, end);
+        int name = is_name_word(&text, string, i, stop, previous, inside);
+        if (name < 0 || (name && append_word(found, i, stop) < 0)) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        if (name) {
+            previous = stop;
+        }
+        i = stop;
+    }
+    return found;
+}
+
+static PyMethodDef scan_methods[] = {
+    {"name_word_offsets", (PyCFunction)(void (*)(void))name_word_offsets, METH_FASTCALL,
+     name_word_offsets_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef scan_module = {
+    PyModuleDef_HEAD_INIT,
+    "watchlist.extract._scan",
+    "The name-word scanner of watchlist.extract.spans, in C.",
+    -1,
+    scan_methods,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+};
+
+PyMODINIT_FUNC PyInit__scan(void) { return PyModule_Create(&scan_module); }

@@ -1,0 +1,3 @@
+"""The name-word scanner of watchlist.extract.spans, in C (watchlist/extract/_scan.c)."""
+
+def name_word_offsets(text: str, start: int, end: int, inside: frozenset[str], /) -> list[int]: ...
