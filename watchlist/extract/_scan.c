@@ -1,10 +1,13 @@
-/* The name-word scanner of watchlist/extract/spans.py (`name_words`), in C.
+/* The text scanners of watchlist/extract/spans.py, in C: the words that can be part of a name
+   (`name_words`) and where sentences can end (`sentences`).
 
-   Screening reads every character of every article to find the words that can be part of a
-   name. In Python that takes two regular expressions and a call into the regex engine per word
-   found; here it is one pass over the characters. `name_words` uses this scanner when it is
-   built (with the compiled core, see watchlist/compiled.py) and its own Python otherwise; a
-   property test holds the two to the same words on any text.
+   Screening reads every character of every article to find them. In Python that takes
+   regular expressions and a call into the regex engine per word or full stop found; here it
+   is one pass over the characters. spans.py uses these scanners when they are built (with the
+   compiled core, see watchlist/compiled.py) and its own Python otherwise; property tests hold
+   the two to the same results on any text.
+
+   Name words.
 
    The rules, as in spans.py. A token is a run of letters and digits (`[^\W_]`, which is
    `str.isalnum`), with apostrophes (' or U+2019) inside it when a letter or digit follows.
@@ -94,7 +97,8 @@ static int joining_gap(const Text *text, Py_ssize_t start, Py_ssize_t end) {
     return (a == ' ' && b == '-' && at(text, start + 2) == ' ') ? 2 : 0;
 }
 
-static int append_word(PyObject *found, Py_ssize_t start, Py_ssize_t end) {
+/* Appends the pair of offsets (start, end) to the list `found`. */
+static int append_pair(PyObject *found, Py_ssize_t start, Py_ssize_t end) {
     PyObject *number = PyLong_FromSsize_t(start);
     if (number == NULL || PyList_Append(found, number) < 0) {
         Py_XDECREF(number);
@@ -182,7 +186,7 @@ static PyObject *name_word_offsets(PyObject *module, PyObject *const *args, Py_s
         }
         Py_ssize_t stop = token_end(&text, i, end);
         int name = is_name_word(&text, string, i, stop, previous, inside);
-        if (name < 0 || (name && append_word(found, i, stop) < 0)) {
+        if (name < 0 || (name && append_pair(found, i, stop) < 0)) {
             Py_DECREF(found);
             return NULL;
         }
@@ -194,16 +198,104 @@ static PyObject *name_word_offsets(PyObject *module, PyObject *const *args, Py_s
     return found;
 }
 
+/* Sentence ends: what spans._SENTENCE_END matches, tried at each of . ! ? and newline that
+   the previous match did not cover: [.!?]+["')\]]*\s+ | \n\s*\n | \n(?=\s*[A-Z"“]). */
+
+static inline int is_space(Py_UCS4 ch) { return Py_UNICODE_ISSPACE(ch); }
+
+static inline int is_stop(Py_UCS4 ch) { return ch == '.' || ch == '!' || ch == '?'; }
+
+static inline int is_closing(Py_UCS4 ch) {
+    return ch == '"' || ch == '\'' || ch == ')' || ch == ']';
+}
+
+/* Where the sentence end matched at `start` ends, or -1 when none matches there. */
+static Py_ssize_t sentence_end(const Text *text, Py_ssize_t start) {
+    Py_ssize_t length = text->length, i = start;
+    if (is_stop(at(text, start))) {
+        while (i < length && is_stop(at(text, i))) {
+            i++;
+        }
+        while (i < length && is_closing(at(text, i))) {
+            i++;
+        }
+        if (i == length || !is_space(at(text, i))) {
+            return -1;
+        }
+        while (i < length && is_space(at(text, i))) {
+            i++;
+        }
+        return i;
+    }
+    /* A newline: through the last newline of the blank run after it (a blank line), else
+       just the newline when a capital or an opening quote follows the blank run. */
+    i = start + 1;
+    while (i < length && is_space(at(text, i))) {
+        i++;
+    }
+    for (Py_ssize_t last = i - 1; last > start; last--) {
+        if (at(text, last) == '\n') {
+            return last + 1;
+        }
+    }
+    if (i < length) {
+        Py_UCS4 next = at(text, i);
+        if ((next >= 'A' && next <= 'Z') || next == '"' || next == 0x201C) {
+            return start + 1;
+        }
+    }
+    return -1;
+}
+
+PyDoc_STRVAR(sentence_end_offsets_doc,
+             "sentence_end_offsets(text, /)\n--\n\n"
+             "Where sentences can end in text, as offsets [mark0, end0, mark1, end1, ...]: each "
+             "match of spans._SENTENCE_END that begins at a . ! ? or newline not inside the "
+             "previous match.");
+
+static PyObject *sentence_end_offsets(PyObject *module, PyObject *string) {
+    (void)module;
+    if (!PyUnicode_Check(string)) {
+        PyErr_SetString(PyExc_TypeError, "sentence_end_offsets expects a str");
+        return NULL;
+    }
+    if (PyUnicode_READY(string) < 0) {
+        return NULL;
+    }
+    Text text = {PyUnicode_KIND(string), PyUnicode_DATA(string), PyUnicode_GET_LENGTH(string)};
+    PyObject *found = PyList_New(0);
+    if (found == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < text.length; i++) {
+        Py_UCS4 ch = at(&text, i);
+        if (!is_stop(ch) && ch != '\n') {
+            continue;
+        }
+        Py_ssize_t end = sentence_end(&text, i);
+        if (end < 0) {
+            continue;
+        }
+        if (append_pair(found, i, end) < 0) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        i = end - 1; /* the next mark tried is the first after the match */
+    }
+    return found;
+}
+
 static PyMethodDef scan_methods[] = {
     {"name_word_offsets", (PyCFunction)(void (*)(void))name_word_offsets, METH_FASTCALL,
      name_word_offsets_doc},
+    {"sentence_end_offsets", sentence_end_offsets, METH_O, sentence_end_offsets_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef scan_module = {
     PyModuleDef_HEAD_INIT,
     "watchlist.extract._scan",
-    "The name-word scanner of watchlist.extract.spans, in C.",
+    "The text scanners of watchlist.extract.spans, in C.",
     -1,
     scan_methods,
     NULL,

@@ -110,8 +110,28 @@ def split_at(span: Span, joins: Sequence[int], text: str) -> list[Span]:
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence boundaries, not cut after abbreviations such as `Mr.` or `U.S.`."""
+    ends = sentence_ends(text) if _NATIVE is None else _NATIVE[1](text)
     bounds: list[tuple[int, int]] = []
-    start = reached = 0
+    start = 0
+    for i in range(0, len(ends), 2):
+        at, reached = ends[i], ends[i + 1]
+        if text[at] == "." and (
+            text[reached : reached + 1].islower() or _after_abbreviation(text[start : at + 1])
+        ):
+            continue
+        bounds.append((start, reached))
+        start = reached
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return [(s, e) for s, e in bounds if text[s:e].strip()]
+
+
+def sentence_ends(text: str) -> list[int]:
+    """Where sentences can end, as offsets [mark, end, mark, end, ...]: each match of
+    `_SENTENCE_END` that begins at a mark the previous match did not cover. The C scanner finds
+    the same when it is built (watchlist/extract/_scan.c)."""
+    found: list[int] = []
+    reached = 0
     # What `_SENTENCE_END.finditer` finds, tried only where an end can begin: the regex engine
     # scans for one character class quickly, for an alternation position by position.
     for mark in _SENTENCE_MARK.finditer(text):
@@ -122,15 +142,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if match is None:
             continue
         reached = match.end()
-        if text[at] == "." and (
-            text[reached : reached + 1].islower() or _after_abbreviation(text[start : at + 1])
-        ):
-            continue
-        bounds.append((start, reached))
-        start = reached
-    if start < len(text):
-        bounds.append((start, len(text)))
-    return [(s, e) for s, e in bounds if text[s:e].strip()]
+        found.append(at)
+        found.append(reached)
+    return found
 
 
 def _after_abbreviation(before: str) -> bool:
@@ -209,9 +223,9 @@ def name_words(text: str, start: int, end: int) -> list[Word]:
     anywhere else cannot join a run, so it is never built. The C scanner finds them when it is
     built (watchlist/extract/_scan.c), `scan_name_words` otherwise: both find the same.
     """
-    if _NATIVE_SCANNER is None:
+    if _NATIVE is None:
         return scan_name_words(text, start, end)
-    offsets = _NATIVE_SCANNER(text, start, end, _INSIDE)
+    offsets = _NATIVE[0](text, start, end, _INSIDE)
     return [
         Word(offsets[i], offsets[i + 1], text[offsets[i] : offsets[i + 1]])
         for i in range(0, len(offsets), 2)
@@ -246,19 +260,21 @@ def scan_name_words(text: str, start: int, end: int) -> list[Word]:
     return found
 
 
-NativeScanner = Callable[[str, int, int, frozenset[str]], list[int]]
+NameWordScanner = Callable[[str, int, int, frozenset[str]], list[int]]
+SentenceEndScanner = Callable[[str], list[int]]
 
 
-def native_scanner() -> NativeScanner | None:
-    """The C name-word scanner, when it is built and the core is not run from source."""
+def native_scanners() -> tuple[NameWordScanner, SentenceEndScanner] | None:
+    """The C scanners of `name_words` and `sentence_ends` (watchlist/extract/_scan.c), when
+    they are built and the core is not run from source."""
     try:
-        from watchlist.extract._scan import name_word_offsets
+        from watchlist.extract._scan import name_word_offsets, sentence_end_offsets
     except ImportError:
         return None
-    return name_word_offsets
+    return name_word_offsets, sentence_end_offsets
 
 
-_NATIVE_SCANNER = native_scanner()
+_NATIVE = native_scanners()
 
 
 def _name_like(text: str, start: int, word: str) -> bool:

@@ -1,5 +1,5 @@
 """The name-word scanner and the lower-case word spotter agree with a plain token-by-token scan,
-and the C scanner with the Python one."""
+and the C scanners with the Python ones."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from watchlist.extract.spans import (
     _trim,
     candidate_spans,
     mask_addresses,
-    native_scanner,
+    native_scanners,
     scan_name_words,
+    sentence_ends,
     sentences,
 )
 
@@ -89,15 +90,15 @@ def test_spotter_finds_lower_case_surnames_and_remembers_quiet_chunks() -> None:
     assert "nothing." in spotter._quiet and "mkrtychev," not in spotter._quiet
 
 
-NATIVE = native_scanner()
+NATIVE = native_scanners()
 needs_native = pytest.mark.skipif(
-    NATIVE is None, reason="the C scanner is not built here (or the core runs from source)"
+    NATIVE is None, reason="the C scanners are not built here (or the core runs from source)"
 )
 
 
 def native_words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     assert NATIVE is not None
-    offsets = NATIVE(text, start, end, _INSIDE)
+    offsets = NATIVE[0](text, start, end, _INSIDE)
     return [(a, b, text[a:b]) for a, b in zip(offsets[::2], offsets[1::2], strict=True)]
 
 
@@ -107,7 +108,9 @@ def python_words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 # Each character class the scanners tell apart, in every string width CPython stores.
 CHARACTERS = st.sampled_from(
-    list("aAbBdeflnotvzZ09 .-'’_,\n") + ["é", "É", "ß", "²", "ª", "Ж", "ж", "ب", "中", "𝐀", "🙂"]
+    list("aAbBdeflnotvzZ09 .-'’_,\n!?\")]\t")
+    + ["é", "É", "ß", "²", "ª", "Ж", "ж", "ب", "中"]
+    + ["𝐀", "🙂", "“", "\u2028", "\xa0", "\u3000"]
 )
 NATIVE_PIECES = st.one_of(PIECES, CHARACTERS, st.text(max_size=3))
 
@@ -115,7 +118,9 @@ NATIVE_PIECES = st.one_of(PIECES, CHARACTERS, st.text(max_size=3))
 @needs_native
 @settings(max_examples=600)
 @given(st.lists(NATIVE_PIECES, max_size=50).map("".join))
-def test_c_scanner_finds_what_the_python_scanner_finds(text: str) -> None:
+def test_c_scanners_find_what_the_python_scanners_find(text: str) -> None:
+    assert NATIVE is not None
+    assert NATIVE[1](text) == sentence_ends(text)
     for bounds in sentences(text) or [(0, len(text))]:
         assert native_words(text, *bounds) == python_words(text, *bounds)
 
@@ -135,20 +140,44 @@ def test_c_scanner_on_edge_cases(text: str) -> None:
 
 
 @needs_native
+@pytest.mark.parametrize(
+    "text",
+    [
+        'He left. She stayed!" Then?) no.  \n\n Next\nline\n  \nA\n“Quote\n\u2028x. ',
+        "\n",
+        ".",
+        "...",
+        "a.\n",
+        "\n \n",
+        "\nA",
+        "x.)]\"' y",
+        "U.S. officials",
+    ],
+)
+def test_c_sentence_ends_on_edge_cases(text: str) -> None:
+    assert NATIVE is not None
+    assert NATIVE[1](text) == sentence_ends(text)
+
+
+@needs_native
 def test_c_scanner_clips_bounds_and_checks_its_arguments() -> None:
     assert NATIVE is not None
     text = "Vladimir Putin met Kim"
     assert native_words(text, -5, 10_000) == python_words(text, -5, 10_000)
     assert native_words(text, 9, 3) == [] == python_words(text, 9, 3)
     with pytest.raises(TypeError):
-        NATIVE(b"bytes", 0, 5, _INSIDE)  # type: ignore[arg-type]
+        NATIVE[0](b"bytes", 0, 5, _INSIDE)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        NATIVE(text, 0, 5, ["al"])  # type: ignore[arg-type]
+        NATIVE[0](text, 0, 5, ["al"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        NATIVE[1](None)  # type: ignore[arg-type]
 
 
 @needs_native
-def test_c_scanner_reads_a_large_text_in_one_pass() -> None:
+def test_c_scanners_read_a_large_text_in_one_pass() -> None:
+    assert NATIVE is not None
     text = "Officials said Ashot Mkrtychev and bin Laden met. " * 200_000  # 10 MB
     words = native_words(text, 0, len(text))
     assert len(words) == 6 * 200_000
     assert words[:6] == python_words(text, 0, 50)
+    assert len(NATIVE[1](text)) == 2 * 200_000
