@@ -11,6 +11,7 @@ capitalisation fails (`mkrtychev`), but never inside another word.
 from __future__ import annotations
 
 import dataclasses
+from typing import Final
 
 from mypy_extensions import mypyc_attr
 
@@ -123,15 +124,15 @@ def _readings(span: Span, text: str) -> list[list[Span]]:
     return [parts for parts in readings if parts]
 
 
-_JOINING = frozenset({"and", "of", "for", "the"})
-_MAX_JOINS = 4
+_JOINING: Final = frozenset({"and", "of", "for", "the"})
+_MAX_JOINS: Final = 4
 
 
 def _weight(hits: list[TextHit]) -> tuple[int, float]:
     return len(hits), sum([hit.score for hit in hits], 0.0)
 
 
-_SPOTTED_LENGTH = 6  # lower-case words shorter than this are never spotted
+_SPOTTED_LENGTH: Final = 6  # lower-case words shorter than this are never spotted
 
 
 def _surname_spotter(matcher: Matcher) -> WordSpotter:

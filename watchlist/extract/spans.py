@@ -13,23 +13,24 @@ import bisect
 import dataclasses
 import re
 from collections.abc import Callable, Sequence
+from typing import Final
 
 from mypy_extensions import mypyc_attr
 
 from watchlist.extract.words import SENTENCE_WORDS, TITLE_WORDS
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
-_SENTENCE_END = re.compile(r"""[.!?]+["')\]]*\s+|\n\s*\n|\n(?=\s*[A-Z"“])""")
-_SENTENCE_MARK = re.compile(r"[.!?\n]")  # where a `_SENTENCE_END` can begin
-_ABBREVIATIONS = frozenset(
+_TOKEN: Final = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_SENTENCE_END: Final = re.compile(r"""[.!?]+["')\]]*\s+|\n\s*\n|\n(?=\s*[A-Z"“])""")
+_SENTENCE_MARK: Final = re.compile(r"[.!?\n]")  # where a `_SENTENCE_END` can begin
+_ABBREVIATIONS: Final = frozenset(
     "mr mrs ms dr prof gen col lt sgt capt maj st jr sr inc ltd co corp no vs u s e g i".split()
 )
-PARTICLES = frozenset(
+PARTICLES: Final = frozenset(
     "al el bin ibn bint abu de del della der den di da das dos du la le van von ter".split()
 )
-CONNECTORS = frozenset({"of", "and", "for", "&", "the"})
-_INSIDE = PARTICLES | CONNECTORS
-_TITLES_AND_CONNECTORS = TITLE_WORDS | CONNECTORS  # what `Span.without_titles` peels
+CONNECTORS: Final = frozenset({"of", "and", "for", "&", "the"})
+_INSIDE: Final = PARTICLES | CONNECTORS
+_TITLES_AND_CONNECTORS: Final = TITLE_WORDS | CONNECTORS  # what `Span.without_titles` peels
 
 
 @mypyc_attr(acyclic=True)
@@ -116,7 +117,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     for i in range(0, len(ends), 2):
         at, reached = ends[i], ends[i + 1]
         if text[at] == "." and (
-            text[reached : reached + 1].islower() or _after_abbreviation(text[start : at + 1])
+            text[reached : reached + 1].islower() or after_abbreviation(text, start, at + 1)
         ):
             continue
         bounds.append((start, reached))
@@ -147,23 +148,41 @@ def sentence_ends(text: str) -> list[int]:
     return found
 
 
-def _after_abbreviation(before: str) -> bool:
-    """Whether the text before a full stop ends with an abbreviation (`Mr`, `U.S`)."""
-    words_ = before.rstrip(".!?\"')]").rsplit(None, 1)
-    return bool(words_) and _abbreviation(words_[-1])
+def after_abbreviation(text: str, start: int, stop: int) -> bool:
+    """Whether text[start:stop], ending with a full stop, ends with an abbreviation (`Mr`,
+    `U.S`): its last word once closing punctuation and spaces are stripped, read in place (a
+    word longer than any abbreviation is not read to its start)."""
+    end = stop
+    while end > start and text[end - 1] in _CLOSING:
+        end -= 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    begin = end
+    while begin > start and not text[begin - 1].isspace():
+        begin -= 1
+        if end - begin > _LONGEST_ABBREVIATION:
+            return False
+    return begin < end and _abbreviation(text[begin:end])
+
+
+_CLOSING: Final = ".!?\"')]"
+# No abbreviation is longer (lower-casing never shortens a word).
+_LONGEST_ABBREVIATION: Final = 5
 
 
 def _abbreviation(word: str) -> bool:
     """`Mr`, `Gen`, `U.S`: a full stop after these does not end a sentence."""
     lowered = word.lower()
-    return lowered in _ABBREVIATIONS or "." in lowered and len(lowered) <= 5
+    return lowered in _ABBREVIATIONS or "." in lowered and len(lowered) <= _LONGEST_ABBREVIATION
 
 
-_NOT_PROSE = re.compile(r"\S*@\S+|\b(?:https?://|www\.)\S+|\S+\.(?:com|org|net|ru|gov|ir)\b\S*")
+_NOT_PROSE: Final = re.compile(
+    r"\S*@\S+|\b(?:https?://|www\.)\S+|\S+\.(?:com|org|net|ru|gov|ir)\b\S*"
+)
 
 
 # Every address holds one of these: a text without any has nothing to blank out.
-_ADDRESS_MARKS = ("@", "http", "www.", ".com", ".org", ".net", ".ru", ".gov", ".ir")
+_ADDRESS_MARKS: Final = ("@", "http", "www.", ".com", ".org", ".net", ".ru", ".gov", ".ir")
 
 
 def mask_addresses(text: str) -> str:
@@ -202,13 +221,13 @@ def candidate_spans(
 
 # A word that may open a name: a capital, a digit or a non-ASCII letter at the start of a token
 # (the look-behinds follow the first character so that the scan skips on it).
-_OPENING = re.compile(
+_OPENING: Final = re.compile(
     r"[A-Z0-9\x80-\U0010ffff](?<=[^\W_])(?<![^\W_].)(?<![^\W_]['’].)[^\W_]*(?:['’][^\W_]+)*"
 )
-_INSIDE_WORDS = "|".join(sorted(word for word in _INSIDE if word.isalnum()))
+_INSIDE_WORDS: Final = "|".join(sorted(word for word in _INSIDE if word.isalnum()))
 # The word right after a joining gap when it could continue a name without a capital: any word
 # after a hyphen, a particle or connector, a number or a non-ASCII word.
-_CONTINUATION = re.compile(
+_CONTINUATION: Final = re.compile(
     r"(?:-|(?: - |- |\. | |\.)(?=(?:"
     + _INSIDE_WORDS
     + r")(?![^\W_]|['’][^\W_])|[0-9\x80-\U0010ffff]))([^\W_]+(?:['’][^\W_]+)*)"
@@ -274,7 +293,7 @@ def native_scanners() -> tuple[NameWordScanner, SentenceEndScanner] | None:
     return name_word_offsets, sentence_end_offsets
 
 
-_NATIVE = native_scanners()
+_NATIVE = native_scanners()  # not Final: mypyc cannot hold an optional tuple in a static
 
 
 def _name_like(text: str, start: int, word: str) -> bool:

@@ -10,18 +10,21 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
+from typing import Final
 
 # Mis-decodings seen in news feeds: UTF-8 read as Windows-1252 or Latin-1, and the Thai
 # code page artefact `โ` left where a curly quote's three bytes were decoded as TIS-620.
-_MOJIBAKE = {
+_MOJIBAKE: Final = {
     "â€™": "'", "â€˜": "'", "â€œ": '"', "â€\x9d": '"', "â€“": "-",
     "â€”": "-", "â€¦": "...", "Ã©": "é", "Ã¨": "è", "Ã¡": "á", "Ã³": "ó", "Ã¶": "ö",
     "Ã¼": "ü", "Ã±": "ñ", "Ã§": "ç", "Ã­": "í", "Ã\xa0": "à", "Ã«": "ë", "Ã¤": "ä",
 }  # fmt: skip
 # Every mis-decoding starts with one of these characters: without them there is none.
-_MOJIBAKE_LEADS = tuple(sorted({key[0] for key in _MOJIBAKE}))
-_MOJIBAKE_PATTERN = re.compile("|".join(re.escape(key) for key in sorted(_MOJIBAKE, key=len)[::-1]))
-_SINGLE = str.maketrans(
+_MOJIBAKE_LEADS: Final = tuple(sorted({key[0] for key in _MOJIBAKE}))
+_MOJIBAKE_PATTERN: Final = re.compile(
+    "|".join(re.escape(key) for key in sorted(_MOJIBAKE, key=len)[::-1])
+)
+_SINGLE: Final = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
@@ -31,7 +34,7 @@ _SINGLE = str.maketrans(
     }
 )  # fmt: skip
 # Every character `_SINGLE` replaces (each by one character, so offsets hold).
-_SINGLE_CHARACTERS = re.compile("[" + "".join(map(chr, _SINGLE)) + "]")
+_SINGLE_CHARACTERS: Final = re.compile("[" + "".join(map(chr, _SINGLE)) + "]")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 # Kept in a mention's text ("Mr. Putin"), ignored when matching.
-COURTESY_TITLES = frozenset("mr mrs ms miss mx dr sir dame".split())
+COURTESY_TITLES: Final = frozenset("mr mrs ms miss mx dr sir dame".split())
 
 # Peeled off the front of a mention: "Russian President Vladimir Putin" -> "Vladimir Putin".
-TITLE_WORDS = frozenset(
+TITLE_WORDS: Final = frozenset(
     """
     president vice prime minister deputy secretary general gen colonel col major maj captain
     capt lieutenant lt sergeant sgt admiral marshal commander brigadier chairman chairwoman
@@ -21,7 +23,7 @@ TITLE_WORDS = frozenset(
 )
 
 # Function words that capitalisation at the start of a sentence drags into a run.
-SENTENCE_WORDS = frozenset(
+SENTENCE_WORDS: Final = frozenset(
     """
     a an the this that these those there here it its he she they we you i his her their our
     my your and but or nor so yet for of in on at by to from with without into onto over

@@ -12,6 +12,7 @@ import dataclasses
 import enum
 import re
 from functools import lru_cache
+from typing import Final
 
 from mypy_extensions import mypyc_attr
 
@@ -32,9 +33,9 @@ class Role(enum.StrEnum):
     INITIAL = "initial"
 
 
-OPTIONAL_ROLES = frozenset({Role.PATRONYMIC, Role.PARTICLE, Role.LEGAL, Role.MIDDLE})
+OPTIONAL_ROLES: Final = frozenset({Role.PATRONYMIC, Role.PARTICLE, Role.LEGAL, Role.MIDDLE})
 # Tokens with these roles weigh this much of a name token of the same rarity.
-ROLE_WEIGHT = {
+ROLE_WEIGHT: Final = {
     Role.LEGAL: 0.15,
     Role.PARTICLE: 0.2,
     Role.PATRONYMIC: 0.3,
@@ -87,7 +88,7 @@ class Analysis:
         return " ".join(t.text for t in self.tokens if t.role not in (Role.PARTICLE, Role.LEGAL))
 
 
-_LEGAL_FAMILIES: dict[str, tuple[str, ...]] = {
+_LEGAL_FAMILIES: Final[dict[str, tuple[str, ...]]] = {
     "~llc": (
         "llc",
         "l l c",
@@ -170,15 +171,15 @@ _LEGAL_FAMILIES: dict[str, tuple[str, ...]] = {
     "~llp": ("llp", "limited liability partnership", "too", "lp", "limited partnership"),
     "~co": ("co", "company", "cie", "et cie", "and co", "and company"),
 }
-_LEGAL_PHRASES: dict[tuple[str, ...], str] = {
+_LEGAL_PHRASES: Final[dict[tuple[str, ...], str]] = {
     tuple(phrase.split()): family
     for family, phrases in _LEGAL_FAMILIES.items()
     for phrase in phrases
 }
-_LONGEST_LEGAL = max(len(phrase) for phrase in _LEGAL_PHRASES)
-_LEGAL_OPENINGS = frozenset(phrase[0] for phrase in _LEGAL_PHRASES)
+_LONGEST_LEGAL: Final = max(len(phrase) for phrase in _LEGAL_PHRASES)
+_LEGAL_OPENINGS: Final = frozenset(phrase[0] for phrase in _LEGAL_PHRASES)
 
-HONORIFICS = frozenset(
+HONORIFICS: Final = frozenset(
     "mr mrs ms miss mx dr doctor prof professor sir dame lord lady madam president vice "
     "general gen minister colonel col major maj captain capt lieutenant lt sergeant sgt "
     "admiral marshal commander cmdr brigadier sheikh shaykh sheik haji hajji imam mullah "
@@ -187,11 +188,11 @@ HONORIFICS = frozenset(
     "spokeswoman envoy leader former ex late defence defense foreign finance interior "
     "treasury".split()
 )
-PARTICLES = frozenset(
+PARTICLES: Final = frozenset(
     "al el ul bin ibn bint abu abd de del della der den di da das dos du la le van von ter "
     "st".split()
 )
-_PATRONYMIC = re.compile(
+_PATRONYMIC: Final = re.compile(
     r"(ovich|evich|yevich|ovych|evych|ovna|evna|yevna|ichna|ogly|oglu|kyzy|qizi|uulu)$"
 )
 
@@ -212,7 +213,7 @@ def skeleton(token: str) -> str:
     return consonants or token[:1]
 
 
-_SKELETON_RULES = (
+_SKELETON_RULES: Final = (
     ("tch", "c"), ("ch", "c"), ("tsch", "c"), ("sch", "s"), ("sh", "s"), ("zh", "z"),
     ("kh", "h"), ("gh", "g"), ("ph", "f"), ("th", "t"), ("dzh", "j"), ("dj", "j"),
     ("ck", "k"), ("q", "k"), ("x", "ks"), ("w", "v"), ("ts", "c"), ("tz", "c"), ("j", "j"),
@@ -243,8 +244,8 @@ def analyze(name: str, *, person: bool | None = None) -> Analysis:
 
 
 # `Ye. V. Prigozhin`: one or two letters and a full stop abbreviate a given name.
-_ABBREVIATION = re.compile(r"(?<![^\W\d_])([^\W\d_]{1,2})\.")
-_NUMBER_SIGNS = frozenset({"no", "nr", "number", "num"})
+_ABBREVIATION: Final = re.compile(r"(?<![^\W\d_])([^\W\d_]{1,2})\.")
+_NUMBER_SIGNS: Final = frozenset({"no", "nr", "number", "num"})
 
 
 def _number_signs(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
@@ -298,7 +299,7 @@ def query_variants(name: str, *, person: bool | None = None) -> tuple[Analysis, 
     return (stripped, written)
 
 
-_TITLE_REACH = 5  # titles stand within the first words of a mention
+_TITLE_REACH: Final = 5  # titles stand within the first words of a mention
 
 
 def _roles(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Final
 
 from watchlist.matching.analysis import ROLE_WEIGHT, Analysis, Role, Token, analyze, skeleton
 from watchlist.matching.model import NameRecord
@@ -212,7 +213,7 @@ def top_candidates(
 
 
 # Fuzzy and transliterated tokens share less than their weight: leave room below the floor.
-_SLACK = 0.9
+_SLACK: Final = 0.9
 
 
 def _fetch(index: NameIndex, fetch_texts: dict[int, set[str]]) -> dict[int, set[int]]:
@@ -237,7 +238,7 @@ def _fetch(index: NameIndex, fetch_texts: dict[int, set[str]]) -> dict[int, set[
     return groups
 
 
-_NONE: frozenset[int] = frozenset()
+_NONE: Final[frozenset[int]] = frozenset()
 
 
 def _word_set(words: int) -> set[int]:
@@ -275,7 +276,7 @@ def _credit_unfetched(
 
 # Up to this many query words, a set of word positions lists them in ascending order whatever
 # order they were added in, so shared weights can be summed from bit masks in that order.
-_SMALL_QUERY = 8
+_SMALL_QUERY: Final = 8
 
 
 def _credit_unfetched_in_order(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar, cast
+from typing import Final, TypeVar, cast
 
 from watchlist.matching.analysis import Analysis, Role, Token, analyze, query_variants
 from watchlist.matching.index import NameIndex, top_candidates
@@ -30,9 +30,9 @@ from watchlist.matching.scoring import (
 
 BirthDate = tuple[int | None, int | None, int | None]
 T = TypeVar("T")
-_MEMO_SIZE = 50_000
+_MEMO_SIZE: Final = 50_000
 # Running text needs only the best match of a mention: the names most likely to reach it.
-_TEXT_CANDIDATES = 16
+_TEXT_CANDIDATES: Final = 16
 
 
 class Matcher:
@@ -353,7 +353,7 @@ class _Qualifiers:
         object.__setattr__(self, "gender", gender)
 
 
-_GENDERED_TITLES = {
+_GENDERED_TITLES: Final = {
     "mr": "male", "mrs": "female", "ms": "female", "miss": "female", "madam": "female",
     "madame": "female", "mme": "female", "lady": "female", "sir": "male", "lord": "male",
 }  # fmt: skip

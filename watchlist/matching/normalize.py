@@ -5,29 +5,30 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Final
 
 from anyascii import anyascii
 
 # Apostrophes and quotes that may sit inside a name (O'Brien, Ma'ruf, 'WAGNER').
-_APOSTROPHES = "'\u2018\u2019\u02bc\u02bb`\u00b4"
-_POSSESSIVE = re.compile(r"(?<=\w)['\u2019\u02bc]s\b", re.IGNORECASE)
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_NON_TOKEN = re.compile(r"[^a-z0-9]+")
-_LETTERS_THEN_DIGITS = re.compile(r"(?<=[a-z])(?=[0-9])")
-_DIGIT = re.compile(r"[0-9]")
+_APOSTROPHES: Final = "'\u2018\u2019\u02bc\u02bb`\u00b4"
+_POSSESSIVE: Final = re.compile(r"(?<=\w)['\u2019\u02bc]s\b", re.IGNORECASE)
+_CAMEL: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_NON_TOKEN: Final = re.compile(r"[^a-z0-9]+")
+_LETTERS_THEN_DIGITS: Final = re.compile(r"(?<=[a-z])(?=[0-9])")
+_DIGIT: Final = re.compile(r"[0-9]")
 # Greek digraphs that stand for one Latin sound (Ντ = d, Μπ = b, Γκ = g, Ου = u).
-_GREEK = (("ντ", "d"), ("μπ", "b"), ("γκ", "g"), ("ου", "u"), ("ού", "u"))
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_GREEK: Final = (("ντ", "d"), ("μπ", "b"), ("γκ", "g"), ("ου", "u"), ("ού", "u"))
+_CJK: Final = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # Scripts written without short vowels: their transliterations need vowel-blind matching.
-_ABJAD = re.compile(
+_ABJAD: Final = re.compile(
     r"[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"
 )
 # Roman numerals that are not also common name syllables (Xi, Vi, Ix stay words).
-ROMAN = {
+ROMAN: Final = {
     "ii": "2", "iii": "3", "iv": "4", "vii": "7", "viii": "8", "xii": "12", "xiii": "13",
     "xiv": "14", "xv": "15", "xvi": "16", "xvii": "17", "xviii": "18", "xix": "19", "xx": "20",
 }  # fmt: skip
-_INNER_APOSTROPHE = re.compile(r"(?<=[A-Za-z])[" + _APOSTROPHES + r"](?=[A-Za-z])")
+_INNER_APOSTROPHE: Final = re.compile(r"(?<=[A-Za-z])[" + _APOSTROPHES + r"](?=[A-Za-z])")
 
 
 @lru_cache(maxsize=65536)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Sequence
+from typing import Final
 
 from rapidfuzz.distance import OSA
 
@@ -26,9 +27,9 @@ Weigh = Callable[[str], float]
 # Token similarities within one lookup, keyed by the two tokens' identities (cheap to hash; both
 # tokens outlive the lookup: the query's in its analysis, the listed ones in the index).
 SimilarityCache = dict[tuple[int, int], tuple[float, str]]
-_TRANSLITERATION_FLOOR = 0.7
-_NAME_ROLES = (Role.NAME, Role.GIVEN, Role.SURNAME, Role.MIDDLE, Role.INITIAL)
-_GIVEN = (Role.GIVEN, Role.MIDDLE)
+_TRANSLITERATION_FLOOR: Final = 0.7
+_NAME_ROLES: Final = (Role.NAME, Role.GIVEN, Role.SURNAME, Role.MIDDLE, Role.INITIAL)
+_GIVEN: Final = (Role.GIVEN, Role.MIDDLE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -434,7 +435,7 @@ def _given_name_order(ctx: _Context, score: float) -> Feature | None:
     return Feature("given names reordered", 1.0, -score * 0.3, "given names in another order")
 
 
-_RULES: tuple[Rule, ...] = (
+_RULES: Final[tuple[Rule, ...]] = (
     _partial_name,
     _given_name_conflict,
     _extra_query_names,

@@ -14,8 +14,10 @@ from watchlist.extract.spans import (
     Span,
     Word,
     WordSpotter,
+    _abbreviation,
     _runs,
     _trim,
+    after_abbreviation,
     candidate_spans,
     mask_addresses,
     native_scanners,
@@ -181,3 +183,21 @@ def test_c_scanners_read_a_large_text_in_one_pass() -> None:
     assert len(words) == 6 * 200_000
     assert words[:6] == python_words(text, 0, 50)
     assert len(NATIVE[1](text)) == 2 * 200_000
+
+
+def after_abbreviation_by_splitting(before: str) -> bool:
+    """The abbreviation test as first written: strip, split off the last word, compare."""
+    words = before.rstrip(".!?\"')]").rsplit(None, 1)
+    return bool(words) and _abbreviation(words[-1])
+
+
+ABBREVIATED = st.sampled_from(["Mr", "U.S", "Gen", "Inc", "e.g", "Co", "NO"])
+
+
+@given(st.lists(st.one_of(NATIVE_PIECES, ABBREVIATED), max_size=30).map("".join), st.data())
+def test_abbreviation_read_in_place_as_by_splitting(text: str, data: st.DataObject) -> None:
+    stop = data.draw(st.integers(0, len(text)))
+    start = data.draw(st.integers(0, stop))
+    assert after_abbreviation(text, start, stop) == after_abbreviation_by_splitting(
+        text[start:stop]
+    )
