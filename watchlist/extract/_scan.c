@@ -1,5 +1,6 @@
 /* The text scanners of watchlist/extract/spans.py, in C: the words that can be part of a name
-   (`name_words`) and where sentences can end (`sentences`).
+   (`name_words`), where sentences can end (`sentences`) and the lower-case words among which
+   `WordSpotter` looks for listed surnames.
 
    Screening reads every character of every article to find them. In Python that takes
    regular expressions and a call into the regex engine per word or full stop found; here it
@@ -20,27 +21,52 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+/* Each scanner is written once over a Text and compiled once per string width: its entry point
+   passes a Text whose `kind` is a constant, and every helper is inlined, so that reading a
+   character is a plain array read. */
+#define INLINE static inline __attribute__((always_inline))
+
 typedef struct {
     int kind;
     const void *data;
     Py_ssize_t length;
 } Text;
 
-static inline Py_UCS4 at(const Text *text, Py_ssize_t i) {
+/* Calls BODY(string, text, ...) with a Text of `string` whose kind is a constant. */
+#define BY_KIND(BODY, string, ...)                                                            \
+    switch (PyUnicode_KIND(string)) {                                                        \
+    case PyUnicode_1BYTE_KIND:                                                               \
+        return BODY(string, &(const Text){PyUnicode_1BYTE_KIND, PyUnicode_DATA(string),      \
+                                          PyUnicode_GET_LENGTH(string)}, __VA_ARGS__);       \
+    case PyUnicode_2BYTE_KIND:                                                               \
+        return BODY(string, &(const Text){PyUnicode_2BYTE_KIND, PyUnicode_DATA(string),      \
+                                          PyUnicode_GET_LENGTH(string)}, __VA_ARGS__);       \
+    default:                                                                                 \
+        return BODY(string, &(const Text){PyUnicode_4BYTE_KIND, PyUnicode_DATA(string),      \
+                                          PyUnicode_GET_LENGTH(string)}, __VA_ARGS__);       \
+    }
+
+INLINE Py_UCS4 at(const Text *text, Py_ssize_t i) {
     return PyUnicode_READ(text->kind, text->data, i);
 }
 
-static inline int is_alnum(Py_UCS4 ch) {
+INLINE int is_upper(Py_UCS4 ch) {
+    return ch < 128 ? ch >= 'A' && ch <= 'Z' : Py_UNICODE_ISUPPER(ch);
+}
+
+INLINE int is_digit(Py_UCS4 ch) { return ch < 128 ? ch >= '0' && ch <= '9' : Py_UNICODE_ISDIGIT(ch); }
+
+INLINE int is_alnum(Py_UCS4 ch) {
     if (ch < 128) {
         return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
     }
     return Py_UNICODE_ISALNUM(ch);
 }
 
-static inline int is_apostrophe(Py_UCS4 ch) { return ch == '\'' || ch == 0x2019; }
+INLINE int is_apostrophe(Py_UCS4 ch) { return ch == '\'' || ch == 0x2019; }
 
 /* Where the token starting at `start` ends (not beyond `end`). */
-static Py_ssize_t token_end(const Text *text, Py_ssize_t start, Py_ssize_t end) {
+INLINE Py_ssize_t token_end(const Text *text, Py_ssize_t start, Py_ssize_t end) {
     Py_ssize_t i = start + 1;
     for (;;) {
         while (i < end && is_alnum(at(text, i))) {
@@ -67,10 +93,10 @@ static int is_inside(PyObject *string, Py_ssize_t start, Py_ssize_t end, PyObjec
 
 /* `_name_like` of spans.py for a token whose first character is not ASCII. The character
    before the token is read as Python's text[start - 1] reads it (the last one at start 0). */
-static int non_ascii_name_like(const Text *text, PyObject *string, Py_ssize_t start,
+INLINE int non_ascii_name_like(const Text *text, PyObject *string, Py_ssize_t start,
                                Py_ssize_t end, PyObject *inside) {
     Py_UCS4 first = at(text, start);
-    if (Py_UNICODE_ISUPPER(first) || Py_UNICODE_ISDIGIT(first)) {
+    if (is_upper(first) || is_digit(first)) {
         return 1;
     }
     Py_UCS4 before = at(text, start > 0 ? start - 1 : text->length - 1);
@@ -81,7 +107,7 @@ static int non_ascii_name_like(const Text *text, PyObject *string, Py_ssize_t st
 }
 
 /* The gap between two words: 1 for a hyphen, 2 for the other joining gaps, 0 for none. */
-static int joining_gap(const Text *text, Py_ssize_t start, Py_ssize_t end) {
+INLINE int joining_gap(const Text *text, Py_ssize_t start, Py_ssize_t end) {
     Py_ssize_t size = end - start;
     if (size < 1 || size > 3) {
         return 0;
@@ -116,7 +142,7 @@ static int append_pair(PyObject *found, Py_ssize_t start, Py_ssize_t end) {
 
 /* Whether the token text[start:end] is a name word, given where the last one ended
    (`previous`, -1 for none): -1 on error. */
-static int is_name_word(const Text *text, PyObject *string, Py_ssize_t start, Py_ssize_t end,
+INLINE int is_name_word(const Text *text, PyObject *string, Py_ssize_t start, Py_ssize_t end,
                         Py_ssize_t previous, PyObject *inside) {
     Py_UCS4 first = at(text, start);
     if (first >= 128) {
@@ -136,6 +162,40 @@ static int is_name_word(const Text *text, PyObject *string, Py_ssize_t start, Py
     default:
         return 0;
     }
+}
+
+INLINE PyObject *name_words_in(PyObject *string, const Text *text, Py_ssize_t start,
+                               Py_ssize_t end, PyObject *inside) {
+    /* As a regex's pos and endpos: clipped to the text. */
+    if (end > text->length) {
+        end = text->length;
+    }
+    if (start < 0) {
+        start = 0;
+    }
+    PyObject *found = PyList_New(0);
+    if (found == NULL) {
+        return NULL;
+    }
+    Py_ssize_t previous = -1;
+    Py_ssize_t i = start;
+    while (i < end) {
+        if (!is_alnum(at(text, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t stop = token_end(text, i, end);
+        int name = is_name_word(text, string, i, stop, previous, inside);
+        if (name < 0 || (name && append_pair(found, i, stop) < 0)) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        if (name) {
+            previous = stop;
+        }
+        i = stop;
+    }
+    return found;
 }
 
 PyDoc_STRVAR(name_word_offsets_doc,
@@ -165,52 +225,74 @@ static PyObject *name_word_offsets(PyObject *module, PyObject *const *args, Py_s
     if (PyUnicode_READY(string) < 0) {
         return NULL;
     }
-    Text text = {PyUnicode_KIND(string), PyUnicode_DATA(string), PyUnicode_GET_LENGTH(string)};
-    /* As a regex's pos and endpos: clipped to the text. */
-    if (end > text.length) {
-        end = text.length;
-    }
-    if (start < 0) {
-        start = 0;
-    }
+    BY_KIND(name_words_in, string, start, end, inside)
+}
+
+/* Lower-case words: the tokens that are not name words whatever stands around them (their
+   first character is neither upper-case nor a digit, and no hyphen stands before them), at
+   least `shortest` characters long. `WordSpotter.spot` looks for listed surnames among them. */
+
+INLINE PyObject *lower_words_in(PyObject *string, const Text *text, Py_ssize_t shortest) {
+    (void)string;
     PyObject *found = PyList_New(0);
     if (found == NULL) {
         return NULL;
     }
-    Py_ssize_t previous = -1;
-    Py_ssize_t i = start;
-    while (i < end) {
-        if (!is_alnum(at(&text, i))) {
+    Py_ssize_t i = 0;
+    while (i < text->length) {
+        Py_UCS4 first = at(text, i);
+        if (!is_alnum(first)) {
             i++;
             continue;
         }
-        Py_ssize_t stop = token_end(&text, i, end);
-        int name = is_name_word(&text, string, i, stop, previous, inside);
-        if (name < 0 || (name && append_pair(found, i, stop) < 0)) {
+        Py_ssize_t stop = token_end(text, i, text->length);
+        Py_UCS4 before = at(text, i > 0 ? i - 1 : text->length - 1);
+        int lower = !is_upper(first) && !is_digit(first) && before != '-';
+        if (lower && stop - i >= shortest && append_pair(found, i, stop) < 0) {
             Py_DECREF(found);
             return NULL;
-        }
-        if (name) {
-            previous = stop;
         }
         i = stop;
     }
     return found;
 }
 
+PyDoc_STRVAR(lower_word_offsets_doc,
+             "lower_word_offsets(text, shortest, /)\n--\n\n"
+             "The tokens of text of at least `shortest` characters whose first character is "
+             "neither upper-case nor a digit and that no hyphen precedes, as offsets "
+             "[start0, end0, start1, end1, ...].");
+
+static PyObject *lower_word_offsets(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    (void)module;
+    if (nargs != 2 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "lower_word_offsets expects a str and a length");
+        return NULL;
+    }
+    PyObject *string = args[0];
+    Py_ssize_t shortest = PyLong_AsSsize_t(args[1]);
+    if (shortest == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (PyUnicode_READY(string) < 0) {
+        return NULL;
+    }
+    BY_KIND(lower_words_in, string, shortest)
+}
+
 /* Sentence ends: what spans._SENTENCE_END matches, tried at each of . ! ? and newline that
    the previous match did not cover: [.!?]+["')\]]*\s+ | \n\s*\n | \n(?=\s*[A-Z"“]). */
 
-static inline int is_space(Py_UCS4 ch) { return Py_UNICODE_ISSPACE(ch); }
+INLINE int is_space(Py_UCS4 ch) { return Py_UNICODE_ISSPACE(ch); }
 
-static inline int is_stop(Py_UCS4 ch) { return ch == '.' || ch == '!' || ch == '?'; }
+INLINE int is_stop(Py_UCS4 ch) { return ch == '.' || ch == '!' || ch == '?'; }
 
-static inline int is_closing(Py_UCS4 ch) {
+INLINE int is_closing(Py_UCS4 ch) {
     return ch == '"' || ch == '\'' || ch == ')' || ch == ']';
 }
 
 /* Where the sentence end matched at `start` ends, or -1 when none matches there. */
-static Py_ssize_t sentence_end(const Text *text, Py_ssize_t start) {
+INLINE Py_ssize_t sentence_end(const Text *text, Py_ssize_t start) {
     Py_ssize_t length = text->length, i = start;
     if (is_stop(at(text, start))) {
         while (i < length && is_stop(at(text, i))) {
@@ -247,6 +329,31 @@ static Py_ssize_t sentence_end(const Text *text, Py_ssize_t start) {
     return -1;
 }
 
+INLINE PyObject *sentence_ends_in(PyObject *string, const Text *text, int unused) {
+    (void)string;
+    (void)unused;
+    PyObject *found = PyList_New(0);
+    if (found == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < text->length; i++) {
+        Py_UCS4 ch = at(text, i);
+        if (!is_stop(ch) && ch != '\n') {
+            continue;
+        }
+        Py_ssize_t end = sentence_end(text, i);
+        if (end < 0) {
+            continue;
+        }
+        if (append_pair(found, i, end) < 0) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        i = end - 1; /* the next mark tried is the first after the match */
+    }
+    return found;
+}
+
 PyDoc_STRVAR(sentence_end_offsets_doc,
              "sentence_end_offsets(text, /)\n--\n\n"
              "Where sentences can end in text, as offsets [mark0, end0, mark1, end1, ...]: each "
@@ -262,33 +369,15 @@ static PyObject *sentence_end_offsets(PyObject *module, PyObject *string) {
     if (PyUnicode_READY(string) < 0) {
         return NULL;
     }
-    Text text = {PyUnicode_KIND(string), PyUnicode_DATA(string), PyUnicode_GET_LENGTH(string)};
-    PyObject *found = PyList_New(0);
-    if (found == NULL) {
-        return NULL;
-    }
-    for (Py_ssize_t i = 0; i < text.length; i++) {
-        Py_UCS4 ch = at(&text, i);
-        if (!is_stop(ch) && ch != '\n') {
-            continue;
-        }
-        Py_ssize_t end = sentence_end(&text, i);
-        if (end < 0) {
-            continue;
-        }
-        if (append_pair(found, i, end) < 0) {
-            Py_DECREF(found);
-            return NULL;
-        }
-        i = end - 1; /* the next mark tried is the first after the match */
-    }
-    return found;
+    BY_KIND(sentence_ends_in, string, 0)
 }
 
 static PyMethodDef scan_methods[] = {
     {"name_word_offsets", (PyCFunction)(void (*)(void))name_word_offsets, METH_FASTCALL,
      name_word_offsets_doc},
     {"sentence_end_offsets", sentence_end_offsets, METH_O, sentence_end_offsets_doc},
+    {"lower_word_offsets", (PyCFunction)(void (*)(void))lower_word_offsets, METH_FASTCALL,
+     lower_word_offsets_doc},
     {NULL, NULL, 0, NULL},
 };
 

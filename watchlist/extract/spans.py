@@ -281,16 +281,21 @@ def scan_name_words(text: str, start: int, end: int) -> list[Word]:
 
 NameWordScanner = Callable[[str, int, int, frozenset[str]], list[int]]
 SentenceEndScanner = Callable[[str], list[int]]
+LowerWordScanner = Callable[[str, int], list[int]]
 
 
-def native_scanners() -> tuple[NameWordScanner, SentenceEndScanner] | None:
-    """The C scanners of `name_words` and `sentence_ends` (watchlist/extract/_scan.c), when
-    they are built and the core is not run from source."""
+def native_scanners() -> tuple[NameWordScanner, SentenceEndScanner, LowerWordScanner] | None:
+    """The C scanners of `name_words`, `sentence_ends` and `WordSpotter.spot`
+    (watchlist/extract/_scan.c), when they are built and the core is not run from source."""
     try:
-        from watchlist.extract._scan import name_word_offsets, sentence_end_offsets
+        from watchlist.extract._scan import (
+            lower_word_offsets,
+            name_word_offsets,
+            sentence_end_offsets,
+        )
     except ImportError:
         return None
-    return name_word_offsets, sentence_end_offsets
+    return name_word_offsets, sentence_end_offsets, lower_word_offsets
 
 
 _NATIVE = native_scanners()  # not Final: mypyc cannot hold an optional tuple in a static
@@ -304,10 +309,11 @@ def _name_like(text: str, start: int, word: str) -> bool:
 class WordSpotter:
     """Finds the words a predicate wants among the lower-case words of texts (`mkrtychev`).
 
-    Most whitespace-separated chunks of running text recur from text to text: the spotter
-    remembers those that hold no wanted word (a bounded memo), so that only the others are
-    split into words. No word shorter than `shortest` is wanted, so shorter chunks are passed
-    over unread.
+    Most words of running text recur from text to text: the spotter remembers those it does
+    not want (a bounded memo), so that the predicate sees each once. With the C scanner, the
+    lower-case words are read in one pass and remembered one by one; without it, the text's
+    whitespace-separated chunks are remembered, so that only new ones are split into words.
+    No word shorter than `shortest` is wanted, so shorter ones are passed over unread.
     """
 
     MEMO_SIZE = 200_000
@@ -322,6 +328,8 @@ class WordSpotter:
 
     def spot(self, text: str, bounds: list[tuple[int, int]]) -> list[tuple[Word, tuple[int, int]]]:
         """The wanted lower-case words of `text` with their sentence, in reading order."""
+        if _NATIVE is not None:
+            return self._spot_words(text, _NATIVE[2](text, self.shortest), bounds)
         quiet, shortest = self._quiet, self.shortest
         chunks = {chunk for chunk in text.split() if len(chunk) >= shortest and chunk not in quiet}
         found: list[tuple[Word, tuple[int, int]]] = []
@@ -331,6 +339,26 @@ class WordSpotter:
             for at in _chunk_positions(text, chunk):
                 found += self._spot_in(text, at, at + len(chunk), bounds)
         return sorted(found, key=lambda pair: pair[0].start)
+
+    def _spot_words(
+        self, text: str, offsets: list[int], bounds: list[tuple[int, int]]
+    ) -> list[tuple[Word, tuple[int, int]]]:
+        """The wanted words among the lower-case ones at `offsets` (see `_scan.c`)."""
+        quiet = self._quiet
+        found: list[tuple[Word, tuple[int, int]]] = []
+        for i in range(0, len(offsets), 2):
+            start, end = offsets[i], offsets[i + 1]
+            word = text[start:end]
+            if word in quiet:
+                continue
+            if word in _INSIDE or not self.wanted(word):
+                if len(quiet) >= self.MEMO_SIZE:
+                    quiet.clear()
+                quiet.add(word)
+                continue
+            sentence = bounds[bisect.bisect_right(bounds, (start, len(text))) - 1]
+            found.append((Word(start, end, word), sentence))
+        return found
 
     def _quiet_chunk(self, chunk: str) -> bool:
         """Whether the chunk holds no lower-case word that is wanted (remembered if so)."""
