@@ -190,9 +190,18 @@ def top_candidates(
         if weight < floor_share:
             continue
         query_reach = math.pow(weight / total, query_weight)
-        # The best score each name sharing `weight` of the query could reach, against reach.
+        if query_reach < reach:  # the other factor is at most 1: no name of the group reaches
+            continue
+        # The best score each name sharing `weight` of the query could reach, against reach:
+        # it falls as the name's total weight grows, so it is read off as a bound on the
+        # total, and computed only for totals within rounding of the bound.
+        surely, never = _total_bounds(weight, query_reach, reach, exponent)
         for name in names:
-            if query_reach * math.pow(min(1.0, weight / totals[name]), exponent) >= reach:
+            name_total = totals[name]
+            if name_total <= surely or (
+                name_total < never
+                and query_reach * math.pow(min(1.0, weight / name_total), exponent) >= reach
+            ):
                 hopeful[name] = words
     shared = _credit_unfetched(index, routes, weights, unfetched, hopeful)
     reaching = []
@@ -212,6 +221,27 @@ def top_candidates(
     return [name for _, _, name in reaching[:limit]]
 
 
+def _total_bounds(
+    weight: float, query_reach: float, reach: float, exponent: float
+) -> tuple[float, float]:
+    """For a name sharing `weight` of the query, the test
+    query_reach * min(1, weight / total) ** exponent >= reach (query_reach >= reach) read as
+    bounds on its total weight: it holds for totals up to the first, fails from the second
+    on, and is computed between them (within rounding of the exact bound). When the test
+    barely moves with the total (a tiny exponent), it is computed for every total."""
+    if exponent < _STEEP or reach <= 0:
+        return 0.0, math.inf
+    share = math.pow(reach / query_reach, 1 / exponent)
+    if share <= 0:
+        return 0.0, math.inf
+    bound = weight / share
+    return bound * (1 - _ROUNDING), bound * (1 + _ROUNDING)
+
+
+# Far wider than the rounding errors of the bound and of the test it stands for, as long as
+# the test's exponent is at least _STEEP (the test moves with the total as fast as that).
+_ROUNDING: Final = 1e-9
+_STEEP: Final = 0.01
 # Fuzzy and transliterated tokens share less than their weight: leave room below the floor.
 _SLACK: Final = 0.9
 

@@ -22,6 +22,7 @@ from watchlist.extract.spans import (
     _trim,
     after_abbreviation,
     candidate_spans,
+    has_address_mark,
     mask_addresses,
     scan_name_words,
     sentence_ends,
@@ -233,3 +234,12 @@ def test_abbreviation_read_in_place_as_by_splitting(text: str, data: st.DataObje
     assert after_abbreviation(text, start, stop) == after_abbreviation_by_splitting(
         text[start:stop]
     )
+
+
+ADDRESS_MARKS = ("@", "http", "www.", ".com", ".org", ".net", ".ru", ".gov", ".ir")
+ADDRESS_PIECES = st.sampled_from(["@", "http", "htt", "www", ".", "com", "co", "ru", "ir", "gov"])
+
+
+@given(st.lists(st.one_of(ADDRESS_PIECES, CHARACTERS), max_size=12).map("".join))
+def test_address_marks_found_as_by_substring_search(text: str) -> None:
+    assert has_address_mark(text) == any(mark in text for mark in ADDRESS_MARKS)

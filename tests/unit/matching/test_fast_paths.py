@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from watchlist.matching.analysis import analyze, query_variants
+from watchlist.matching.index import _ROUNDING, _total_bounds
 from watchlist.matching.matcher import Matcher, _Qualifiers, implied_gender
 from watchlist.matching.model import Match
 from watchlist.matching.scoring import name_score, score_names
@@ -59,3 +62,28 @@ def test_similar_tokens_are_the_same_set_every_time(sdn_matcher: Matcher) -> Non
         first = sdn_matcher.index.similar_tokens(token)
         again = sdn_matcher.index.similar_tokens(token)
         assert first == again and list(first) == list(again) and first is not again
+
+
+@given(
+    st.floats(0.1, 50.0),
+    st.floats(0.01, 1.0),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 1.0),
+    st.lists(st.floats(0.05, 200.0), min_size=1, max_size=20),
+)
+def test_the_bound_on_a_candidates_total_weight_is_the_reach_test(
+    weight: float, query_reach: float, reach: float, exponent: float, totals: list[float]
+) -> None:
+    """Candidate retrieval reads `qr * min(1, w / total) ** e >= reach` as `total <= bound`
+    (checked exactly within rounding of the bound): the same answer for every total."""
+    if query_reach < reach:
+        return  # retrieval skips the whole group before asking
+    surely, never = _total_bounds(weight, query_reach, reach, exponent)
+    bound = surely / (1 - _ROUNDING)
+    near = [bound * (1 + d) for d in (-1e-12, 0.0, 1e-12)] if 0 < bound < math.inf else []
+    for total in totals + near:
+        exact = query_reach * math.pow(min(1.0, weight / total), exponent) >= reach
+        fast = total <= surely or (total < never and exact)
+        assert fast == exact, (total, surely, never)
+        if surely < total < never < math.inf:
+            assert abs(total - bound) <= 2e-9 * bound  # computed only near the bound
