@@ -36,7 +36,7 @@ $(CORE_STAMP): $(STAMP) $(CORE_SOURCES) $(NATIVE_SOURCES) setup.py
 
 install: $(STAMP) $(COMPILE)  ## Create the virtualenv, install the project and its dev tools, compile the core.
 
-compile: $(CORE_STAMP)  ## Compile the matching and extraction core with mypyc (in place).
+compile: $(CORE_STAMP)  ## Compile the matching and extraction core in place (mypyc, and the C text scanners).
 
 no-compiler:
 	@echo "No C compiler or Python headers: the matching core runs from source (slower)."

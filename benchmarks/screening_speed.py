@@ -11,8 +11,9 @@ companies, institutions and places. Each case runs single-threaded in its own fr
                 SDN list built as the product builds it (watchlist.lookup.keep_for_process moves
                 it out of the garbage collector's reach; the build is timed apart; its lookup
                 memo fills as it would in use);
-                run twice: with the compiled core (`make compile`, as `make` installs it) and
-                with the same core run from source (WATCHLIST_INTERPRETED=1)
+                run twice: with the compiled core (`make compile`, as `make` installs it:
+                mypyc modules and the C text scanners) and with the same core run from
+                source (WATCHLIST_INTERPRETED=1: all Python)
   naive fuzzy   baseline: every candidate span of the article (candidate_spans on the prepared
                 text, the spans screen_text starts from) looked up with rapidfuzz
                 process.extractOne over all listed names (WRatio, score_cutoff=90, the names
@@ -404,6 +405,7 @@ def summary(texts: Sequence[str], latencies: list[float], hits: list[int]) -> di
 def case_watchlist(generated: int) -> dict[str, float]:
     from watchlist.compiled import is_compiled
     from watchlist.extract.screen import screen_text
+    from watchlist.extract.spans import native_scanners
     from watchlist.lookup import keep_for_process
     from watchlist.matching.matcher import Matcher
 
@@ -417,7 +419,9 @@ def case_watchlist(generated: int) -> dict[str, float]:
     sub = sum(latencies[i] for i in naive_subsample(len(corpus))) / 1000
     result = summary(corpus, latencies, hits) | {"build_s": build, "built_mb": built_mb}
     compiled = is_compiled(sys.modules[Matcher.__module__])
-    return result | {"sub_per_s": len(naive_subsample(len(corpus))) / sub, "compiled": compiled}
+    c_scanners = native_scanners() is not None
+    sub_per_s = len(naive_subsample(len(corpus))) / sub
+    return result | {"sub_per_s": sub_per_s, "compiled": compiled, "c_scanners": c_scanners}
 
 
 def case_naive(generated: int) -> dict[str, float]:
@@ -527,6 +531,7 @@ def _ratio(value: float) -> str:
 def report(results: Mapping[str, dict[str, float]], repeat: int) -> None:
     ours, naive, floor = results["watchlist"], results["naive"], results["aho-corasick"]
     core = "compiled core" if ours["compiled"] else "core NOT compiled"
+    core += ", C scanners" if ours.get("c_scanners") else ", no C scanners"
     labels = {
         "watchlist": f"watchlist (screen_text, {core})",
         "interpreted": "watchlist (screen_text, core run from source)",
