@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml setup.py
 	touch $(STAMP)
 
 # The compiled core (watchlist/compiled.py): mypyc builds watchlist/matching and
-# watchlist/extract in place, with the C modules beside them (the name-word scanner), again
+# watchlist/extract in place, with the C modules beside them (the text scanners), again
 # whenever one of their sources changes.
 # WATCHLIST_COMPILE=0 skips it; the core then runs from source.
 # Without a C compiler or the Python headers, make says so once and the core runs from source.

@@ -1,7 +1,7 @@
 """Extension build: the compiled core (see watchlist/compiled.py).
 
 With WATCHLIST_COMPILE=1, mypyc compiles every module of watchlist/matching and
-watchlist/extract, and the C modules beside them (the name-word scanner) are built
+watchlist/extract, and the C modules beside them (the text scanners) are built
 (`make compile` runs `setup.py build_ext --inplace` so); otherwise, as in a plain
 `pip install`, the project installs as pure Python. The rest of the metadata lives in
 pyproject.toml.

@@ -7,7 +7,7 @@ older than their source, so on import of `watchlist` this module checks them: wh
 source is newer than its compiled module, or WATCHLIST_INTERPRETED=1 is set, every module
 of the core is imported from source instead (all of them: compiled modules call each other
 directly, so a mix would run old code). The core's C modules (`extract/_scan.c`, the
-name-word scanner) are checked against their C sources the same way and, when the core runs
+text scanners) are checked against their C sources the same way and, when the core runs
 from source, are not imported at all: their callers then run their own Python, which gives
 the same results. Nothing is compiled without a C compiler or with
 WATCHLIST_COMPILE=0; the core then runs interpreted, with the same results, more slowly.
@@ -61,7 +61,7 @@ def core_modules(package_dir: Path, package: str) -> dict[str, tuple[Path, Path 
 
 def native_modules(package_dir: Path, package: str) -> dict[str, tuple[Path, Path | None]]:
     """Module name -> (its C source, its extension or None), for the C modules of the compiled
-    packages (the name-word scanner, `extract/_scan.c`)."""
+    packages (the text scanners, `extract/_scan.c`)."""
     found: dict[str, tuple[Path, Path | None]] = {}
     for sub in COMPILED_PACKAGES:
         for source in sorted((package_dir / sub).glob("*.c")):

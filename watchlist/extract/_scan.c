@@ -8,9 +8,7 @@
    compiled core, see watchlist/compiled.py) and its own Python otherwise; property tests hold
    the two to the same results on any text.
 
-   Name words.
-
-   The rules, as in spans.py. A token is a run of letters and digits (`[^\W_]`, which is
+   Name words, by the rules of spans.py. A token is a run of letters and digits (`[^\W_]`, which is
    `str.isalnum`), with apostrophes (' or U+2019) inside it when a letter or digit follows.
    A token is a name word when it opens a name: its first character is an upper-case letter, a
    digit, or a non-ASCII character that is upper-case, a digit, or preceded by a hyphen; or when
@@ -31,6 +29,17 @@ typedef struct {
     const void *data;
     Py_ssize_t length;
 } Text;
+
+/* Whether a str could not be made ready to read by kind (before Python 3.12, a str made by the
+   legacy API may not be yet; since then every str is, and PyUnicode_READY is deprecated). */
+static int not_ready(PyObject *string) {
+#if PY_VERSION_HEX < 0x030C0000
+    return PyUnicode_READY(string) < 0;
+#else
+    (void)string;
+    return 0;
+#endif
+}
 
 /* Calls BODY(string, text, ...) with a Text of `string` whose kind is a constant. */
 #define BY_KIND(BODY, string, ...)                                                            \
@@ -54,7 +63,9 @@ INLINE int is_upper(Py_UCS4 ch) {
     return ch < 128 ? ch >= 'A' && ch <= 'Z' : Py_UNICODE_ISUPPER(ch);
 }
 
-INLINE int is_digit(Py_UCS4 ch) { return ch < 128 ? ch >= '0' && ch <= '9' : Py_UNICODE_ISDIGIT(ch); }
+INLINE int is_digit(Py_UCS4 ch) {
+    return ch < 128 ? ch >= '0' && ch <= '9' : Py_UNICODE_ISDIGIT(ch);
+}
 
 INLINE int is_alnum(Py_UCS4 ch) {
     if (ch < 128) {
@@ -222,7 +233,7 @@ static PyObject *name_word_offsets(PyObject *module, PyObject *const *args, Py_s
     if (end == -1 && PyErr_Occurred()) {
         return NULL;
     }
-    if (PyUnicode_READY(string) < 0) {
+    if (not_ready(string)) {
         return NULL;
     }
     BY_KIND(name_words_in, string, start, end, inside)
@@ -274,7 +285,7 @@ static PyObject *lower_word_offsets(PyObject *module, PyObject *const *args, Py_
     if (shortest == -1 && PyErr_Occurred()) {
         return NULL;
     }
-    if (PyUnicode_READY(string) < 0) {
+    if (not_ready(string)) {
         return NULL;
     }
     BY_KIND(lower_words_in, string, shortest)
@@ -366,7 +377,7 @@ static PyObject *sentence_end_offsets(PyObject *module, PyObject *string) {
         PyErr_SetString(PyExc_TypeError, "sentence_end_offsets expects a str");
         return NULL;
     }
-    if (PyUnicode_READY(string) < 0) {
+    if (not_ready(string)) {
         return NULL;
     }
     BY_KIND(sentence_ends_in, string, 0)

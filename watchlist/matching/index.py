@@ -242,6 +242,7 @@ def _total_bounds(
 # the test's exponent is at least _STEEP (the test moves with the total as fast as that).
 _ROUNDING: Final = 1e-9
 _STEEP: Final = 0.01
+
 # Fuzzy and transliterated tokens share less than their weight: leave room below the floor.
 _SLACK: Final = 0.9
 
