@@ -45,26 +45,21 @@ logger = logging.getLogger(__name__)
 def core_modules(package_dir: Path, package: str) -> dict[str, tuple[Path, Path | None]]:
     """Module name -> (its source, its compiled extension or None), for the compiled packages
     under `package_dir` (the directory of the package named `package`)."""
-    found: dict[str, tuple[Path, Path | None]] = {}
-    for sub in COMPILED_PACKAGES:
-        for source in sorted((package_dir / sub).glob("*.py")):
-            if source.name == "__init__.py":
-                continue
-            extensions = [
-                source.with_name(source.stem + suffix)
-                for suffix in importlib.machinery.EXTENSION_SUFFIXES
-            ]
-            extension = next((path for path in extensions if path.exists()), None)
-            found[f"{package}.{sub}.{source.stem}"] = (source, extension)
-    return found
+    return _modules(package_dir, package, "*.py")
 
 
 def native_modules(package_dir: Path, package: str) -> dict[str, tuple[Path, Path | None]]:
     """Module name -> (its C source, its extension or None), for the C modules of the compiled
     packages (the text scanners, `extract/_scan.c`)."""
+    return _modules(package_dir, package, "*.c")
+
+
+def _modules(package_dir: Path, package: str, sources: str) -> dict[str, tuple[Path, Path | None]]:
     found: dict[str, tuple[Path, Path | None]] = {}
     for sub in COMPILED_PACKAGES:
-        for source in sorted((package_dir / sub).glob("*.c")):
+        for source in sorted((package_dir / sub).glob(sources)):
+            if source.name == "__init__.py":
+                continue
             extensions = [
                 source.with_name(source.stem + suffix)
                 for suffix in importlib.machinery.EXTENSION_SUFFIXES
