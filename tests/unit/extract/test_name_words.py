@@ -160,6 +160,27 @@ def test_c_scanners_find_what_the_python_scanners_find(text: str) -> None:
         assert native_words(text, *bounds) == python_words(text, *bounds)
 
 
+def lower_words_by_regex(text: str, shortest: int) -> list[int]:
+    """The spotter's candidates read token by token: not opening with a capital or a digit,
+    not after a hyphen, at least `shortest` characters long."""
+    found: list[int] = []
+    for match in _TOKEN.finditer(text):
+        word, start = match.group(), match.start()
+        if word[0].isupper() or word[0].isdigit() or text[start - 1] == "-":
+            continue
+        if len(word) >= shortest:
+            found += [start, match.end()]
+    return found
+
+
+@needs_native
+@settings(max_examples=400)
+@given(st.lists(NATIVE_PIECES, max_size=50).map("".join), st.integers(1, 8))
+def test_c_lower_words_are_the_tokens_the_spotter_reads(text: str, shortest: int) -> None:
+    assert NATIVE is not None
+    assert NATIVE[2](text, shortest) == lower_words_by_regex(text, shortest)
+
+
 @needs_native
 @pytest.mark.parametrize(
     "text",
@@ -206,6 +227,8 @@ def test_c_scanner_clips_bounds_and_checks_its_arguments() -> None:
         NATIVE[0](text, 0, 5, ["al"])  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         NATIVE[1](None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        NATIVE[2](text, "6")  # type: ignore[arg-type]
 
 
 @needs_native
