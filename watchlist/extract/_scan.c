@@ -102,14 +102,11 @@ static int is_inside(PyObject *string, Py_ssize_t start, Py_ssize_t end, PyObjec
     return found;
 }
 
-/* `_name_like` of spans.py for a token whose first character is not ASCII. The character
+/* The rest of `_name_like` of spans.py, for a token opening with a character that is neither
+   upper-case nor a digit: a hyphen before it, or a particle or connector. The character
    before the token is read as Python's text[start - 1] reads it (the last one at start 0). */
-INLINE int non_ascii_name_like(const Text *text, PyObject *string, Py_ssize_t start,
+INLINE int name_like_otherwise(const Text *text, PyObject *string, Py_ssize_t start,
                                Py_ssize_t end, PyObject *inside) {
-    Py_UCS4 first = at(text, start);
-    if (is_upper(first) || is_digit(first)) {
-        return 1;
-    }
     Py_UCS4 before = at(text, start > 0 ? start - 1 : text->length - 1);
     if (before == '-') {
         return 1;
@@ -156,11 +153,11 @@ static int append_pair(PyObject *found, Py_ssize_t start, Py_ssize_t end) {
 INLINE int is_name_word(const Text *text, PyObject *string, Py_ssize_t start, Py_ssize_t end,
                         Py_ssize_t previous, PyObject *inside) {
     Py_UCS4 first = at(text, start);
-    if (first >= 128) {
-        return non_ascii_name_like(text, string, start, end, inside);
-    }
-    if ((first >= 'A' && first <= 'Z') || (first >= '0' && first <= '9')) {
+    if (is_upper(first) || is_digit(first)) {
         return 1;
+    }
+    if (first >= 128) {
+        return name_like_otherwise(text, string, start, end, inside);
     }
     if (previous < 0) {
         return 0;
