@@ -79,6 +79,7 @@ class MatchingSettings:
     generic_token_share: float = 0.01
     distinctive_surname_names: int = 8
     surname_only_score: float = 0.8
+    short_form_share: float = 0.003
     text_threshold: float = 0.8
 
 

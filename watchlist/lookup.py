@@ -8,13 +8,14 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from watchlist.config import MatchingSettings
+from watchlist.lexicon import build_lexicon
 from watchlist.matching.matcher import Matcher, normalize_country
 from watchlist.matching.model import (
     EntityProfile,
@@ -59,8 +60,16 @@ def list_state(session: Session) -> int:
 def build_matcher(session: Session, settings: MatchingSettings) -> Matcher:
     """A matcher over every name of every listed (not delisted) entity, kept for the process
     (`keep_for_process`)."""
-    matcher = Matcher(_name_records(session), _profiles(session), match_settings(settings))
-    return keep_for_process(matcher)
+    return keep_for_process(new_matcher(list(_name_records(session)), _profiles(session), settings))
+
+
+def new_matcher(
+    records: Sequence[NameRecord],
+    profiles: Mapping[int, EntityProfile],
+    settings: MatchingSettings,
+) -> Matcher:
+    """A matcher over these names, with the lexicon to weigh their words."""
+    return Matcher(records, profiles, match_settings(settings), build_lexicon())
 
 
 def keep_for_process(matcher: Matcher) -> Matcher:

@@ -11,6 +11,7 @@ capitalisation fails (`mkrtychev`), but never inside another word.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Final
 
 from mypy_extensions import mypyc_attr
@@ -37,7 +38,7 @@ class TextHit:
     matched_name: str
     score: float
     explanation: Explanation
-    route: str  # name, surname after full mention, distinctive surname
+    route: str  # name, refers to a full mention, distinctive surname alone
 
     def __init__(
         self,
@@ -65,52 +66,126 @@ class TextHit:
 
 
 def screen_text(text: str, matcher: Matcher) -> list[TextHit]:
-    """Every mention of a listed entity in `text`, in reading order."""
+    """Every mention of a listed entity in `text`, in reading order.
+
+    Names of two words or more are screened first, in reading order; then every name word
+    standing alone, which may refer to any of them, before or after it (a headline's
+    `Lukashenko warns` is read with the `Alexander Lukashenko` of the second paragraph).
+    """
     prepared = prepare(text)
     lower_words: list[tuple[Word, tuple[int, int]]] = []
     spans = candidate_spans(prepared.text, lower_words, _surname_spotter(matcher))
     spans += [Span(w.start, w.end, (w,), sentence, w.text) for w, sentence in lower_words]
     spans.sort(key=lambda span: span.start)
+    mentions = Mentions()
     hits: list[TextHit] = []
-    named: dict[str, TextHit] = {}  # surname -> the hit naming its person in full
-    others: set[str] = set()  # surnames of people named in full who are not listed
+    alone: list[tuple[Span, Word]] = []
     for span in spans:
-        hits += _screen_run(prepared, span, matcher, named, others)
+        word = _lone_word(_peeled(span, matcher))
+        if word is None:
+            hits += _screen_run(prepared, span, matcher, mentions)
+        elif _place_by_context(prepared.text, span, matcher):
+            mentions.add(_fold(word.text), span.start, None)
+        else:
+            alone.append((span, word))
+    for span, word in alone:
+        hit = _screen_alone(prepared, span, word, matcher, mentions)
+        if hit is not None:
+            hits.append(hit)
+    hits.sort(key=lambda hit: hit.start)
     return hits
 
 
+_FOLLOWING_WORD: Final = re.compile(r"\s*,\s*([^\W\d_]+)")
+
+
+def _place_by_context(text: str, span: Span, matcher: Matcher) -> bool:
+    """Whether the text shows a word to be a place: followed by a comma and a country or
+    region, as in a dateline (`MAHALA, Bosnia`) or `Nice, France`. Alone elsewhere in the
+    text, the word then means that place."""
+    following = _FOLLOWING_WORD.match(text, span.end)
+    return following is not None and _fold(following.group(1)) in matcher.lexicon.places
+
+
+class Mentions:
+    """Who a text names in full, by the words that may stand for them alone elsewhere in it:
+    a listed party's hit (`Mkrtychev` for `Ashot Mkrtychev`, `Wagner` for `Wagner Group`),
+    or nobody listed (`Kallas` for `Kaja Kallas`). A word alone means the nearest full
+    mention before it, else the nearest after it."""
+
+    def __init__(self) -> None:
+        self.by_word: dict[str, list[tuple[int, TextHit | None]]] = {}
+        self.brands: list[tuple[str, int, TextHit]] = []  # organisations' telling words
+
+    def add(self, word: str, start: int, hit: TextHit | None) -> None:
+        self.by_word.setdefault(word, []).append((start, hit))
+
+    def add_brand(self, word: str, start: int, hit: TextHit) -> None:
+        """An organisation's telling word, which the press also shortens (`Sber`)."""
+        self.add(word, start, hit)
+        self.brands.append((word, start, hit))
+
+    def copy(self) -> Mentions:
+        copied = Mentions()
+        copied.by_word = {word: list(found) for word, found in self.by_word.items()}
+        copied.brands = list(self.brands)
+        return copied
+
+    def nearest(self, word: str, start: int) -> tuple[bool, TextHit | None]:
+        """(whether a full mention holds `word`, its hit or None if it names nobody listed)."""
+        found = list(self.by_word.get(word, ()))
+        if not found and len(word) >= _SHORT_FORM:
+            found = [(at, hit) for brand, at, hit in self.brands if brand.startswith(word)]
+        if not found:
+            return False, None
+        before = [item for item in found if item[0] <= start]
+        chosen = max(before, key=_position) if before else min(found, key=_position)
+        return True, chosen[1]
+
+
+_SHORT_FORM: Final = 4  # `Sber` for `Sberbank`: a shorter prefix says too little
+
+
+def _position(item: tuple[int, TextHit | None]) -> int:
+    return item[0]
+
+
 def _screen_run(
-    prepared: PreparedText,
-    span: Span,
-    matcher: Matcher,
-    named: dict[str, TextHit],
-    others: set[str],
+    prepared: PreparedText, span: Span, matcher: Matcher, mentions: Mentions
 ) -> list[TextHit]:
     """The hits of a run: as one name, else as the names it joins, read the way that finds the
     most, then the best (`Cubacancun Cigars and Gift Shops and Mexglobo` at its second `and`,
-    `Officials of Wagner Group` at `of`)."""
-    hit = _screen_span(prepared, span, matcher, named, others)
+    `Officials of Wagner Group` at `of`). A run that names nobody listed is remembered, so
+    that its words alone name nobody listed either."""
+    hit = _screen_name(prepared, span, matcher)
     if hit is not None:
-        _remember_surnames(hit, matcher, named)
+        _remember(hit, span, matcher, mentions)
         return [hit]
-    best: tuple[list[TextHit], dict[str, TextHit], set[str]] | None = None
+    best: tuple[list[TextHit], Mentions] | None = None
     for parts in _readings(span, prepared.text):
-        tried_named, tried_others = dict(named), set(others)
+        tried = mentions.copy()
         found = [
             found_hit
             for part in parts
-            for found_hit in _screen_run(prepared, part, matcher, tried_named, tried_others)
+            for found_hit in _screen_part(prepared, part, matcher, tried)
         ]
         if best is None or _weight(found) > _weight(best[0]):
-            best = (found, tried_named, tried_others)
-    if best is None:
-        if len(span.words) >= 2:
-            others.add(_fold(span.words[-1].text))
-        return []
-    found, tried_named, tried_others = best
-    named.update(tried_named)  # both only ever grow: the reading's state replaces them
-    others.update(tried_others)
-    return found
+            best = (found, tried)
+    if best is not None and best[0]:
+        mentions.by_word, mentions.brands = best[1].by_word, best[1].brands
+        return best[0]
+    _remember_unlisted(span, mentions)
+    return []
+
+
+def _screen_part(
+    prepared: PreparedText, span: Span, matcher: Matcher, mentions: Mentions
+) -> list[TextHit]:
+    word = _lone_word(_peeled(span, matcher))
+    if word is None:
+        return _screen_run(prepared, span, matcher, mentions)
+    hit = _screen_alone(prepared, span, word, matcher, mentions)
+    return [] if hit is None else [hit]
 
 
 def _readings(span: Span, text: str) -> list[list[Span]]:
@@ -136,65 +211,108 @@ _SPOTTED_LENGTH: Final = 6  # lower-case words shorter than this are never spott
 
 
 def _surname_spotter(matcher: Matcher) -> WordSpotter:
-    """Finds listed surnames written in lower case (`mkrtychev`); one per matcher."""
+    """Finds listed surnames written in lower case (`mkrtychev`), never words of the language
+    (`gallon`, `cardinal`); one per matcher."""
 
     def make() -> WordSpotter:
-        surnames = matcher.distinctive_surnames()
+        surnames = frozenset(
+            word for word in matcher.distinctive_surnames() if not matcher.lexicon.is_word(word)
+        )
         return WordSpotter(lambda word: _fold(word) in surnames, shortest=_SPOTTED_LENGTH)
 
     return matcher.derived("lower-case surname spotter", make)
 
 
-def _screen_span(
-    prepared: PreparedText,
-    span: Span,
-    matcher: Matcher,
-    named: dict[str, TextHit],
-    others: set[str],
-) -> TextHit | None:
+def _screen_name(prepared: PreparedText, span: Span, matcher: Matcher) -> TextHit | None:
+    """A run of two name words or more, looked up with its titles peeled, then as written."""
     peeled = span.without_titles()
-    surname = _lone_surname(peeled or span)
-    if surname is not None and len(surname.text) < 2:  # one letter alone: an initial, a label
-        return None
     threshold = matcher.settings.text_threshold
     for candidate in (span,) if peeled is None else (peeled, span):
-        if surname is not None:  # one word: only a whole listed name, written exactly
-            exact = [m for m in matcher.lookup_exact(candidate.key) if m.score >= threshold]
-            match = _best(exact)
-        elif matcher.worth_looking_up(candidate.key):
+        if matcher.worth_looking_up(candidate.key):
             match = matcher.best_match(candidate.key, threshold)
-        else:
-            match = None
-        if match is not None and (surname is None or _whole_name(match, span, prepared)):
-            return _hit(prepared, candidate, match, "name")
-    if surname is None:
+            if match is not None:
+                return _hit(prepared, candidate, match, "name")
+    return None
+
+
+def _screen_alone(
+    prepared: PreparedText, span: Span, word: Word, matcher: Matcher, mentions: Mentions
+) -> TextHit | None:
+    """One name word (`Putin`, `Mr. Putin`, `President Putin`, `mkrtychev`): the party a full
+    mention in the text names by it, else a whole listed name written exactly, else a listed
+    person's distinctive name. Alone, a word must be distinctive as a name (not a month, a
+    place, a nationality, an everyday word or a common name) and a word of three letters or
+    fewer must be written in capitals (`PKK`, not `Rad`). A name the press completes in
+    brackets is read whole: `Saddam (Hussein)`."""
+    folded = _fold(word.text)
+    if len(folded) < 2:  # one letter alone: an initial, a label
         return None
-    folded = _fold(surname.text)
-    earlier = named.get(folded)
-    if earlier is not None:
-        return _resolved(prepared, span, earlier, matcher)
-    if folded in others:  # "Kallas" after "Kaja Kallas", who is not listed
+    named, earlier = mentions.nearest(folded, span.start)
+    if named:
+        return None if earlier is None else _resolved(prepared, span, earlier, matcher)
+    if not matcher.lexicon.distinctive(folded) or len(folded) <= 3 and not word.text.isupper():
         return None
-    return _distinctive(prepared, span, surname, matcher)
+    aside = _with_aside(prepared, span, matcher)  # `Saddam (Hussein)`
+    if aside is not None:
+        return aside
+    peeled = span.without_titles()
+    threshold = matcher.settings.text_threshold
+    for candidate in (span,) if peeled is None else (peeled, span):
+        exact = [m for m in matcher.lookup_exact(candidate.key) if m.score >= threshold]
+        if exact and _whole_name(exact[0], word, matcher):
+            return _hit(prepared, candidate, exact[0], "name")
+    return _distinctive(prepared, span, word, matcher)
 
 
-def _best(matches: list[Match]) -> Match | None:
-    return matches[0] if matches else None
+_ASIDE: Final = re.compile(r"\s*\(\s*([^\W\d_][^()\n]{0,60}?)\s*\)")
 
 
-def _whole_name(match: Match, span: Span, prepared: PreparedText) -> bool:
-    """A one-word mention is a hit only as a whole listed name, written exactly, and not as
-    a capitalised first word of a sentence (`Read more`, `Late last year`)."""
+def _with_aside(prepared: PreparedText, span: Span, matcher: Matcher) -> TextHit | None:
+    """A word completed by a name in brackets right after it, `Saddam (Hussein)`: the hit of
+    both read as one name, placed on the word."""
+    aside = _ASIDE.match(prepared.text, span.end)
+    if aside is None or not aside.group(1)[0].isupper():
+        return None
+    name = span.key + " " + aside.group(1)
+    match = matcher.best_match(name, matcher.settings.text_threshold)
+    if match is None or len(tokenize(name)) < 2:
+        return None
+    return _hit(prepared, span, match, "name")
+
+
+def _whole_name(match: Match, word: Word, matcher: Matcher) -> bool:
+    """A one-word mention is a hit only as a whole listed name, written exactly (an
+    organisation's also as another transliteration: `Hizbollah` for HIZBALLAH), and never a
+    vessel's or an aircraft's, whose one-word names are everyday words and names (PARTIZAN,
+    FREEDOM). A word of three letters or fewer must be an organisation's listed acronym."""
     explanation = match.explanation
-    exact = all(pair.how in ("exact", "legal form") for pair in explanation.alignment)
+    exact = all(pair.how in _WHOLE for pair in explanation.alignment)
     unmatched = [t for t in explanation.unmatched_listed if not t.startswith("~")]  # legal forms
-    whole = not unmatched and not explanation.unmatched_query
-    weak = match.name_kind == "weak_aka"
-    opening = prepared.text[span.sentence[0] : span.start].strip(" \t\n\"'(") == ""
-    return (exact and whole or weak) and not opening
+    if not exact or unmatched or explanation.unmatched_query:
+        return False
+    kind = matcher.entity_kind(match.entity_id)
+    if kind in ("vessel", "aircraft"):
+        return False
+    return len(word.text) > 3 or kind == "organization" and match.name_kind == "aka"
 
 
-def _lone_surname(peeled: Span) -> Word | None:
+_WHOLE: Final = ("exact", "legal form", "transliteration")
+
+
+def _peeled(span: Span, matcher: Matcher) -> Span:
+    """The span without the titles and nationality words in front of its name
+    (`Palestinian President Arafat` -> `Arafat`), or as it is."""
+    current = span.without_titles() or span
+    nationalities = matcher.lexicon.nationalities
+    while len(current.words) > 1 and _fold(current.words[0].text) in nationalities:
+        rest = current.words[1:]
+        cut = rest[0].start - current.start
+        current = Span(rest[0].start, rest[-1].end, rest, span.sentence, current.text[cut:])
+        current = current.without_titles() or current
+    return current
+
+
+def _lone_word(peeled: Span) -> Word | None:
     """The one name word of `Putin`, `Mr. Putin`, `President Putin` (titles peeled)."""
     found = None
     for word in peeled.words:
@@ -227,23 +345,42 @@ def _hit(prepared: PreparedText, span: Span, match: Match, route: str) -> TextHi
     )
 
 
-def _remember_surnames(hit: TextHit, matcher: Matcher, named: dict[str, TextHit]) -> None:
-    """After `Ashot Mkrtychev`, a later `Mkrtychev` means him."""
+def _remember(hit: TextHit, span: Span, matcher: Matcher, mentions: Mentions) -> None:
+    """After `Ashot Mkrtychev`, a lone `Mkrtychev` (before or after it) means him; after
+    `President Saddam Hussein` also `Saddam`, a distinctive given name; after `Wagner Group`,
+    `Wagner`, its telling word (`Sber`, a short form of `Sberbank`, too)."""
     if hit.route != "name" or len(tokenize(hit.text)) < 2:
         return
-    surnames = matcher.surnames_of(hit.entity_id)
-    for pair in hit.explanation.alignment:
-        if pair.listed in surnames:
-            named.setdefault(pair.query, hit)
+    if matcher.entity_kind(hit.entity_id) == "person":
+        surnames = matcher.surnames_of(hit.entity_id)
+        for pair in hit.explanation.alignment:
+            if pair.listed in surnames or matcher.lexicon.distinctive(pair.query):
+                mentions.add(pair.query, hit.start, hit)
+        return
+    for token in tokenize(span.text):
+        if len(token) >= _SHORT_FORM and matcher.telling_word(token):
+            mentions.add_brand(token, hit.start, hit)
+
+
+def _remember_unlisted(span: Span, mentions: Mentions) -> None:
+    """`Kaja Kallas` or `Magna International Inc` names nobody listed: so do `Kallas` and
+    `Magna` alone."""
+    words = (span.without_titles() or span).words
+    if len(words) < 2:
+        return
+    for word in (words[0], words[-1]):
+        folded = _fold(word.text)
+        if folded:
+            mentions.add(folded, span.start, None)
 
 
 def _resolved(prepared: PreparedText, span: Span, earlier: TextHit, matcher: Matcher) -> TextHit:
     score = min(earlier.score, matcher.settings.surname_only_score + 0.1)
     feature = Feature(
-        "surname after full mention",
+        "refers to a full mention",
         1.0,
         score,
-        f"'{earlier.text}' was named in full earlier in the text",
+        f"'{earlier.text}' is named in full in the text",
     )
     full = earlier.explanation  # rebuilt here: dataclasses.replace is Python code
     explanation = Explanation(
@@ -253,7 +390,7 @@ def _resolved(prepared: PreparedText, span: Span, earlier: TextHit, matcher: Mat
         unmatched_listed=full.unmatched_listed,
     )
     match = Match(earlier.entity_id, earlier.matched_name, "primary", score, explanation)
-    return _hit(prepared, span, match, "surname after full mention")
+    return _hit(prepared, span, match, "refers to a full mention")
 
 
 def _distinctive(
@@ -275,7 +412,7 @@ def _distinctive(
         unmatched_listed=(),
     )
     match = Match(entity_id, listed, "primary", score, explanation)
-    return _hit(prepared, span, match, "distinctive surname")
+    return _hit(prepared, span, match, "distinctive surname alone")
 
 
 def _fold(text: str) -> str:

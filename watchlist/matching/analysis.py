@@ -240,7 +240,15 @@ def analyze(name: str, *, person: bool | None = None) -> Analysis:
     if vowelless:
         words = _split_articles(words)
     tokens = _number_signs(_roles(words, Role.NAME, vowelless, abbreviated))
+    if person is False:  # a letter of a firm's name is no one's initial (L-INMO is not Li)
+        tokens = tuple(_not_initial(token) for token in tokens)
     return Analysis(tokens=_mark_legal(tokens), is_person_form=False)
+
+
+def _not_initial(token: Token) -> Token:
+    if token.role is not Role.INITIAL:
+        return token
+    return Token(token.text, Role.NAME, token.skeleton, token.vowelless)
 
 
 # `Ye. V. Prigozhin`: one or two letters and a full stop abbreviate a given name.

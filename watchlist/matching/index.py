@@ -57,6 +57,10 @@ class NameIndex:
         self.totals = tuple(self.name_weight(a) for a in self.analyses)  # read per candidate
         self.skeletons = _skeleton_index(tokens.values())
         self.deletes = _delete_index(self.postings, self.FUZZY_MIN_LENGTH)
+        # One-word names by consonant skeleton: `Hizbollah` finds HIZBALLAH.
+        self.whole_skeletons: dict[str, list[str]] = defaultdict(list)
+        for key in self.exact:
+            self.whole_skeletons[skeleton(key)].append(key)
         # token -> (similar listed tokens, in the order first found; how many names hold them)
         self._similar: dict[tuple[str, Role, str], tuple[tuple[str, ...], int]] = {}
 

@@ -7,8 +7,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Final, TypeVar, cast
 
-from watchlist.matching.analysis import Analysis, Role, Token, analyze, query_variants
+from watchlist.matching.analysis import Analysis, Role, Token, analyze, query_variants, skeleton
 from watchlist.matching.index import NameIndex, top_candidates
+from watchlist.matching.lexicon import COMMON_WORD_ZIPF, EMPTY_LEXICON, Lexicon
 from watchlist.matching.model import (
     EntityProfile,
     Explanation,
@@ -33,6 +34,8 @@ T = TypeVar("T")
 _MEMO_SIZE: Final = 50_000
 # Running text needs only the best match of a mention: the names most likely to reach it.
 _TEXT_CANDIDATES: Final = 16
+# A one-word name this long or longer is also found in other transliterations.
+_TRANSLITERATED_LENGTH: Final = 6
 
 
 class Matcher:
@@ -43,10 +46,14 @@ class Matcher:
         names: Iterable[NameRecord],
         profiles: Mapping[int, EntityProfile] | None = None,
         settings: MatchSettings | None = None,
+        lexicon: Lexicon | None = None,
     ) -> None:
         self.settings = settings or MatchSettings()
         self.index = NameIndex(names)
         self.profiles: Mapping[int, EntityProfile] = profiles or {}
+        # How common listed name words are outside the lists (none known: every word counts
+        # as distinctive, as the lists alone say).
+        self.lexicon = lexicon or EMPTY_LEXICON
         self._by_entity: dict[int, list[int]] | None = None
         self._distinctive: frozenset[str] | None = None
         self._holders: dict[str, list[int]] = {}
@@ -68,7 +75,8 @@ class Matcher:
         """The best match of a name found in running text, if any reaches `threshold`.
 
         Memoised (bounded): a text repeats its names, a night of news more so. Only the best
-        candidate is explained.
+        candidate is explained. Weak aliases are left out: OFAC itself calls them broad or
+        generic names that give many false hits, and in running text they do (`Tom`, `Leo`).
         """
         key = (name, threshold)
         found = self._memo.get(key)
@@ -76,7 +84,7 @@ class Matcher:
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
             found = self._memo[key] = self.lookup(
-                name, threshold=threshold, limit=1, candidates=_TEXT_CANDIDATES
+                name, threshold=threshold, limit=1, candidates=_TEXT_CANDIDATES, weak=False
             )
         return found[0] if found else None
 
@@ -114,19 +122,32 @@ class Matcher:
         return known
 
     def lookup_exact(self, name: str) -> list[Match]:
-        """Listed names written exactly as `name` (case, accents, punctuation and legal forms
-        aside): the only way a one-word mention in running text can be a hit."""
+        """Listed one-word names written as `name` (case, accents, punctuation and legal forms
+        aside), or as another transliteration of it (`Hizbollah`, HIZBALLAH): the only way a
+        one-word mention in running text can be a hit. Weak aliases never are."""
         key = (name, -1.0)
         found = self._memo.get(key)
         if found is None:
             found = []
             wanted = _Qualifiers(None, None, None, implied_gender(name))
             for variant in query_variants(name):
-                for position in self.index.exact.get(variant.bare_key, ()):
-                    found.append(self._score(variant, position, wanted, {}))
+                for position in self._whole_names(variant.bare_key):
+                    if not self.index.records[position].is_weak:
+                        found.append(self._score(variant, position, wanted, {}))
             found.sort(key=lambda m: (-m.score, m.entity_id))
             self._memo[key] = found
         return found
+
+    def _whole_names(self, key: str) -> list[int]:
+        """Positions of the one-word names written as `key`, else spelled like it."""
+        exact = self.index.exact.get(key)
+        if exact or " " in key or len(key) < _TRANSLITERATED_LENGTH:
+            return exact or []
+        return [
+            position
+            for spelled in self.index.whole_skeletons.get(skeleton(key), ())
+            for position in self.index.exact[spelled]
+        ]
 
     def surname_holders(self, surname: str) -> list[int]:
         """Listed persons whose surname is exactly `surname` (folded), principal first.
@@ -147,12 +168,32 @@ class Matcher:
         text = tokens[0]
         if self.index.frequency(text) > self.settings.distinctive_surname_names:
             return []
+        if not self.lexicon.distinctive(text):  # Duran, Fleming, Madrid: many people's name
+            return []
         holders = {
             self.index.records[i].entity_id
             for i in self.index.postings.get(text, ())
             if any(t.text == text and t.role is Role.SURNAME for t in self.index.analyses[i].tokens)
         }
         return sorted(holders, key=lambda e: (-self._links(e), e))
+
+    def entity_kind(self, entity_id: int) -> str:
+        """person, organization, vessel or aircraft ("" for an entity not held)."""
+        positions = self._positions().get(entity_id)
+        return self.index.records[positions[0]].entity_kind if positions else ""
+
+    def telling_word(self, word: str) -> bool:
+        """Whether a folded word of an organisation's name can stand for it alone once it has
+        been named in full (`Wagner` for `Wagner Group`): not a legal form, an everyday word
+        (`group`, `bank`), a place or a nationality."""
+        held_by = max(1, int(self.index.size * self.settings.short_form_share))
+        return (
+            not word.startswith("~")
+            and 0 < self.index.frequency(word) <= held_by  # not `islamic`, `trading`
+            and word not in self.lexicon.places
+            and word not in self.lexicon.nationalities
+            and self.lexicon.word_zipf.get(word, 0.0) < COMMON_WORD_ZIPF
+        )
 
     def distinctive_surnames(self) -> frozenset[str]:
         """Every surname token `surname_holders` would accept (built once, on first use)."""
@@ -165,6 +206,7 @@ class Matcher:
                 if token.role is Role.SURNAME
                 and len(token.text) >= 4
                 and self.index.frequency(token.text) <= limit
+                and self.lexicon.distinctive(token.text)
             )
         return self._distinctive
 
@@ -208,10 +250,12 @@ class Matcher:
         limit: int = 10,
         threshold: float | None = None,
         candidates: int | None = None,
+        weak: bool = True,
     ) -> list[Match]:
         """The best match per entity at or above the threshold, best first.
 
-        `candidates` caps how many names are scored (default: matching.max_candidates).
+        `candidates` caps how many names are scored (default: matching.max_candidates);
+        `weak`: whether weak aliases may match (exactly).
         """
         floor = self.settings.threshold if threshold is None else threshold
         best: dict[int, _Ranked] = {}
@@ -219,7 +263,7 @@ class Matcher:
         wanted = _Qualifiers(kind, birth_date, country, implied_gender(name))
         for variant in query_variants(name, person=person):
             cache: SimilarityCache = {}
-            for position in self._candidates(variant, floor, candidates):
+            for position in self._candidates(variant, floor, candidates, weak):
                 ranked = self._rank(variant, position, wanted, cache)
                 entity_id = self.index.records[position].entity_id
                 current = best.get(entity_id)
@@ -249,7 +293,9 @@ class Matcher:
         rounded = round(max(0.0, min(1.0, score)), 4)
         return _Ranked((rounded, likeness), query, position, cache, comparison)
 
-    def _candidates(self, query: Analysis, floor: float, cap: int | None) -> list[int]:
+    def _candidates(
+        self, query: Analysis, floor: float, cap: int | None, weak: bool = True
+    ) -> list[int]:
         if not query.tokens:
             return []
         found = top_candidates(
@@ -260,7 +306,7 @@ class Matcher:
             floor=floor,
             query_weight=self.settings.query_weight,
         )
-        return found + self.index.weak.get(query.key, [])
+        return found + self.index.weak.get(query.key, []) if weak else found
 
     def _score(
         self,

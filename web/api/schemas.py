@@ -114,7 +114,10 @@ class TextHit(BaseModel):
     score: float = Field(ge=0, le=1)
     matched_name: str = Field(description="The listed name or alias that matched.")
     sentence: str
-    route: str = Field(description="How it was found: name, or a surname route.")
+    route: str = Field(
+        description="How it was found: `name`, `refers to a full mention` (a word alone, after "
+        "or before the full name in the same text) or `distinctive name alone`."
+    )
     explanation: Explanation
     entity: EntityCard
 

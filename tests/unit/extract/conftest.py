@@ -3,14 +3,16 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ROOT
-from watchlist.lookup import records_from_list
+from watchlist.config import MatchingSettings
+from watchlist.lookup import new_matcher, records_from_list
 from watchlist.matching.matcher import Matcher
 from watchlist.sources import formats
 
 
 @pytest.fixture(scope="session")
 def sdn_matcher() -> Matcher:
-    """A matcher over every name of the shipped OFAC SDN list; entity ids are OFAC's numbers."""
+    """A matcher over every name of the shipped OFAC SDN list, with the lexicon the product
+    uses; entity ids are OFAC's numbers."""
     parsed = formats.parse(formats.read_local("ofac-csv", ROOT / "data/ofac/sdn_legacy_csv"))
     records, profiles = records_from_list(parsed)
-    return Matcher(records, profiles)
+    return new_matcher(records, profiles, MatchingSettings())

@@ -1,0 +1,77 @@
+"""What the lists cannot say about a word: how common it is in language and among people.
+
+A listed name word alone is evidence of a listed party only when it is distinctive as a name:
+not a month or weekday, not a place or a nationality, not a common English word, and not a
+given name or surname that many people carry. The facts come from outside the core (word
+frequencies, gazetteers, census name counts; see `watchlist.lexicon`), already restricted to
+the words of the listed names, so the core stays pure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Final
+
+from mypy_extensions import mypyc_attr
+
+# A word this frequent in English text (Zipf scale: 4.5 is about 30 per million words) is an
+# everyday word when written alone; famous names stay below it (Putin 4.1, Hamas 3.6).
+COMMON_WORD_ZIPF: Final = 4.5
+# A lower-case word this frequent is a word of the language, not a name written carelessly.
+LOWER_CASE_WORD_ZIPF: Final = 2.5
+# A given name or surname carried by this share of people or more (1 in 100,000) is common.
+COMMON_NAME_SHARE: Final = 1e-5
+
+
+@mypyc_attr(acyclic=True)
+@dataclasses.dataclass(frozen=True)
+class Lexicon:
+    """Facts about the words of listed names, folded as `normalize.tokenize` folds them."""
+
+    word_zipf: Mapping[str, float]  # frequency in English text, Zipf scale (0 = unseen)
+    places: frozenset[str]  # countries, regions, cities, continents
+    nationalities: frozenset[str]  # Iraqi, Serb, Uzbek
+    calendar: frozenset[str]  # months and weekdays
+    name_share: Mapping[str, float]  # share of people carrying it as given name or surname
+
+    def __init__(
+        self,
+        word_zipf: Mapping[str, float],
+        places: frozenset[str],
+        nationalities: frozenset[str],
+        calendar: frozenset[str],
+        name_share: Mapping[str, float],
+    ) -> None:
+        object.__setattr__(self, "word_zipf", word_zipf)
+        object.__setattr__(self, "places", places)
+        object.__setattr__(self, "nationalities", nationalities)
+        object.__setattr__(self, "calendar", calendar)
+        object.__setattr__(self, "name_share", name_share)
+
+    def why_not_distinctive(self, word: str) -> str:
+        """Why a folded word alone says little about who is meant ("" when it is distinctive
+        as a name)."""
+        if word in self.calendar:
+            return "a month or weekday"
+        if word in self.nationalities:
+            return "a nationality"
+        if word in self.places:
+            return "a place name"
+        if self.word_zipf.get(word, 0.0) >= COMMON_WORD_ZIPF:
+            return "a common English word"
+        if self.name_share.get(word, 0.0) >= COMMON_NAME_SHARE:
+            return "a name many people carry"
+        return ""
+
+    def distinctive(self, word: str) -> bool:
+        """Whether a folded word alone can stand for a listed party."""
+        return not self.why_not_distinctive(word)
+
+    def is_word(self, word: str) -> bool:
+        """Whether a folded word is a word of the language (written in lower case, it is not a
+        name): `gallon`, `cardinal`."""
+        return self.word_zipf.get(word, 0.0) >= LOWER_CASE_WORD_ZIPF
+
+
+EMPTY_LEXICON: Final = Lexicon({}, frozenset(), frozenset(), frozenset(), {})
