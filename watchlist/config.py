@@ -80,6 +80,8 @@ class MatchingSettings:
     distinctive_surname_names: int = 8
     surname_only_score: float = 0.8
     short_form_share: float = 0.003
+    common_name_share: float = 1e-5
+    common_name_penalty: float = 0.3
     text_threshold: float = 0.8
 
 

@@ -16,7 +16,12 @@ from typing import Final
 
 from mypy_extensions import mypyc_attr
 
-from watchlist.matching.normalize import is_vowelless_script, split_surname, tokenize
+from watchlist.matching.normalize import (
+    is_han_script,
+    is_vowelless_script,
+    split_surname,
+    tokenize,
+)
 
 
 class Role(enum.StrEnum):
@@ -53,12 +58,23 @@ class Token:
     role: Role
     skeleton: str
     vowelless: bool = False  # from a script that does not write short vowels
+    # From Han characters: each reads as one of a few hundred syllables (homophones, and
+    # Chinese or Japanese readings), so the romanised text only sounds like the name.
+    ambiguous: bool = False
 
-    def __init__(self, text: str, role: Role, skeleton: str, vowelless: bool = False) -> None:
+    def __init__(
+        self,
+        text: str,
+        role: Role,
+        skeleton: str,
+        vowelless: bool = False,
+        ambiguous: bool = False,
+    ) -> None:
         object.__setattr__(self, "text", text)
         object.__setattr__(self, "role", role)
         object.__setattr__(self, "skeleton", skeleton)
         object.__setattr__(self, "vowelless", vowelless)
+        object.__setattr__(self, "ambiguous", ambiguous)
 
 
 @mypyc_attr(acyclic=True)
@@ -68,10 +84,14 @@ class Analysis:
 
     tokens: tuple[Token, ...]
     is_person_form: bool  # written SURNAME, Given
+    person: bool = False  # known to be a person's name
 
-    def __init__(self, tokens: tuple[Token, ...], is_person_form: bool) -> None:
+    def __init__(
+        self, tokens: tuple[Token, ...], is_person_form: bool, person: bool = False
+    ) -> None:
         object.__setattr__(self, "tokens", tokens)
         object.__setattr__(self, "is_person_form", is_person_form)
+        object.__setattr__(self, "person", person)
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -235,20 +255,26 @@ def analyze(name: str, *, person: bool | None = None) -> Analysis:
         surname, given = parts
         tokens = _roles(tokenize(surname), Role.SURNAME, vowelless)
         tokens += _roles(tokenize(given), Role.GIVEN, vowelless, abbreviated)
-        return Analysis(tokens=_mark_legal(_secondary(tokens)), is_person_form=True)
+        return Analysis(tokens=_mark_legal(_secondary(tokens)), is_person_form=True, person=True)
     words = tokenize(name)
     if vowelless:
         words = _split_articles(words)
     tokens = _number_signs(_roles(words, Role.NAME, vowelless, abbreviated))
     if person is False:  # a letter of a firm's name is no one's initial (L-INMO is not Li)
         tokens = tuple(_not_initial(token) for token in tokens)
-    return Analysis(tokens=_mark_legal(tokens), is_person_form=False)
+    if is_han_script(name):
+        tokens = tuple(_ambiguous(token) for token in tokens)
+    return Analysis(tokens=_mark_legal(tokens), is_person_form=False, person=person is True)
+
+
+def _ambiguous(token: Token) -> Token:
+    return Token(token.text, token.role, token.skeleton, token.vowelless, ambiguous=True)
 
 
 def _not_initial(token: Token) -> Token:
     if token.role is not Role.INITIAL:
         return token
-    return Token(token.text, Role.NAME, token.skeleton, token.vowelless)
+    return Token(token.text, Role.NAME, token.skeleton, token.vowelless, token.ambiguous)
 
 
 # `Ye. V. Prigozhin`: one or two letters and a full stop abbreviate a given name.
@@ -303,7 +329,7 @@ def query_variants(name: str, *, person: bool | None = None) -> tuple[Analysis, 
     start = titles[-1] + 1 if titles else 0
     if start == 0 or start >= len(words):
         return (written,)
-    stripped = Analysis(tokens=written.tokens[start:], is_person_form=written.is_person_form)
+    stripped = Analysis(written.tokens[start:], written.is_person_form, written.person)
     return (stripped, written)
 
 

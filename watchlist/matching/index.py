@@ -123,7 +123,7 @@ def _add(found: dict[str, None], texts: tuple[str, ...]) -> None:
 def _intern(analysis: Analysis, tokens: dict[tuple[str, Role, str], Token]) -> Analysis:
     """Share equal Token objects between names (a million names hold far fewer tokens)."""
     shared = tuple(tokens.setdefault((t.text, t.role, t.skeleton), t) for t in analysis.tokens)
-    return Analysis(tokens=shared, is_person_form=analysis.is_person_form)
+    return Analysis(shared, analysis.is_person_form, analysis.person)
 
 
 def _skeleton_index(tokens: Iterable[Token]) -> dict[str, tuple[str, ...]]:

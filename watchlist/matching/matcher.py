@@ -66,6 +66,8 @@ class Matcher:
             weigh=self.index.weight,
             generic_weight=self.index.rarity(generic_at),
             distinctive_weight=self.index.rarity(self.settings.distinctive_surname_names),
+            name_share=self.lexicon.name_share,
+            common_share=self.settings.common_name_share,
         )
 
     def __len__(self) -> int:

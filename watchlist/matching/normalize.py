@@ -69,6 +69,15 @@ def tokenize(text: str) -> tuple[str, ...]:
     return tuple(ROMAN.get(token, token) if i else token for i, token in enumerate(tokens))
 
 
+_HAN: Final = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def is_han_script(text: str) -> bool:
+    """True for names in Han characters (Chinese, Japanese kanji), whose romanisation is one
+    of a few hundred syllables per character."""
+    return bool(_HAN.search(text))
+
+
 def is_vowelless_script(text: str) -> bool:
     """True for Arabic, Persian and Hebrew script, whose short vowels are not written."""
     return bool(_ABJAD.search(text))

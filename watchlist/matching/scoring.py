@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
 from rapidfuzz.distance import OSA
@@ -34,11 +34,22 @@ _GIVEN: Final = (Role.GIVEN, Role.MIDDLE)
 
 @dataclasses.dataclass(frozen=True)
 class Rarity:
-    """Token weights, and where 'common' and 'distinctive' begin, for one index."""
+    """Token weights, and where 'common' and 'distinctive' begin, for one index; and how
+    many people carry a name outside the lists."""
 
     weigh: Weigh
     generic_weight: float  # tokens weighing less are common (GROUP, TRADING, KIM)
     distinctive_weight: float  # tokens weighing more are held by few names (SHOIGU)
+    name_share: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    common_share: float = 1.0  # names carried by this share of people or more are common
+
+    def common_name(self, text: str) -> bool:
+        """Whether many people carry the name (Luis, Castro, Wang), or many listed names hold
+        it (Muhammad)."""
+        return (
+            self.name_share.get(text, 0.0) >= self.common_share
+            or self.weigh(text) < self.generic_weight
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,9 +80,13 @@ class NameScore:
 def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tuple[float, str]:
     """How alike two tokens are (0..1) and why: exact, transliteration, initial or fuzzy."""
     if query.text == listed.text:
+        if query.ambiguous or listed.ambiguous:  # 晨 -> chen: only sounds like CHEN
+            return settings.transliteration_similarity, "transliteration"
         return 1.0, "exact" if query.role is not Role.LEGAL else "legal form"
     if Role.LEGAL in (query.role, listed.role) or Role.NUMBER in (query.role, listed.role):
         return 0.0, "different"
+    if other_gender(query.text, listed.text):
+        return 0.0, "other gender"
     if (query.vowelless or listed.vowelless) and query.skeleton == listed.skeleton:
         if len(query.skeleton) >= 2:
             return settings.transliteration_similarity, "transliteration"
@@ -96,6 +111,20 @@ def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tu
         0.16 if len(short) <= 5 else 0.1 if len(short) <= 7 else 0
     )
     return (similarity, "fuzzy") if similarity >= needed else (0.0, "")
+
+
+def other_gender(a: str, b: str) -> bool:
+    """A name and its form for the other gender: Antonio/Antonia, Martin/Martina,
+    Prigozhin/Prigozhina, Kowalski/Kowalska, Zelensky/Zelenskaya."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < 4:
+        return False
+    if long == short + "a":
+        return True
+    if len(a) == len(b) and a[:-1] == b[:-1] and a[-1] + b[-1] in ("ao", "oa"):
+        return True
+    stem = short[:-1]
+    return short[-1] in "iy" and long in (stem + "a", stem + "aya", stem + "aja")
 
 
 def align(
@@ -297,6 +326,7 @@ def _apply_rules(context: _Context, base: float) -> tuple[float, list[Feature]]:
     score = _after(applied, score, _numbers_disagree(context, score))
     score = _after(applied, score, _given_name_order(context, score))
     score = _after(applied, score, _distinctive_surname(context, score))
+    score = _after(applied, score, _common_name(context, score))
     return score, applied
 
 
@@ -367,7 +397,7 @@ def _partial_name(ctx: _Context, score: float) -> Feature | None:
 def _distinctive_surname(ctx: _Context, score: float) -> Feature | None:
     """A surname alone that few listed names hold (Deripaska) is worth a look on its own."""
     names = [t for t in ctx.query.tokens if t.role in _NAME_ROLES]
-    if len(names) != 1 or not ctx.listed.is_person_form:
+    if len(names) != 1 or not ctx.listed.is_person_form or names[0].ambiguous:
         return None
     exact = [(i, j) for i, j, _, how in ctx.pairs if how == "exact"]
     surname = [j for i, j in exact if ctx.listed.tokens[j].role is Role.SURNAME]
@@ -441,3 +471,40 @@ def _given_name_order(ctx: _Context, score: float) -> Feature | None:
     if len(query_order) < 2 or query_order == sorted(query_order):
         return None
     return Feature("given names reordered", 1.0, -score * 0.3, "given names in another order")
+
+
+def _common_name(ctx: _Context, score: float) -> Feature | None:
+    """A person's name matched only by one or two names many people carry (Luis Castro for
+    CASTRO VILLA, Luis Fernando), or only through Han characters (晨 王 for WANG, Chen): short
+    of the whole listed name, only sounding like it, or held by many listed names too, that
+    says little about who is meant.
+    """
+    if not ctx.listed.person:
+        return None
+    matched = [
+        (ctx.query.tokens[i], ctx.listed.tokens[j])
+        for i, j, similarity, _ in ctx.pairs
+        if similarity > 0 and ctx.listed.tokens[j].role in _NAME_ROLES
+    ]
+    if not matched or len(matched) > _COMMON_NAME_PARTS:
+        return None
+    rarity = ctx.rarity
+    ambiguous = any(query.ambiguous for query, _ in matched)
+    if not ambiguous and not all(
+        rarity.common_name(query.text) or rarity.common_name(listed.text)
+        for query, listed in matched
+    ):
+        return None
+    if not ambiguous and not ctx.unmatched_listed(_NAME_ROLES):
+        # The whole name, however common (John Doe for DOE, John), unless the lists
+        # themselves hold it in many names (Ali Ahmed for 'ALI, Ahmad).
+        generic = rarity.generic_weight
+        if all(rarity.weigh(listed.text) >= generic for _, listed in matched):
+            return None
+    names = " ".join(listed.text for _, listed in matched)
+    detail = f"only '{names}' matched: names many people carry"
+    return Feature("common name", 1.0, -score * ctx.settings.common_name_penalty, detail)
+
+
+# Three common names together are rare enough (Juan Carlos Gonzalez): the rule stops at two.
+_COMMON_NAME_PARTS: Final = 2
