@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Final
 
 from mypy_extensions import mypyc_attr
+from rigour.names import extract_org_types
 
 from watchlist.matching.normalize import (
     is_han_script,
@@ -210,7 +211,7 @@ HONORIFICS: Final = frozenset(
 )
 PARTICLES: Final = frozenset(
     "al el ul bin ibn bint abu abd de del della der den di da das dos du la le van von ter "
-    "st".split()
+    "st the".split()
 )
 _PATRONYMIC: Final = re.compile(
     r"(ovich|evich|yevich|ovych|evych|ovna|evna|yevna|ichna|ogly|oglu|kyzy|qizi|uulu)$"
@@ -264,7 +265,62 @@ def analyze(name: str, *, person: bool | None = None) -> Analysis:
         tokens = tuple(_not_initial(token) for token in tokens)
     if is_han_script(name):
         tokens = tuple(_ambiguous(token) for token in tokens)
-    return Analysis(tokens=_mark_legal(tokens), is_person_form=False, person=person is True)
+    phrases = {} if person is True else legal_phrases(name)
+    tokens = _series_number(_mark_legal(tokens, phrases))
+    return Analysis(tokens=tokens, is_person_form=False, person=person is True)
+
+
+@lru_cache(maxsize=4096)
+def legal_phrases(name: str) -> dict[tuple[str, ...], str]:
+    """The legal forms rigour's org-type tables (every jurisdiction) find in a name, as token
+    phrases and their family: `Aktiengesellschaft` -> ~jsc, `Gesellschaft mit beschränkter
+    Haftung` -> ~llc. Only forms of two words or more, or of five letters or more, are taken:
+    shorter ones (`in`, `ep`) are too often words of the name."""
+    if not _MAY_HOLD_LEGAL_FORM.search(name):
+        return {}
+    found: dict[tuple[str, ...], str] = {}
+    for text, generic in extract_org_types(" ".join(name.split()), generic=True):
+        family = _RIGOUR_FAMILIES.get(generic)
+        phrase = tokenize(text)
+        if family and phrase and (len(phrase) > 1 or len(phrase[0]) >= _LONG_LEGAL_FORM):
+            found[phrase] = family
+    return found
+
+
+_RIGOUR_FAMILIES: Final = {"llc": "~llc", "jsc": "~jsc", "lp": "~llp", "llp": "~llp"}
+_LONG_LEGAL_FORM: Final = 5
+# Every legal form has a letter after another: a name of single letters and digits has none.
+_MAY_HOLD_LEGAL_FORM: Final = re.compile(r"[^\W\d_]{2}|[^\W\d_]\.[^\W\d_]")
+
+
+def _series_number(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """A Roman numeral ending a firm's or fund's name is its series number (`Bain Capital
+    Fund XI L.P.`: 11), whatever its letters spell elsewhere (`Xi`)."""
+    names = [i for i, token in enumerate(tokens) if token.role is not Role.LEGAL]
+    if len(names) < 2:
+        return tokens
+    last = names[-1]
+    value = roman_value(tokens[last].text)
+    if value is None:
+        return tokens
+    number = Token(str(value), Role.NUMBER, str(value))
+    return tokens[:last] + (number,) + tokens[last + 1 :]
+
+
+_ROMAN_DIGITS: Final = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+_ROMAN_FORM: Final = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")
+
+
+def roman_value(text: str) -> int | None:
+    """The value of a Roman numeral from 1 to 39 (`xiii` -> 13), else None."""
+    if not text or not _ROMAN_FORM.match(text):
+        return None
+    total = 0
+    for i, char in enumerate(text):
+        value = _ROMAN_DIGITS[char]
+        following = _ROMAN_DIGITS[text[i + 1]] if i + 1 < len(text) else 0
+        total += -value if value < following else value
+    return total
 
 
 def _ambiguous(token: Token) -> Token:
@@ -364,13 +420,18 @@ def _role(word: str, default: Role) -> Role:
     return default
 
 
-def _mark_legal(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
-    """Replace legal-form phrases anywhere in the name by their family token."""
+def _mark_legal(
+    tokens: tuple[Token, ...], found: dict[tuple[str, ...], str] | None = None
+) -> tuple[Token, ...]:
+    """Replace legal-form phrases anywhere in the name by their family token (`found`: the
+    ones rigour's tables found in it)."""
     texts = [token.text for token in tokens]
     out: list[Token] = []
     index = 0
     while index < len(tokens):
-        family, length = _legal_at(texts, index)
+        family, length = _found_at(texts, index, found) if found else (None, 0)
+        if family is None:
+            family, length = _legal_at(texts, index)
         if family and len(tokens) > length:
             out.append(Token(family, Role.LEGAL, family))
             index += length
@@ -378,6 +439,19 @@ def _mark_legal(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
             out.append(tokens[index])
             index += 1
     return tuple(out)
+
+
+def _found_at(
+    texts: list[str], index: int, found: dict[tuple[str, ...], str]
+) -> tuple[str | None, int]:
+    for phrase, family in sorted(found.items(), key=_longest_first):
+        if tuple(texts[index : index + len(phrase)]) == phrase:
+            return family, len(phrase)
+    return None, 0
+
+
+def _longest_first(item: tuple[tuple[str, ...], str]) -> int:
+    return -len(item[0])
 
 
 def _legal_at(texts: list[str], index: int) -> tuple[str | None, int]:

@@ -84,6 +84,7 @@ class MatchSettings:
     short_form_share: float = 0.003
     common_name_share: float = 1e-5
     common_name_penalty: float = 0.3
+    other_number_penalty: float = 0.15
     text_threshold: float = 0.8
 
 

@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, DamerauLevenshtein
 
 from watchlist.matching.analysis import (
     OPTIONAL_ROLES,
@@ -83,6 +83,8 @@ def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tu
         if query.ambiguous or listed.ambiguous:  # 晨 -> chen: only sounds like CHEN
             return settings.transliteration_similarity, "transliteration"
         return 1.0, "exact" if query.role is not Role.LEGAL else "legal form"
+    if query.role is Role.NUMBER and listed.role is Role.NUMBER:
+        return _OTHER_NUMBER, "other number"  # a series or a vintage apart: see `_numbers`
     if Role.LEGAL in (query.role, listed.role) or Role.NUMBER in (query.role, listed.role):
         return 0.0, "different"
     if other_gender(query.text, listed.text):
@@ -106,11 +108,24 @@ def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tu
         return max(settings.transliteration_similarity, similarity), "transliteration"
     if len(short) <= 3:
         return 0.0, "different"
-    # One typo in a short word makes another word (Iran/Miran): short tokens need more.
+    # One typo in a short word makes another word (Iran/Miran): short tokens need more, or a
+    # single typo past their first letter.
     needed = settings.min_token_similarity + (
         0.16 if len(short) <= 5 else 0.1 if len(short) <= 7 else 0
     )
-    return (similarity, "fuzzy") if similarity >= needed else (0.0, "")
+    if similarity >= needed or _one_typo(query.text, listed.text):
+        return similarity, "fuzzy"
+    return 0.0, ""
+
+
+def _one_typo(a: str, b: str) -> bool:
+    """One letter added, dropped, replaced or two swapped (Musk/Mosk, Trump/Trupm), past the
+    first letter: another first letter makes another name (Anna/Banna, Sire/Mire)."""
+    return a[0] == b[0] and DamerauLevenshtein.distance(a, b, score_cutoff=1) <= 1
+
+
+# Two numbers that differ align as this much alike: the names around them may still be one.
+_OTHER_NUMBER: Final = 0.5
 
 
 def other_gender(a: str, b: str) -> bool:
@@ -438,7 +453,10 @@ def _extra_query_names(ctx: _Context, score: float) -> Feature | None:
     if not extra or not any(s > 0 for s in ctx.q_sims):
         return None
     detail = f"query words not in the listed name: {', '.join(t.text for t in extra)}"
-    return Feature("extra name parts", 1.0, -score * 0.15 * min(2, len(extra)), detail)
+    # Every listed name part is there: the query may just give more of the name (a father's
+    # or a clan name) than the list does.
+    each = 0.05 if ctx.listed.person and not ctx.unmatched_listed(_NAME_ROLES) else 0.15
+    return Feature("extra name parts", 1.0, -score * each * min(2, len(extra)), detail)
 
 
 def _patronymic_conflict(ctx: _Context, score: float) -> Feature | None:
@@ -452,12 +470,20 @@ def _patronymic_conflict(ctx: _Context, score: float) -> Feature | None:
 
 
 def _numbers_disagree(ctx: _Context, score: float) -> Feature | None:
-    """Numbers tell vessels, units and funds apart: they must agree."""
+    """Numbers tell vessels, units and funds apart: one the other name lacks costs much; a
+    different number in the same place (fund VII, fund VIII) less: a sibling of a listed
+    party is worth a look."""
     missing = ctx.unmatched_query((Role.NUMBER,)) + ctx.unmatched_listed((Role.NUMBER,))
-    if not missing:
+    other = [
+        f"{ctx.query.tokens[i].text}/{ctx.listed.tokens[j].text}"
+        for i, j, _, how in ctx.pairs
+        if how == "other number"
+    ]
+    if not missing and not other:
         return None
-    detail = f"numbers differ: {', '.join(t.text for t in missing)}"
-    return Feature("numbers", 0.0, -score * 0.5, detail)
+    share = 0.5 if missing else ctx.settings.other_number_penalty
+    detail = f"numbers differ: {', '.join([t.text for t in missing] + other)}"
+    return Feature("numbers", 0.0, -score * share, detail)
 
 
 def _given_name_order(ctx: _Context, score: float) -> Feature | None:
@@ -475,9 +501,9 @@ def _given_name_order(ctx: _Context, score: float) -> Feature | None:
 
 def _common_name(ctx: _Context, score: float) -> Feature | None:
     """A person's name matched only by one or two names many people carry (Luis Castro for
-    CASTRO VILLA, Luis Fernando), or only through Han characters (晨 王 for WANG, Chen): short
-    of the whole listed name, only sounding like it, or held by many listed names too, that
-    says little about who is meant.
+    CASTRO VILLA, Luis Fernando; Mark Albert Taylor for TAYLOR, Mark), or only through Han
+    characters (晨 王 for WANG, Chen): short of the whole listed name or more than it, only
+    sounding like it, or held by many listed names too, that says little about who is meant.
     """
     if not ctx.listed.person:
         return None
@@ -486,18 +512,21 @@ def _common_name(ctx: _Context, score: float) -> Feature | None:
         for i, j, similarity, _ in ctx.pairs
         if similarity > 0 and ctx.listed.tokens[j].role in _NAME_ROLES
     ]
-    if not matched or len(matched) > _COMMON_NAME_PARTS:
+    if not matched:
         return None
     rarity = ctx.rarity
-    ambiguous = any(query.ambiguous for query, _ in matched)
+    ambiguous = all(query.ambiguous for query, _ in matched)
+    if not ambiguous and len(matched) > _COMMON_NAME_PARTS:
+        return None
     if not ambiguous and not all(
         rarity.common_name(query.text) or rarity.common_name(listed.text)
         for query, listed in matched
     ):
         return None
-    if not ambiguous and not ctx.unmatched_listed(_NAME_ROLES):
-        # The whole name, however common (John Doe for DOE, John), unless the lists
-        # themselves hold it in many names (Ali Ahmed for 'ALI, Ahmad).
+    whole = not ctx.unmatched_listed(_NAME_ROLES) and not ctx.unmatched_query(_NAME_ROLES)
+    if not ambiguous and whole:
+        # The whole name and no more, however common (John Doe for DOE, John), unless the
+        # lists themselves hold it in many names (Ali Ahmed for 'ALI, Ahmad).
         generic = rarity.generic_weight
         if all(rarity.weigh(listed.text) >= generic for _, listed in matched):
             return None

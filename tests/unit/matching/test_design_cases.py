@@ -101,10 +101,16 @@ def test_generic_words_alone_do_not_match_everything(sdn_matcher: Matcher) -> No
     assert len(sdn_matcher.lookup("Global Trading Group Ltd", limit=50)) <= 3
 
 
-def test_numbers_must_agree(sdn_matcher: Matcher) -> None:
+def test_numbers_must_agree_or_cost_the_score(sdn_matcher: Matcher) -> None:
     found = sdn_matcher.lookup("224th Flight Unit State Airlines")
     assert found and found[0].entity_id == 43113
-    assert 43113 not in ids(sdn_matcher, "225th Flight Unit State Airlines")
+    # Another number in the same place: a sibling unit, worth a look, but lower and explained.
+    sibling = sdn_matcher.lookup("225th Flight Unit State Airlines", threshold=0.0)
+    other = next(m for m in sibling if m.entity_id == 43113)
+    assert other.score <= found[0].score - 0.1
+    assert "numbers" in [f.name for f in other.explanation.features]
+    # A number the query lacks costs half the score.
+    assert 43113 not in ids(sdn_matcher, "Flight Unit State Airlines")
 
 
 def test_qualifiers_move_the_score(sdn_matcher: Matcher) -> None:
