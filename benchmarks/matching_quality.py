@@ -49,8 +49,7 @@ def read_pairs(path: Path = PAIRS) -> list[Pair]:
 def project_scores(pairs: Sequence[Pair]) -> list[float]:
     """Our score for each pair: the listed name's entity in a lookup over the SDN list."""
     from watchlist.config import load_settings
-    from watchlist.lookup import match_settings, records_from_list
-    from watchlist.matching.matcher import Matcher
+    from watchlist.lookup import new_matcher, records_from_list
     from watchlist.matching.model import NameRecord
     from watchlist.sources import formats
 
@@ -63,7 +62,7 @@ def project_scores(pairs: Sequence[Pair]) -> list[float]:
         if listed not in holders:  # the few listed names the SDN file lacks
             records.append(NameRecord(90_000_000 + offset, listed, kind, "primary"))
             holders[listed].add(90_000_000 + offset)
-    matcher = Matcher(records, profiles, match_settings(load_settings({}).matching))
+    matcher = new_matcher(records, profiles, load_settings({}).matching)
     scores = []
     for pair in pairs:
         found = matcher.lookup(pair.query, kind=pair.kind, limit=64, threshold=0.0)

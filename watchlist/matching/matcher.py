@@ -119,6 +119,9 @@ class Matcher:
         if known is None:
             generic_at = max(50, int(self.index.size * self.settings.generic_token_share))
             texts = {token.text} | set(self.index.skeletons.get(token.skeleton, ()))
+            for sound in token.sounds:
+                texts.add(sound)
+                texts.update(self.index.skeletons.get(skeleton(sound), ()))
             known = any(0 < self.index.frequency(t) <= generic_at for t in texts)
             self._telling_cache[token.text] = known
         return known

@@ -14,6 +14,7 @@ from typing import Final
 from rapidfuzz.distance import OSA, DamerauLevenshtein
 
 from watchlist.matching.analysis import (
+    MIDDLE_SHARE,
     OPTIONAL_ROLES,
     ROLE_WEIGHT,
     Analysis,
@@ -106,6 +107,10 @@ def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tu
     floor = _TRANSLITERATION_FLOOR if len(short) > 4 else 0.8
     if query.skeleton == listed.skeleton and similarity >= floor:
         return max(settings.transliteration_similarity, similarity), "transliteration"
+    if query.sounds or listed.sounds:  # Lawrow/Lavrov, Prigojine/Prigozhin
+        respelled = _respelled_similarity(query, listed, floor)
+        if respelled > 0:
+            return min(settings.transliteration_similarity, respelled), "transliteration"
     if len(short) <= 3:
         return 0.0, "different"
     # One typo in a short word makes another word (Iran/Miran): short tokens need more, or a
@@ -116,6 +121,21 @@ def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tu
     if similarity >= needed or _one_typo(query.text, listed.text):
         return similarity, "fuzzy"
     return 0.0, ""
+
+
+def _respelled_similarity(query: Token, listed: Token, floor: float) -> float:
+    """How alike the two words are as some language spells them: the best edit similarity of
+    their spellings that share a consonant skeleton, if it reaches `floor` (else 0)."""
+    best = 0.0
+    for a in (query.text, *query.sounds):
+        for b in (listed.text, *listed.sounds):
+            if a == b:
+                return 1.0
+            if skeleton(a) == skeleton(b):
+                similarity = OSA.normalized_similarity(a, b)
+                if similarity >= floor and similarity > best:
+                    best = similarity
+    return best
 
 
 def _one_typo(a: str, b: str) -> bool:
@@ -322,7 +342,7 @@ def _compare(
     for i, j, similarity, _ in pairs:
         q_sims[i] = max(q_sims[i], similarity)
         l_sims[j] = max(l_sims[j], similarity)
-    q_cover = _coverage(query.tokens, q_sims, rarity.weigh)
+    q_cover = _coverage(query.tokens, q_sims, rarity.weigh, _middle(query, q_sims, listed))
     l_cover = _coverage(listed.tokens, l_sims, rarity.weigh)
     base = math.pow(q_cover, settings.query_weight) * math.pow(l_cover, 1 - settings.query_weight)
     context = _Context(query, listed, q_sims, l_sims, pairs, rarity, settings)
@@ -342,6 +362,7 @@ def _apply_rules(context: _Context, base: float) -> tuple[float, list[Feature]]:
     score = _after(applied, score, _given_name_order(context, score))
     score = _after(applied, score, _distinctive_surname(context, score))
     score = _after(applied, score, _common_name(context, score))
+    score = _after(applied, score, _typos_throughout(context, score))
     return score, applied
 
 
@@ -353,13 +374,33 @@ def _after(applied: list[Feature], score: float, feature: Feature | None) -> flo
     return score + feature.contribution
 
 
-def _coverage(tokens: Sequence[Token], sims: Sequence[float], weigh: Weigh) -> float:
+def _coverage(
+    tokens: Sequence[Token], sims: Sequence[float], weigh: Weigh, middle: set[int] | None = None
+) -> float:
     total = covered = 0.0
-    for token, similarity in zip(tokens, sims):
+    for i, (token, similarity) in enumerate(zip(tokens, sims)):
         weight = token_weight(token, weigh)
+        if middle and i in middle:
+            weight *= MIDDLE_SHARE
         total += weight
         covered += weight * similarity
     return covered / total if total > 0 else 0.0
+
+
+def _middle(query: Analysis, q_sims: Sequence[float], listed: Analysis) -> set[int] | None:
+    """The query's words a listed person's name lacks between words it has: middle names,
+    a father's name (Bashar Hafez al-Assad for AL-ASSAD, Bashar), which the list may leave
+    out as it may its own middle names."""
+    if not listed.person:
+        return None
+    matched = [i for i, similarity in enumerate(q_sims) if similarity > 0]
+    if len(matched) < 2:
+        return None
+    return {
+        i
+        for i in range(matched[0] + 1, matched[-1])
+        if not q_sims[i] and query.tokens[i].role in _NAME_ROLES
+    }
 
 
 @dataclasses.dataclass(frozen=True)
@@ -516,7 +557,8 @@ def _common_name(ctx: _Context, score: float) -> Feature | None:
         return None
     rarity = ctx.rarity
     ambiguous = all(query.ambiguous for query, _ in matched)
-    if not ambiguous and len(matched) > _COMMON_NAME_PARTS:
+    names = [pair for pair in matched if Role.INITIAL not in (pair[0].role, pair[1].role)]
+    if not ambiguous and len(names) > _COMMON_NAME_PARTS:
         return None
     if not ambiguous and not all(
         rarity.common_name(query.text) or rarity.common_name(listed.text)
@@ -537,3 +579,13 @@ def _common_name(ctx: _Context, score: float) -> Feature | None:
 
 # Three common names together are rare enough (Juan Carlos Gonzalez): the rule stops at two.
 _COMMON_NAME_PARTS: Final = 2
+
+
+def _typos_throughout(ctx: _Context, score: float) -> Feature | None:
+    """Every name word matched only with a typo (Mara Putinja for PUTINA, Maria): one typo
+    is a typo, several are another name."""
+    hows = [how for i, j, _, how in ctx.pairs if ctx.listed.tokens[j].role in _NAME_ROLES]
+    if hows.count("fuzzy") < 2 or any(how != "fuzzy" for how in hows):
+        return None
+    detail = "no name word matched exactly or as a transliteration, each had a typo"
+    return Feature("typos throughout", 1.0, -score * ctx.settings.common_name_penalty, detail)

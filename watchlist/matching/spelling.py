@@ -1,0 +1,61 @@
+"""How other languages' presses spell the sounds English romanisation writes.
+
+A name transliterated from Russian, Arabic or Persian is spelled by each language's own
+orthography: Пригожин is Prigozhin in English, Prigoschin in German, Prigojine in French;
+Лавров is Lawrow in German and Polish; Лукашенко is Loukachenko in French and Łukaszenka in
+Polish; Хаменеи is Jamenei in Spanish and Xameneyi in Azerbaijani. `respellings` rewrites a
+(folded, lower-case ASCII) word by these orthographies' rules into the spellings an English
+romanisation could have, so that the matcher can compare those: the rules are the languages'
+spelling of sounds, not lists of names.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Final
+
+# (where, what it may stand for): each rule rewrites every place it matches at once.
+_RULES: Final[tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]] = tuple(
+    (re.compile(pattern), targets)
+    for pattern, targets in (
+        (r"tsch", ("ch",)),  # German: Tschetschenien
+        (r"sch", ("sh", "zh")),  # German: Prigoschin (ж), Alischer (ш)
+        (r"szcz", ("shch",)),  # Polish: Chruszczow
+        (r"sz", ("sh",)),  # Polish: Łukaszenka
+        (r"cz", ("ch",)),  # Polish
+        (r"rz", ("zh",)),  # Polish
+        (r"zs", ("zh",)),  # Hungarian
+        (r"cs", ("ch",)),  # Hungarian: Vlagyimirovics
+        (r"gy", ("d",)),  # Hungarian: Vlagyimir
+        (r"(?<=[aeiou])ty|^ty", ("t",)),  # Hungarian: Putyin
+        (r"ou", ("u",)),  # French: Loukachenko, Ousmanov
+        (r"gu(?=[ei])", ("g",)),  # French: Evgueni
+        (r"ie", ("e",)),  # Polish: Siergiej
+        (r"[iy]j$", ("iy", "y")),  # German, Polish: Selenskyj, Sergej
+        (r"w", ("v",)),  # German, Polish: Lawrow, Jewgeni
+        (r"(?<![cdkstz])ch", ("sh", "kh")),  # French ch = sh; German, Polish ch = kh
+        (r"j", ("y", "zh", "kh")),  # German, Polish j = y; French j = zh; Spanish j = kh
+        (r"x", ("kh",)),  # Spanish, Azerbaijani: Xameneyi
+        (r"(?<![cgkpstz])h(?=[aeiouy])", ("g",)),  # Ukrainian, Belarusian г: Pryhozhyn
+        (r"(?<=[^aeiou])e$", ("",)),  # French silent e: Prigojine
+        (r"(?<=[^aeiou])s$", ("",)),  # Latvian, Lithuanian endings: Lavrovs
+    )
+)
+_MOST: Final = 12  # spellings kept per word: the rules compound, the work must not
+
+
+@lru_cache(maxsize=100_000)
+def respellings(word: str) -> tuple[str, ...]:
+    """Other spellings `word` could stand for in an English romanisation (never `word` itself);
+    empty for most English words, which no rule rewrites."""
+    found: dict[str, None] = {word: None}
+    for pattern, targets in _RULES:
+        for spelled in list(found):
+            if len(found) > _MOST:
+                break
+            if pattern.search(spelled) is not None:
+                for target in targets:
+                    found[pattern.sub(target, spelled)] = None
+    del found[word]
+    return tuple(spelled for spelled in found if len(spelled) >= 2)[:_MOST]
