@@ -19,11 +19,12 @@ from rigour.names import extract_org_types
 
 from watchlist.matching.normalize import (
     is_han_script,
+    is_hangul_script,
     is_vowelless_script,
     split_surname,
     tokenize,
 )
-from watchlist.matching.spelling import respellings
+from watchlist.matching.spelling import respellings, script_respellings
 
 
 class Role(enum.StrEnum):
@@ -61,29 +62,33 @@ class Token:
     text: str
     role: Role
     skeleton: str
-    vowelless: bool = False  # from a script that does not write short vowels
-    # From Han characters: each reads as one of a few hundred syllables (homophones, and
-    # Chinese or Japanese readings), so the romanised text only sounds like the name.
-    ambiguous: bool = False
+    # The script it was romanised from, where romanising loses something: "abjad" (Arabic,
+    # Persian, Hebrew: short vowels unwritten), "korean" or "han" (syllables that many names
+    # share, and homophones); "" otherwise.
+    script: str = ""
     # The spellings an English romanisation could have for it (Lawrow: lavrov), see
-    # `spelling.respellings`.
+    # `spelling`.
     sounds: tuple[str, ...] = ()
 
     def __init__(
-        self,
-        text: str,
-        role: Role,
-        skeleton: str,
-        vowelless: bool = False,
-        ambiguous: bool = False,
-        sounds: tuple[str, ...] = (),
+        self, text: str, role: Role, skeleton: str, script: str = "", sounds: tuple[str, ...] = ()
     ) -> None:
         object.__setattr__(self, "text", text)
         object.__setattr__(self, "role", role)
         object.__setattr__(self, "skeleton", skeleton)
-        object.__setattr__(self, "vowelless", vowelless)
-        object.__setattr__(self, "ambiguous", ambiguous)
+        object.__setattr__(self, "script", script)
         object.__setattr__(self, "sounds", sounds)
+
+    @property
+    def vowelless(self) -> bool:
+        """From a script that does not write short vowels."""
+        return self.script == "abjad"
+
+    @property
+    def ambiguous(self) -> bool:
+        """From Han characters or Hangul: one of a few thousand syllables, so the romanised
+        text only sounds like the name, and many people's names sound so."""
+        return self.script in ("han", "korean")
 
 
 @mypyc_attr(acyclic=True)
@@ -212,14 +217,15 @@ HONORIFICS: Final = frozenset(
     "mr mrs ms miss mx dr doctor prof professor sir dame lord lady madam president vice "
     "general gen minister colonel col major maj captain capt lieutenant lt sergeant sgt "
     "admiral marshal commander cmdr brigadier sheikh shaykh sheik haji hajji imam mullah "
-    "ayatollah chairman chairwoman premier prime secretary senator governor judge justice "
+    "ayatollah sayyid sayyed seyyid seyyed syed sayed "
+    "chairman chairwoman premier prime secretary senator governor judge justice "
     "king queen prince princess emir amir deputy ambassador mayor chief director spokesman "
     "spokeswoman envoy leader former ex late defence defense foreign finance interior "
     "treasury".split()
 )
 PARTICLES: Final = frozenset(
     "al el ul bin ibn bint abu abd de del della der den di da das dos du la le van von ter "
-    "st the".split()
+    "st the e".split()
 )
 _PATRONYMIC: Final = re.compile(
     r"(ovich|evich|yevich|ovych|evych|ovna|evna|yevna|ichna|ogly|oglu|kyzy|qizi|uulu)$"
@@ -257,22 +263,20 @@ def analyze(name: str, *, person: bool | None = None) -> Analysis:
     names and second surnames are marked as such. Other names get the neutral role. Titles
     are not removed here (see `query_variants`).
     """
-    vowelless = is_vowelless_script(name)
+    script = name_script(name)
     abbreviated = {m.lower() for m in _ABBREVIATION.findall(name)} if "." in name else set()
     parts = split_surname(name) if person else None
     if parts is not None:
         surname, given = parts
-        tokens = _roles(tokenize(surname), Role.SURNAME, vowelless)
-        tokens += _roles(tokenize(given), Role.GIVEN, vowelless, abbreviated)
+        tokens = _roles(tokenize(surname), Role.SURNAME, script=script)
+        tokens += _roles(tokenize(given), Role.GIVEN, abbreviated, script)
         return Analysis(tokens=_mark_legal(_secondary(tokens)), is_person_form=True, person=True)
     words = tokenize(name)
-    if vowelless:
-        words = _split_articles(words)
-    tokens = _number_signs(_roles(words, Role.NAME, vowelless, abbreviated))
+    if script == "abjad":
+        words = _split_articles(_join_suffixes(words))
+    tokens = _number_signs(_roles(words, Role.NAME, abbreviated, script))
     if person is False:  # a letter of a firm's name is no one's initial (L-INMO is not Li)
         tokens = tuple(_not_initial(token) for token in tokens)
-    if is_han_script(name):
-        tokens = tuple(_ambiguous(token) for token in tokens)
     phrases = {} if person is True else legal_phrases(name)
     tokens = _series_number(_mark_legal(tokens, phrases))
     return Analysis(tokens=tokens, is_person_form=False, person=person is True)
@@ -331,16 +335,20 @@ def roman_value(text: str) -> int | None:
     return total
 
 
-def _ambiguous(token: Token) -> Token:
-    return Token(token.text, token.role, token.skeleton, token.vowelless, True, token.sounds)
+def name_script(name: str) -> str:
+    """The script a name is written in, where romanising it loses something (see
+    `Token.script`)."""
+    if is_vowelless_script(name):
+        return "abjad"
+    if is_hangul_script(name):
+        return "korean"
+    return "han" if is_han_script(name) else ""
 
 
 def _not_initial(token: Token) -> Token:
     if token.role is not Role.INITIAL:
         return token
-    return Token(
-        token.text, Role.NAME, token.skeleton, token.vowelless, token.ambiguous, token.sounds
-    )
+    return Token(token.text, Role.NAME, token.skeleton, token.script, token.sounds)
 
 
 # `Ye. V. Prigozhin`: one or two letters and a full stop abbreviate a given name.
@@ -367,6 +375,21 @@ def _secondary(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
         seen.add(token.role)
         out.append(token)
     return tuple(out)
+
+
+def _join_suffixes(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Persian writes the suffix -i apart from its word when a space stands for the
+    zero-width non-joiner: `khmnh y` (خامنه ای) is one word, Khamenei."""
+    out: list[str] = []
+    for word in words:
+        if out and word in _SUFFIXES:
+            out[-1] += word
+        else:
+            out.append(word)
+    return tuple(out)
+
+
+_SUFFIXES: Final = frozenset({"y", "ay", "ey", "yy"})
 
 
 def _split_articles(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -405,15 +428,24 @@ _TITLE_REACH: Final = 5  # titles stand within the first words of a mention
 def _roles(
     words: tuple[str, ...],
     default: Role,
-    vowelless: bool = False,
     abbreviated: frozenset[str] | set[str] = frozenset(),
+    script: str = "",
 ) -> tuple[Token, ...]:
     tokens = []
     for word in words:
         role = _abbreviated_role(word, default, abbreviated)
-        sounds = respellings(word) if role not in _UNSPELLED and len(word) >= _SPELLED else ()
-        tokens.append(Token(word, role, skeleton(word), vowelless, False, sounds))
+        tokens.append(Token(word, role, skeleton(word), script, _sounds(word, role, script)))
     return tuple(tokens)
+
+
+def _sounds(word: str, role: Role, script: str) -> tuple[str, ...]:
+    """The other spellings of a word (see `spelling`): by its script's romanisation when it
+    was written in Hangul or Arabic script, else by other languages' orthographies."""
+    if role in _UNSPELLED:
+        return ()
+    if script in ("abjad", "korean"):
+        return script_respellings(word, script)
+    return respellings(word) if len(word) >= _SPELLED else ()
 
 
 # Tokens whose spelling in other languages is not a question; and the shortest word that is

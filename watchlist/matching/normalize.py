@@ -35,6 +35,8 @@ _INNER_APOSTROPHE: Final = re.compile(r"(?<=[A-Za-z])[" + _APOSTROPHES + r"](?=[
 def fold(text: str) -> str:
     """NFKC, transliterate to ASCII (Cyrillic, Greek, Arabic, CJK, ...) and drop apostrophes."""
     normal = unicodedata.normalize("NFKC", text)
+    if "ə" in normal or "Ə" in normal:  # Azerbaijani ə is an open a: Əli is Ali
+        normal = normal.replace("ə", "a").replace("Ə", "A")
     # The patterns below need an apostrophe: most names hold none, and are not scanned for it.
     apostrophes = _has_apostrophe(normal)
     if apostrophes:
@@ -76,6 +78,14 @@ def is_han_script(text: str) -> bool:
     """True for names in Han characters (Chinese, Japanese kanji), whose romanisation is one
     of a few hundred syllables per character."""
     return bool(_HAN.search(text))
+
+
+_HANGUL: Final = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+
+
+def is_hangul_script(text: str) -> bool:
+    """True for names in Hangul, which is romanised syllable by syllable."""
+    return bool(_HANGUL.search(text))
 
 
 def is_vowelless_script(text: str) -> bool:

@@ -90,9 +90,12 @@ def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tu
         return 0.0, "different"
     if other_gender(query.text, listed.text):
         return 0.0, "other gender"
-    if (query.vowelless or listed.vowelless) and query.skeleton == listed.skeleton:
-        if len(query.skeleton) >= 2:
-            return settings.transliteration_similarity, "transliteration"
+    if query.vowelless or listed.vowelless:  # Arabic script: the consonants must agree
+        agree = _consonants_agree(query, listed)
+        if agree:
+            return agree * settings.transliteration_similarity, "transliteration"
+    if _respelled_as(query, listed):  # 김여정 gim yeo jeong: KIM Yo Jong
+        return settings.transliteration_similarity, "transliteration"
     short, long = query.text, listed.text
     if len(long) < len(short):
         short, long = long, short
@@ -118,9 +121,36 @@ def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tu
     needed = settings.min_token_similarity + (
         0.16 if len(short) <= 5 else 0.1 if len(short) <= 7 else 0
     )
+    if query.script or listed.script:  # romanised letter by letter: no room for typos
+        return 0.0, ""
     if similarity >= needed or _one_typo(query.text, listed.text):
         return similarity, "fuzzy"
     return 0.0, ""
+
+
+def _consonants_agree(query: Token, listed: Token) -> float:
+    """How surely two words, one of them from Arabic script, are one name: 1 when their
+    consonant skeletons agree in two consonants or more (in three when the Arabic-script
+    word is read another way: w as a vowel, b as p), 0.9 when two short words agree in their
+    one consonant (`ly`, Ali), else 0."""
+    arabic, latin = (query, listed) if query.vowelless else (listed, query)
+    wanted = latin.skeleton
+    if arabic.skeleton == wanted:
+        if len(wanted) >= 2:
+            return 1.0
+        if len(wanted) == 1 and len(arabic.text) <= _SHORT_WORD >= len(latin.text):
+            return 0.9
+    if len(wanted) >= 3 and any(skeleton(sound) == wanted for sound in arabic.sounds):
+        return 1.0
+    return 0.0
+
+
+_SHORT_WORD: Final = 4
+
+
+def _respelled_as(query: Token, listed: Token) -> bool:
+    """Whether one word is another spelling of the other."""
+    return listed.text in query.sounds or query.text in listed.sounds
 
 
 def _respelled_similarity(query: Token, listed: Token, floor: float) -> float:
@@ -363,6 +393,7 @@ def _apply_rules(context: _Context, base: float) -> tuple[float, list[Feature]]:
     score = _after(applied, score, _distinctive_surname(context, score))
     score = _after(applied, score, _common_name(context, score))
     score = _after(applied, score, _typos_throughout(context, score))
+    score = _after(applied, score, _partial_transliteration(context, score))
     return score, applied
 
 
@@ -572,8 +603,8 @@ def _common_name(ctx: _Context, score: float) -> Feature | None:
         generic = rarity.generic_weight
         if all(rarity.weigh(listed.text) >= generic for _, listed in matched):
             return None
-    names = " ".join(listed.text for _, listed in matched)
-    detail = f"only '{names}' matched: names many people carry"
+    common = " ".join(listed.text for _, listed in matched)
+    detail = f"only '{common}' matched: names many people carry"
     return Feature("common name", 1.0, -score * ctx.settings.common_name_penalty, detail)
 
 
@@ -589,3 +620,16 @@ def _typos_throughout(ctx: _Context, score: float) -> Feature | None:
         return None
     detail = "no name word matched exactly or as a transliteration, each had a typo"
     return Feature("typos throughout", 1.0, -score * ctx.settings.common_name_penalty, detail)
+
+
+def _partial_transliteration(ctx: _Context, score: float) -> Feature | None:
+    """A name written in Arabic script that matches only part of the listed name: without
+    its vowels, a part of a name sounds like too many others (يوسف صیادی for YUSUF, Siyaad
+    Isaaq)."""
+    if not any(ctx.query.tokens[i].vowelless for i, _, _, _ in ctx.pairs):
+        return None
+    missing = ctx.unmatched_listed(_NAME_ROLES)
+    if not missing:
+        return None
+    detail = f"written in Arabic script, and listed name parts not in it: {missing[0].text}"
+    return Feature("partial name in another script", 1.0, -score * 0.3, detail)

@@ -49,8 +49,51 @@ _MOST: Final = 12  # spellings kept per word: the rules compound, the work must 
 def respellings(word: str) -> tuple[str, ...]:
     """Other spellings `word` could stand for in an English romanisation (never `word` itself);
     empty for most English words, which no rule rewrites."""
+    return tuple(spelled for spelled in _apply(word, _RULES) if len(spelled) >= 2)
+
+
+# Hangul romanised by the Revised Romanization (anyascii's) against the press's and North
+# Korea's McCune-Reischauer spellings: 김여정 gim yeo jeong is KIM Yo Jong.
+_KOREAN: Final[tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]] = tuple(
+    (re.compile(pattern), targets)
+    for pattern, targets in (
+        (r"^g", ("k",)),
+        (r"^d", ("t",)),
+        (r"^b", ("p",)),
+        (r"^j", ("ch",)),
+        (r"eo", ("o", "u")),
+        (r"eu", ("u",)),
+        (r"^i$", ("ri", "li", "lee", "yi")),
+    )
+)
+
+# Arabic, Persian and Urdu script romanised letter by letter (anyascii): the vowels are
+# missing, w and y stand for vowels as often as for consonants, Arabic writes a foreign p
+# as b, a final h (ta marbuta) is read t before another word, and two letters may read as
+# one sound's digraph (پ + ه: ph is p, h).
+_ABJAD: Final[tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]] = tuple(
+    (re.compile(pattern), targets)
+    for pattern, targets in (
+        (r"w", ("",)),
+        (r"b", ("p",)),
+        (r"h$", ("t",)),
+        (r"(?<=[sptkgcdz])h", ("ah",)),
+    )
+)
+
+
+@lru_cache(maxsize=20_000)
+def script_respellings(word: str, script: str) -> tuple[str, ...]:
+    """Other spellings of a word romanised from Hangul (`script` "korean") or from Arabic
+    script ("abjad") that the lists may hold."""
+    return _apply(word, _KOREAN if script == "korean" else _ABJAD)
+
+
+def _apply(
+    word: str, rules: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
+) -> tuple[str, ...]:
     found: dict[str, None] = {word: None}
-    for pattern, targets in _RULES:
+    for pattern, targets in rules:
         for spelled in list(found):
             if len(found) > _MOST:
                 break
@@ -58,4 +101,4 @@ def respellings(word: str) -> tuple[str, ...]:
                 for target in targets:
                     found[pattern.sub(target, spelled)] = None
     del found[word]
-    return tuple(spelled for spelled in found if len(spelled) >= 2)[:_MOST]
+    return tuple(spelled for spelled in found if spelled)[:_MOST]
