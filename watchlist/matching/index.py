@@ -117,6 +117,8 @@ class NameIndex:
             if sound in self.postings:
                 found[sound] = None
             _add(found, self.skeletons.get(skeleton(sound), ()))
+        if not found and len(token.text) >= 2 * _GLUED_PART:  # VladimirPutin, Ramimakhlouf
+            _add(found, _glued_parts(self.postings, token.text))
         if len(token.text) >= self.FUZZY_MIN_LENGTH:
             _add(found, self.deletes.get(token.text, ()))
             for variant in deletions(token.text):
@@ -124,6 +126,19 @@ class NameIndex:
                 if variant in self.postings:
                     found[variant] = None
         return found
+
+
+def _glued_parts(postings: dict[str, frozenset[int]], text: str) -> tuple[str, ...]:
+    """Two listed words written as one (`ramimakhlouf`: rami, makhlouf), each at least
+    `_GLUED_PART` letters long."""
+    for cut in range(_GLUED_PART, len(text) - _GLUED_PART + 1):
+        head, tail = text[:cut], text[cut:]
+        if head in postings and tail in postings:
+            return head, tail
+    return ()
+
+
+_GLUED_PART: Final = 3
 
 
 def _add(found: dict[str, None], texts: tuple[str, ...]) -> None:

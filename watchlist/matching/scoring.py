@@ -134,6 +134,8 @@ def _consonants_agree(query: Token, listed: Token) -> float:
     word is read another way: w as a vowel, b as p), 0.9 when two short words agree in their
     one consonant (`ly`, Ali), else 0."""
     arabic, latin = (query, listed) if query.vowelless else (listed, query)
+    if not _long_vowels_fit(arabic.text, latin.text):
+        return 0.0
     wanted = latin.skeleton
     if arabic.skeleton == wanted:
         if len(wanted) >= 2:
@@ -146,6 +148,25 @@ def _consonants_agree(query: Token, listed: Token) -> float:
 
 
 _SHORT_WORD: Final = 4
+
+
+def _long_vowels_fit(arabic: str, latin: str) -> bool:
+    """Arabic script writes long vowels, the ya above all: a final ya (محمدی, Mohammadi) is a
+    final i in the Latin name, an inner ya an i, e or y in it, and a Latin name that spells
+    an i long (Huseyini, Cheema) has a ya in Arabic script. Hasan is not Husayn, nor
+    Mohammadi Muhammad."""
+    final_ya = len(arabic) > 1 and arabic[-1] == "y" and arabic[-2] not in _ARABIC_VOWELS
+    final_i = len(latin) > 1 and latin[-1] in "iy" and latin[-2] not in "aou"
+    if final_ya != final_i:
+        return False
+    inner_ya = "y" in arabic[1:-1]
+    long_i = "y" in latin[1:-1] or "ee" in latin or "ii" in latin
+    if inner_ya and not any(vowel in latin for vowel in "iey"):
+        return False  # حسین is Husayn, Hossein: never Hasan
+    return inner_ya or not long_i
+
+
+_ARABIC_VOWELS: Final = "aeiouwy"
 
 
 def _respelled_as(query: Token, listed: Token) -> bool:
@@ -372,10 +393,16 @@ def _compare(
     for i, j, similarity, _ in pairs:
         q_sims[i] = max(q_sims[i], similarity)
         l_sims[j] = max(l_sims[j], similarity)
-    q_cover = _coverage(query.tokens, q_sims, rarity.weigh, _middle(query, q_sims, listed))
-    l_cover = _coverage(listed.tokens, l_sims, rarity.weigh)
+    q_middle = _middle(query, q_sims, listed)
+    # A listed person's name not written SURNAME, Given has its middle names unmarked: the
+    # ones the query lacks between words it has count as such.
+    l_middle = None if listed.is_person_form else _middle(listed, l_sims, listed)
+    if q_middle and l_middle:  # each has middle names the other lacks: they differ
+        q_middle = l_middle = None
+    q_cover = _coverage(query.tokens, q_sims, rarity.weigh, q_middle)
+    l_cover = _coverage(listed.tokens, l_sims, rarity.weigh, l_middle)
     base = math.pow(q_cover, settings.query_weight) * math.pow(l_cover, 1 - settings.query_weight)
-    context = _Context(query, listed, q_sims, l_sims, pairs, rarity, settings)
+    context = _Context(query, listed, q_sims, l_sims, pairs, rarity, settings, l_middle or set())
     return context, q_cover, l_cover, base
 
 
@@ -419,11 +446,11 @@ def _coverage(
 
 
 def _middle(query: Analysis, q_sims: Sequence[float], listed: Analysis) -> set[int] | None:
-    """The query's words a listed person's name lacks between words it has: middle names,
-    a father's name (Bashar Hafez al-Assad for AL-ASSAD, Bashar), which the list may leave
-    out as it may its own middle names."""
-    if not listed.person:
-        return None
+    """The words of one name the other lacks between words it has, when the listed name is a
+    person's: middle names, a father's name (Vladimir Vladimirovich Putin for PUTIN,
+    Vladimir), which either side may leave out."""
+    if not listed.person or any(token.vowelless for token in query.tokens):
+        return None  # in Arabic script, a middle name cannot be told from a missing one
     matched = [i for i, similarity in enumerate(q_sims) if similarity > 0]
     if len(matched) < 2:
         return None
@@ -443,6 +470,7 @@ class _Context:
     pairs: list[tuple[int, int, float, str]]
     rarity: Rarity
     settings: MatchSettings
+    listed_middle: set[int]  # the listed name's unmarked middle names the query lacks
 
     def __init__(
         self,
@@ -453,6 +481,7 @@ class _Context:
         pairs: list[tuple[int, int, float, str]],
         rarity: Rarity,
         settings: MatchSettings,
+        listed_middle: set[int],
     ) -> None:
         object.__setattr__(self, "query", query)
         object.__setattr__(self, "listed", listed)
@@ -461,6 +490,7 @@ class _Context:
         object.__setattr__(self, "pairs", pairs)
         object.__setattr__(self, "rarity", rarity)
         object.__setattr__(self, "settings", settings)
+        object.__setattr__(self, "listed_middle", listed_middle)
 
     def unmatched_query(self, roles: Sequence[Role]) -> list[Token]:
         return [t for t, s in zip(self.query.tokens, self.q_sims) if not s and t.role in roles]
@@ -472,7 +502,9 @@ class _Context:
 def _partial_name(ctx: _Context, score: float) -> Feature | None:
     """The query names only part of the listed name (one word of a firm's name)."""
     missing = [
-        t for t, s in zip(ctx.listed.tokens, ctx.l_sims) if not s and t.role not in OPTIONAL_ROLES
+        t
+        for j, (t, s) in enumerate(zip(ctx.listed.tokens, ctx.l_sims))
+        if not s and t.role not in OPTIONAL_ROLES and j not in ctx.listed_middle
     ]
     if not missing or not any(s > 0 for s in ctx.l_sims):
         return None
@@ -572,10 +604,10 @@ def _given_name_order(ctx: _Context, score: float) -> Feature | None:
 
 
 def _common_name(ctx: _Context, score: float) -> Feature | None:
-    """A person's name matched only by one or two names many people carry (Luis Castro for
-    CASTRO VILLA, Luis Fernando; Mark Albert Taylor for TAYLOR, Mark), or only through Han
-    characters (晨 王 for WANG, Chen): short of the whole listed name or more than it, only
-    sounding like it, or held by many listed names too, that says little about who is meant.
+    """A person's name matched only by names many people carry (Luis Castro for CASTRO
+    VILLA, Luis Fernando; Mark Albert Taylor for TAYLOR, Mark), or only through Han characters
+    or Hangul (晨 王 for WANG, Chen): short of the whole listed name or more than it, spelled
+    otherwise, or held by many listed names too, that says little about who is meant.
     """
     if not ctx.listed.person:
         return None
@@ -588,18 +620,19 @@ def _common_name(ctx: _Context, score: float) -> Feature | None:
         return None
     rarity = ctx.rarity
     ambiguous = all(query.ambiguous for query, _ in matched)
-    names = [pair for pair in matched if Role.INITIAL not in (pair[0].role, pair[1].role)]
-    if not ambiguous and len(names) > _COMMON_NAME_PARTS:
-        return None
     if not ambiguous and not all(
         rarity.common_name(query.text) or rarity.common_name(listed.text)
         for query, listed in matched
     ):
         return None
     whole = not ctx.unmatched_listed(_NAME_ROLES) and not ctx.unmatched_query(_NAME_ROLES)
-    if not ambiguous and whole:
+    names = [pair for pair in matched if Role.INITIAL not in (pair[0].role, pair[1].role)]
+    if not ambiguous and whole and len(names) > _COMMON_NAME_PARTS:
+        return None  # three common names, the whole name, are rare enough
+    if not ambiguous and whole and _exact(ctx):
         # The whole name and no more, however common (John Doe for DOE, John), unless the
-        # lists themselves hold it in many names (Ali Ahmed for 'ALI, Ahmad).
+        # lists themselves hold it in many names (Ali Ahmed for 'ALI, Ahmad). Spelled
+        # otherwise it is rather another common name (Carlos Alvarez for ALVARES, Carlos).
         generic = rarity.generic_weight
         if all(rarity.weigh(listed.text) >= generic for _, listed in matched):
             return None
@@ -608,7 +641,12 @@ def _common_name(ctx: _Context, score: float) -> Feature | None:
     return Feature("common name", 1.0, -score * ctx.settings.common_name_penalty, detail)
 
 
-# Three common names together are rare enough (Juan Carlos Gonzalez): the rule stops at two.
+def _exact(ctx: _Context) -> bool:
+    """Whether every aligned word is written as listed."""
+    return all(how in ("exact", "legal form") for _, _, _, how in ctx.pairs)
+
+
+# Three common names, the whole name, are rare enough (Juan Carlos Gonzalez).
 _COMMON_NAME_PARTS: Final = 2
 
 
