@@ -16,9 +16,19 @@ from typing import Final
 
 from mypy_extensions import mypyc_attr
 
-from watchlist.extract.spans import Span, Word, WordSpotter, candidate_spans, split_at
+from watchlist.extract.spans import (
+    Span,
+    Word,
+    WordSpotter,
+    candidate_spans,
+    is_possessive,
+    split_after,
+    split_at,
+)
 from watchlist.extract.text import PreparedText, prepare
-from watchlist.extract.words import COURTESY_TITLES, SENTENCE_WORDS
+from watchlist.extract.words import COURTESY_TITLES, SENTENCE_WORDS, TITLE_WORDS
+from watchlist.matching.analysis import HONORIFICS, TITLE_REACH, is_legal_form
+from watchlist.matching.lexicon import COMMON_WORD_ZIPF
 from watchlist.matching.matcher import Matcher
 from watchlist.matching.model import Explanation, Feature, Match
 from watchlist.matching.normalize import tokenize
@@ -72,7 +82,7 @@ def screen_text(text: str, matcher: Matcher) -> list[TextHit]:
     standing alone, which may refer to any of them, before or after it (a headline's
     `Lukashenko warns` is read with the `Alexander Lukashenko` of the second paragraph).
     """
-    prepared = prepare(text)
+    prepared = _recased(prepare(text), matcher)
     lower_words: list[tuple[Word, tuple[int, int]]] = []
     spans = candidate_spans(prepared.text, lower_words, _surname_spotter(matcher))
     spans += [Span(w.start, w.end, (w,), sentence, w.text) for w, sentence in lower_words]
@@ -92,8 +102,77 @@ def screen_text(text: str, matcher: Matcher) -> list[TextHit]:
         hit = _screen_alone(prepared, span, word, matcher, mentions)
         if hit is not None:
             hits.append(hit)
+    for span in mentions.unnamed:
+        hits += _referring_words(prepared, span, matcher, mentions)
     hits.sort(key=lambda hit: hit.start)
     return hits
+
+
+def _referring_words(
+    prepared: PreparedText, span: Span, matcher: Matcher, mentions: Mentions
+) -> list[TextHit]:
+    """The words of a headline-like run that named nobody as a whole (`Lukashenko Warns`)
+    that refer to a listed party the text names in full."""
+    found = []
+    for word in span.words:
+        named, earlier = mentions.nearest(_fold(word.text), word.start)
+        if named and earlier is not None:
+            part = Span(word.start, word.end, (word,), span.sentence, word.text)
+            found.append(_resolved(prepared, part, earlier, matcher))
+    return found
+
+
+def _recased(prepared: PreparedText, matcher: Matcher) -> PreparedText:
+    """The text with its lines written in capitals (wire bulletins, headlines) read as if in
+    mixed case: everyday words in lower case, the others capitalised, so that names stand out
+    as they do in ordinary text. Letters change case only where that keeps the length, so
+    offsets hold."""
+    text = prepared.text
+    if _CAPITALS.search(text) is None:  # no three capitalised words in a row: nothing to do
+        return prepared
+    lines = text.splitlines(keepends=True)
+    recased = "".join(_recase(line, matcher) if _shouting(line) else line for line in lines)
+    return PreparedText(prepared.original, recased, prepared.origin)
+
+
+_CAPITALS: Final = re.compile(r"[A-Z][A-Z'’-]+[ ,]+[A-Z][A-Z'’-]+[ ,]+[A-Z]{2}")
+_WORD: Final = re.compile(r"[^\W\d_]+")
+_SHOUTING_SHARE: Final = 0.8  # of a line's letters in capitals
+_SHOUTING_LETTERS: Final = 12
+
+
+def _shouting(line: str) -> bool:
+    letters = [char for char in line if char.isalpha()]
+    if len(letters) < _SHOUTING_LETTERS:
+        return False
+    return sum(1 for char in letters if char.isupper()) >= _SHOUTING_SHARE * len(letters)
+
+
+def _recase(line: str, matcher: Matcher) -> str:
+    return _WORD.sub(lambda match: _recase_word(match.group(), matcher), line)
+
+
+def _recase_word(word: str, matcher: Matcher) -> str:
+    lowered = word.lower()
+    if len(lowered) != len(word):
+        return word
+    if _everyday(lowered, matcher):
+        return lowered
+    return lowered[:1].upper() + lowered[1:]
+
+
+def _everyday(word: str, matcher: Matcher) -> bool:
+    """A common word of the language (`met`, `said`, `in`, `friday`), unless many listed
+    names hold it, as they hold the words firms are named with (`group`, `bank`)."""
+    if word in SENTENCE_WORDS or word in matcher.lexicon.calendar:
+        return True
+    if len(word) < 3 or matcher.lexicon.word_zipf.get(word, 0.0) < COMMON_WORD_ZIPF:
+        return False  # `UN`, `US` stay as they are
+    return matcher.index.frequency(word) < max(_NAMING_WORD, _NAMING_SHARE * matcher.index.size)
+
+
+_NAMING_WORD: Final = 50  # listed names holding a word that names firms, at the fewest
+_NAMING_SHARE: Final = 0.005
 
 
 _FOLLOWING_WORD: Final = re.compile(r"\s*,\s*([^\W\d_]+)")
@@ -116,6 +195,9 @@ class Mentions:
     def __init__(self) -> None:
         self.by_word: dict[str, list[tuple[int, TextHit | None]]] = {}
         self.brands: list[tuple[str, int, TextHit]] = []  # organisations' telling words
+        # Runs that named nobody as a whole: each of their words may still refer to a full
+        # mention made elsewhere (a headline's `Lukashenko Warns`).
+        self.unnamed: list[Span] = []
 
     def add(self, word: str, start: int, hit: TextHit | None) -> None:
         self.by_word.setdefault(word, []).append((start, hit))
@@ -129,6 +211,7 @@ class Mentions:
         copied = Mentions()
         copied.by_word = {word: list(found) for word, found in self.by_word.items()}
         copied.brands = list(self.brands)
+        copied.unnamed = list(self.unnamed)
         return copied
 
     def nearest(self, word: str, start: int) -> tuple[bool, TextHit | None]:
@@ -157,12 +240,40 @@ def _screen_run(
     most, then the best (`Cubacancun Cigars and Gift Shops and Mexglobo` at its second `and`,
     `Officials of Wagner Group` at `of`). A run that names nobody listed is remembered, so
     that its words alone name nobody listed either."""
+    text = prepared.text
+    owned = [split_after(span, i, text) for i, w in enumerate(span.words[:-1]) if is_possessive(w)]
+    if owned:  # `Russia's Wagner Group`: the owner and what it owns, never one name
+        found = _best_reading(prepared, owned, matcher, mentions)
+        if found:
+            return found
     hit = _screen_name(prepared, span, matcher)
-    if hit is not None:
+    readings = _readings(span, text, matcher)
+    if hit is not None and not readings:
         _remember(hit, span, matcher, mentions)
         return [hit]
+    tried = mentions.copy()
+    found = _best_reading(prepared, readings, matcher, tried)
+    # Read whole, unless read apart it names more (`Alexander Lukashenko and Foreign Minister
+    # Sergei Lavrov`): a listed name holding `and` stays whole.
+    if hit is not None and len(found) < 2:
+        _remember(hit, span, matcher, mentions)
+        return [hit]
+    if found:
+        mentions.by_word, mentions.brands = tried.by_word, tried.brands
+        mentions.unnamed = tried.unnamed
+        return found
+    if not _remember_unlisted(span, mentions, matcher):
+        mentions.unnamed.append(span)
+    return []
+
+
+def _best_reading(
+    prepared: PreparedText, readings: list[list[Span]], matcher: Matcher, mentions: Mentions
+) -> list[TextHit]:
+    """The hits of the reading that finds the most, then the best; `mentions` is left as
+    that reading leaves it."""
     best: tuple[list[TextHit], Mentions] | None = None
-    for parts in _readings(span, prepared.text):
+    for parts in readings:
         tried = mentions.copy()
         found = [
             found_hit
@@ -171,11 +282,11 @@ def _screen_run(
         ]
         if best is None or _weight(found) > _weight(best[0]):
             best = (found, tried)
-    if best is not None and best[0]:
-        mentions.by_word, mentions.brands = best[1].by_word, best[1].brands
-        return best[0]
-    _remember_unlisted(span, mentions)
-    return []
+    if best is None or not best[0]:
+        return []
+    mentions.by_word, mentions.brands = best[1].by_word, best[1].brands
+    mentions.unnamed = best[1].unnamed
+    return best[0]
 
 
 def _screen_part(
@@ -188,19 +299,54 @@ def _screen_part(
     return [] if hit is None else [hit]
 
 
-def _readings(span: Span, text: str) -> list[list[Span]]:
+def _readings(span: Span, text: str, matcher: Matcher) -> list[list[Span]]:
     """Ways to read a run as two names, one per joining word (`and`, `of`, `for`, `the`) it
-    holds: `Mr. Farzat | Mexglobo`, `Officials | Wagner Group`. Each side may be split again;
-    a run holding more than `_MAX_JOINS` is read once, split at all of them (bounded work)."""
+    holds: `Mr. Farzat | Mexglobo`, `Officials | Wagner Group`; with none, one per place
+    between its words where two names of two words or more could meet (`Ashot Mkrtychev |
+    Vladimir Putin`). Each side may be split again; a run holding more than `_MAX_JOINS`
+    joining words is read once, split at all of them, and a run of more than `_MAX_CUT`
+    words is not cut (bounded work)."""
     joins = [i for i, word in enumerate(span.words) if word.text.lower() in _JOINING]
     if len(joins) > _MAX_JOINS:
         return [split_at(span, joins, text)]
-    readings = [split_at(span, (i,), text) for i in joins]
+    if joins:
+        readings = [split_at(span, (i,), text) for i in joins]
+    elif 2 * _NAME_WORDS <= len(span.words) <= _MAX_CUT:
+        # Before a listed person's given name (`Ashot Mkrtychev | Vladimir Putin`), where each
+        # side could be listed: a run of unlisted names is not cut up.
+        given = matcher.given_names()
+        cuts = range(_NAME_WORDS - 1, len(span.words) - _NAME_WORDS)
+        readings = [
+            split_after(span, cut, text) for cut in cuts if _fold(span.words[cut + 1].text) in given
+        ]
+        readings = [
+            parts for parts in readings if all(matcher.worth_looking_up(p.key) for p in parts)
+        ]
+    else:
+        readings = []
     return [parts for parts in readings if parts]
 
 
+def _headline_word(word: str, matcher: Matcher) -> bool:
+    """A word of the language a headline capitalises after a name (`Lukashenko Warns`,
+    `Putin Says`): used in English text, no common name, nor a word firms are named with
+    (famous names pass too: used after another name, they still make a run no one's name)."""
+    folded = _fold(word)
+    lexicon = matcher.lexicon
+    return (
+        folded not in TITLES
+        and lexicon.word_zipf.get(folded, 0.0) >= _HEADLINE_WORD
+        and not lexicon.name_share.get(folded)
+        and matcher.index.frequency(folded) < _NAMING_WORD
+        and not is_legal_form(folded)
+    )
+
+
+_HEADLINE_WORD: Final = 3.0  # Zipf frequency of a word English text uses (once per million)
 _JOINING: Final = frozenset({"and", "of", "for", "the"})
 _MAX_JOINS: Final = 4
+_NAME_WORDS: Final = 2  # the fewest words of each name a run without joining words is cut into
+_MAX_CUT: Final = 8
 
 
 def _weight(hits: list[TextHit]) -> tuple[int, float]:
@@ -224,15 +370,37 @@ def _surname_spotter(matcher: Matcher) -> WordSpotter:
 
 
 def _screen_name(prepared: PreparedText, span: Span, matcher: Matcher) -> TextHit | None:
-    """A run of two name words or more, looked up with its titles peeled, then as written."""
+    """A run of two name words or more, looked up with its titles peeled, then as written.
+    A match on one of its words only (`BOXING - PRINCE NASEEM` read after its title) is no
+    hit: a word alone is screened as such (`_screen_alone`)."""
     peeled = span.without_titles()
     threshold = matcher.settings.text_threshold
-    for candidate in (span,) if peeled is None else (peeled, span):
+    candidates = [span] if peeled is None else [peeled, span]
+    after = _after_titles(span, prepared.text)
+    if after is not None:  # `MINSK - President Alexander Lukashenko`: the name after its title
+        candidates.insert(0, after)
+    for candidate in candidates:
         if matcher.worth_looking_up(candidate.key):
             match = matcher.best_match(candidate.key, threshold)
-            if match is not None:
+            if match is not None and len(match.explanation.alignment) >= 2:
                 return _hit(prepared, candidate, match, "name")
     return None
+
+
+TITLES: Final = TITLE_WORDS | HONORIFICS
+
+
+def _after_titles(span: Span, text: str) -> Span | None:
+    """The run's words after the last title among its first words, as the lookup reads it
+    (`Minsk - President Alexander Lukashenko`: Alexander Lukashenko), when that is inside."""
+    words = span.words
+    titles = [i for i, word in enumerate(words[:TITLE_REACH]) if word.text.lower() in TITLES]
+    if not titles or titles[-1] == 0 or titles[-1] >= len(words) - 1:
+        return None
+    rest = words[titles[-1] + 1 :]
+    return Span(
+        rest[0].start, rest[-1].end, rest, span.sentence, text[rest[0].start : rest[-1].end]
+    )
 
 
 def _screen_alone(
@@ -362,16 +530,17 @@ def _remember(hit: TextHit, span: Span, matcher: Matcher, mentions: Mentions) ->
             mentions.add_brand(token, hit.start, hit)
 
 
-def _remember_unlisted(span: Span, mentions: Mentions) -> None:
+def _remember_unlisted(span: Span, mentions: Mentions, matcher: Matcher) -> bool:
     """`Kaja Kallas` or `Magna International Inc` names nobody listed: so do `Kallas` and
-    `Magna` alone."""
-    words = (span.without_titles() or span).words
-    if len(words) < 2:
-        return
+    `Magna` alone (True). A headline's `Lukashenko Warns` names nobody at all (False)."""
+    words = _peeled(span, matcher).words
+    if len(words) < 2 or any(_headline_word(word.text, matcher) for word in words[1:]):
+        return False
     for word in (words[0], words[-1]):
         folded = _fold(word.text)
         if folded:
             mentions.add(folded, span.start, None)
+    return True
 
 
 def _resolved(prepared: PreparedText, span: Span, earlier: TextHit, matcher: Matcher) -> TextHit:

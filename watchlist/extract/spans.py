@@ -102,11 +102,28 @@ def split_at(span: Span, joins: Sequence[int], text: str) -> list[Span]:
     a run is (empty parts left out). `text`: where the run was found."""
     found = []
     for first, last in zip((-1, *joins), (*joins, len(span.words))):
-        part = _trim(list(span.words[first + 1 : last]))
+        part = _trim(list(span.words[first + 1 : last]), text)
         if part:
             start, end = part[0].start, part[-1].end
             found.append(Span(start, end, tuple(part), span.sentence, text[start:end]))
     return found
+
+
+def split_after(span: Span, cut: int, text: str) -> list[Span]:
+    """The run cut after its word `cut` (`Russia's | Wagner Group`, `Ashot Mkrtychev |
+    Vladimir Putin`), each part trimmed as a run is (a possessive comes off the first)."""
+    found = []
+    for part_words in (span.words[: cut + 1], span.words[cut + 1 :]):
+        part = _trim(list(part_words), text)
+        if part:
+            start, end = part[0].start, part[-1].end
+            found.append(Span(start, end, tuple(part), span.sentence, text[start:end]))
+    return found
+
+
+def is_possessive(word: Word) -> bool:
+    """`Russia's`, `KOREA'S`: a name owning the next one."""
+    return word.text.lower().endswith(("'s", "’s"))
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -215,7 +232,7 @@ def candidate_spans(
     bounds_list = sentences(text)
     for bounds in bounds_list:
         for run in _runs(text, name_words(text, *bounds)):
-            span = _trim(run)
+            span = _trim(run, text)
             if span:
                 start, end = span[0].start, span[-1].end
                 found.append(Span(start, end, tuple(span), bounds, text[start:end]))
@@ -447,15 +464,30 @@ def _inner(word: Word, tokens: list[Word], index: int, text: str) -> bool:
     return following is not None and following.capitalised and _joined(text, word, following)
 
 
-def _trim(run: list[Word]) -> list[Word]:
-    """Peel sentence words off the front, connectors and particles off the end, and a
-    possessive off the last word."""
+def _trim(run: list[Word], text: str) -> list[Word]:
+    """Peel sentence words and modifiers (`US-sanctioned`, `Kremlin-backed`) off the front,
+    connectors and particles off the end, and a possessive off the last word."""
     words_ = list(run)
-    while words_ and words_[0].text.lower() in SENTENCE_WORDS:
+    while words_ and (words_[0].text.lower() in SENTENCE_WORDS or _modifier(words_, text)):
+        if words_[0].text.lower() not in SENTENCE_WORDS:
+            words_.pop(0)  # the name half of `US-sanctioned`: its other half follows
         words_.pop(0)
     while words_ and words_[-1].text.lower() in _INSIDE:
         words_.pop()
-    if words_ and words_[-1].text.lower().endswith(("'s", "’s")):
+    if words_ and is_possessive(words_[-1]):
         last = words_[-1]
         words_[-1] = Word(last.start, last.end - 2, last.text[:-2])
     return words_
+
+
+def _modifier(words_: list[Word], text: str) -> bool:
+    """Whether the run opens with a name hyphenated to a lower-case word, `US-sanctioned`."""
+    if len(words_) < 3:
+        return False
+    first, second = words_[0], words_[1]
+    return (
+        second.start == first.end + 1
+        and text[first.end] == "-"
+        and second.text[0].islower()
+        and second.text not in _INSIDE
+    )

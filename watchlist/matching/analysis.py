@@ -414,7 +414,7 @@ def query_variants(name: str, *, person: bool | None = None) -> tuple[Analysis, 
     if person is False:
         return (written,)
     words = written.texts
-    titles = [i for i, word in enumerate(words[:_TITLE_REACH]) if word in HONORIFICS]
+    titles = [i for i, word in enumerate(words[:TITLE_REACH]) if word in HONORIFICS]
     start = titles[-1] + 1 if titles else 0
     if start == 0 or start >= len(words):
         return (written,)
@@ -422,7 +422,7 @@ def query_variants(name: str, *, person: bool | None = None) -> tuple[Analysis, 
     return (stripped, written)
 
 
-_TITLE_REACH: Final = 5  # titles stand within the first words of a mention
+TITLE_REACH: Final = 5  # titles stand within the first words of a mention
 
 
 def _roles(
@@ -502,6 +502,11 @@ def _found_at(
 
 def _longest_first(item: tuple[tuple[str, ...], str]) -> int:
     return -len(item[0])
+
+
+def is_legal_form(word: str) -> bool:
+    """Whether a folded word is a legal form on its own (`inc`, `llc`, `gmbh`)."""
+    return (word,) in _LEGAL_PHRASES
 
 
 def _legal_at(texts: list[str], index: int) -> tuple[str | None, int]:

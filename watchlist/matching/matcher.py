@@ -119,9 +119,10 @@ class Matcher:
         if known is None:
             generic_at = max(50, int(self.index.size * self.settings.generic_token_share))
             texts = {token.text} | set(self.index.skeletons.get(token.skeleton, ()))
-            for sound in token.sounds:
-                texts.add(sound)
-                texts.update(self.index.skeletons.get(skeleton(sound), ()))
+            if token.text not in self.index.postings:  # Lawrow: lavrov
+                for sound in token.sounds:
+                    texts.add(sound)
+                    texts.update(self.index.skeletons.get(skeleton(sound), ()))
             known = any(0 < self.index.frequency(t) <= generic_at for t in texts)
             self._telling_cache[token.text] = known
         return known
@@ -198,6 +199,19 @@ class Matcher:
             and word not in self.lexicon.places
             and word not in self.lexicon.nationalities
             and self.lexicon.word_zipf.get(word, 0.0) < COMMON_WORD_ZIPF
+        )
+
+    def given_names(self) -> frozenset[str]:
+        """Every given name of a listed person written SURNAME, Given (built once)."""
+        return self.derived("given names", self._given_names)
+
+    def _given_names(self) -> frozenset[str]:
+        return frozenset(
+            token.text
+            for analysis in self.index.analyses
+            if analysis.is_person_form
+            for token in analysis.tokens
+            if token.role is Role.GIVEN
         )
 
     def distinctive_surnames(self) -> frozenset[str]:

@@ -81,8 +81,8 @@ class NameScore:
 def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tuple[float, str]:
     """How alike two tokens are (0..1) and why: exact, transliteration, initial or fuzzy."""
     if query.text == listed.text:
-        if query.ambiguous or listed.ambiguous:  # 晨 -> chen: only sounds like CHEN
-            return settings.transliteration_similarity, "transliteration"
+        if (query.script or listed.script) and (query.ambiguous or listed.ambiguous):
+            return settings.transliteration_similarity, "transliteration"  # 晨: sounds CHEN
         return 1.0, "exact" if query.role is not Role.LEGAL else "legal form"
     if query.role is Role.NUMBER and listed.role is Role.NUMBER:
         return _OTHER_NUMBER, "other number"  # a series or a vintage apart: see `_numbers`
@@ -90,12 +90,12 @@ def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tu
         return 0.0, "different"
     if other_gender(query.text, listed.text):
         return 0.0, "other gender"
-    if query.vowelless or listed.vowelless:  # Arabic script: the consonants must agree
-        agree = _consonants_agree(query, listed)
+    if (query.script or listed.script) and (query.vowelless or listed.vowelless):
+        agree = _consonants_agree(query, listed)  # Arabic script: the consonants must agree
         if agree:
             return agree * settings.transliteration_similarity, "transliteration"
-    if _respelled_as(query, listed):  # 김여정 gim yeo jeong: KIM Yo Jong
-        return settings.transliteration_similarity, "transliteration"
+    if (query.sounds or listed.sounds) and _respelled_as(query, listed):
+        return settings.transliteration_similarity, "transliteration"  # 김여정: KIM Yo Jong
     short, long = query.text, listed.text
     if len(long) < len(short):
         short, long = long, short
@@ -192,7 +192,11 @@ def _respelled_similarity(query: Token, listed: Token, floor: float) -> float:
 def _one_typo(a: str, b: str) -> bool:
     """One letter added, dropped, replaced or two swapped (Musk/Mosk, Trump/Trupm), past the
     first letter: another first letter makes another name (Anna/Banna, Sire/Mire)."""
-    return a[0] == b[0] and DamerauLevenshtein.distance(a, b, score_cutoff=1) <= 1
+    return (
+        a[0] == b[0]
+        and abs(len(a) - len(b)) <= 1
+        and DamerauLevenshtein.distance(a, b, score_cutoff=1) <= 1
+    )
 
 
 # Two numbers that differ align as this much alike: the names around them may still be one.
@@ -202,8 +206,10 @@ _OTHER_NUMBER: Final = 0.5
 def other_gender(a: str, b: str) -> bool:
     """A name and its form for the other gender: Antonio/Antonia, Martin/Martina,
     Prigozhin/Prigozhina, Kowalski/Kowalska, Zelensky/Zelenskaya."""
+    if a[:3] != b[:3]:  # the forms share their stem
+        return False
     short, long = (a, b) if len(a) <= len(b) else (b, a)
-    if len(short) < 4:
+    if len(short) < 4 or len(long) - len(short) > 3:
         return False
     if long == short + "a":
         return True
@@ -653,6 +659,8 @@ _COMMON_NAME_PARTS: Final = 2
 def _typos_throughout(ctx: _Context, score: float) -> Feature | None:
     """Every name word matched only with a typo (Mara Putinja for PUTINA, Maria): one typo
     is a typo, several are another name."""
+    if not any(how == "fuzzy" for _, _, _, how in ctx.pairs):
+        return None
     hows = [how for i, j, _, how in ctx.pairs if ctx.listed.tokens[j].role in _NAME_ROLES]
     if hows.count("fuzzy") < 2 or any(how != "fuzzy" for how in hows):
         return None
@@ -664,6 +672,8 @@ def _partial_transliteration(ctx: _Context, score: float) -> Feature | None:
     """A name written in Arabic script that matches only part of the listed name: without
     its vowels, a part of a name sounds like too many others (يوسف صیادی for YUSUF, Siyaad
     Isaaq)."""
+    if not any(token.script == "abjad" for token in ctx.query.tokens):
+        return None
     if not any(ctx.query.tokens[i].vowelless for i, _, _, _ in ctx.pairs):
         return None
     missing = ctx.unmatched_listed(_NAME_ROLES)

@@ -52,7 +52,7 @@ def plain_scan(text: str) -> tuple[list[Span], list[tuple[Word, tuple[int, int]]
             elif wanted(word):
                 lower.append((Word(start, match.end(), word), bounds))
         for run in _runs(text, tokens):
-            span = _trim(run)
+            span = _trim(run, text)
             if span:
                 start, end = span[0].start, span[-1].end
                 found.append(Span(start, end, tuple(span), bounds, text[start:end]))
