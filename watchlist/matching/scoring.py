@@ -633,8 +633,10 @@ def _common_name(ctx: _Context, score: float) -> Feature | None:
         return None
     whole = not ctx.unmatched_listed(_NAME_ROLES) and not ctx.unmatched_query(_NAME_ROLES)
     names = [pair for pair in matched if Role.INITIAL not in (pair[0].role, pair[1].role)]
-    if not ambiguous and whole and len(names) > _COMMON_NAME_PARTS:
-        return None  # three common names, the whole name, are rare enough
+    if whole and len(names) > _COMMON_NAME_PARTS and (not ambiguous or _surname_first(ctx)):
+        # Three common names, the whole name, are rare enough; so are three syllables of a
+        # name in Hangul or Han characters written surname first, as those names are.
+        return None
     if not ambiguous and whole and _exact(ctx):
         # The whole name and no more, however common (John Doe for DOE, John), unless the
         # lists themselves hold it in many names (Ali Ahmed for 'ALI, Ahmad). Spelled
@@ -645,6 +647,12 @@ def _common_name(ctx: _Context, score: float) -> Feature | None:
     common = " ".join(listed.text for _, listed in matched)
     detail = f"only '{common}' matched: names many people carry"
     return Feature("common name", 1.0, -score * ctx.settings.common_name_penalty, detail)
+
+
+def _surname_first(ctx: _Context) -> bool:
+    """Whether the query's first word is the listed person's surname (김정은: KIM, Jong Un)."""
+    first = [j for i, j, _, _ in ctx.pairs if i == 0]
+    return bool(first) and ctx.listed.tokens[first[0]].role is Role.SURNAME
 
 
 def _exact(ctx: _Context) -> bool:
