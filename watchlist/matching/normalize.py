@@ -16,6 +16,8 @@ _CAMEL: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NON_TOKEN: Final = re.compile(r"[^a-z0-9]+")
 _LETTERS_THEN_DIGITS: Final = re.compile(r"(?<=[a-z])(?=[0-9])")
 _DIGIT: Final = re.compile(r"[0-9]")
+_LEET_LETTERS: Final = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
+_LEET: Final = re.compile(r"(?<=[a-z])[013457](?=[a-z])")
 # Greek digraphs that stand for one Latin sound (Ντ = d, Μπ = b, Γκ = g, Ου = u).
 _GREEK: Final = (("ντ", "d"), ("μπ", "b"), ("γκ", "g"), ("ου", "u"), ("ού", "u"))
 _CJK: Final = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -61,11 +63,14 @@ def _has_apostrophe(text: str) -> bool:
 def tokenize(text: str) -> tuple[str, ...]:
     """Lower-case ASCII word tokens; punctuation, quotes and hyphens separate tokens.
 
-    Letters glued to digits are split (`VALFAJR2` -> valfajr 2, but `224TH` stays) and roman
-    numerals become digits (`Nord Stream II` -> nord stream 2).
+    A digit between letters reads as the letter it looks like (`Ig0r`), letters glued to
+    digits are split (`VALFAJR2` -> valfajr 2, but `224TH` stays) and roman numerals become
+    digits (`Nord Stream II` -> nord stream 2).
     """
     folded = fold(text).lower()
     if _DIGIT.search(folded):
+        # A digit standing for a letter between letters (Ig0r Sech1n) is that letter.
+        folded = _LEET.sub(lambda match: _LEET_LETTERS[match.group()], folded)
         folded = _LETTERS_THEN_DIGITS.sub(" ", folded)
     tokens = [token for token in _NON_TOKEN.split(folded) if token]
     return tuple(ROMAN.get(token, token) if i else token for i, token in enumerate(tokens))

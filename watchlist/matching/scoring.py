@@ -84,6 +84,9 @@ def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tu
         if (query.script or listed.script) and (query.ambiguous or listed.ambiguous):
             return settings.transliteration_similarity, "transliteration"  # 晨: sounds CHEN
         return 1.0, "exact" if query.role is not Role.LEGAL else "legal form"
+    if query.text[0] == listed.text[0] and _undoubled(query.text) == _undoubled(listed.text):
+        if query.role is not Role.NUMBER and listed.role is not Role.NUMBER:  # Jong-uun: un
+            return settings.transliteration_similarity, "transliteration"
     if query.role is Role.NUMBER and listed.role is Role.NUMBER:
         return _OTHER_NUMBER, "other number"  # a series or a vintage apart: see `_numbers`
     if Role.LEGAL in (query.role, listed.role) or Role.NUMBER in (query.role, listed.role):
@@ -152,13 +155,25 @@ _SHORT_WORD: Final = 4
 
 def _long_vowels_fit(arabic: str, latin: str) -> bool:
     """Arabic script writes long vowels, the ya above all: a final ya (محمدی, Mohammadi) is a
-    final i in the Latin name, an inner ya an i, e or y in it, and a Latin name that spells
-    an i long (Huseyini, Cheema) has a ya in Arabic script. Hasan is not Husayn, nor
-    Mohammadi Muhammad."""
+    final i in the Latin name, an inner ya an i, e or y between the same consonants, and a
+    Latin name that spells an i long (Huseyini, Cheema) has a ya in Arabic script; a Latin
+    name ending in a vowel ends in a long vowel or ta marbuta in Arabic script (Bushra is not
+    bshr). Hasan is not Husayn, Ehsan not Hossein, Mohammadi not Muhammad."""
     final_ya = len(arabic) > 1 and arabic[-1] == "y" and arabic[-2] not in _ARABIC_VOWELS
     final_i = len(latin) > 1 and latin[-1] in "iy" and latin[-2] not in "aou"
     if final_ya != final_i:
         return False
+    if len(latin) > 1 and latin[-1] in "ao" and latin[-2] not in _VOWELS:
+        if arabic[-1] not in "hwya":
+            return False
+    a_consonants, a_gaps = _gaps(arabic, _ARABIC_VOWELS)
+    l_consonants, l_gaps = _gaps(latin, _VOWELS)
+    if a_consonants == l_consonants:  # letter for letter: each ya, each waw has its vowel
+        for written, spelled in zip(a_gaps, l_gaps):
+            if "y" in written and not any(vowel in spelled for vowel in "iey"):
+                return False
+            if "w" in written and not any(vowel in spelled for vowel in "uow"):
+                return False
     inner_ya = "y" in arabic[1:-1]
     long_i = "y" in latin[1:-1] or "ee" in latin or "ii" in latin
     if inner_ya and not any(vowel in latin for vowel in "iey"):
@@ -166,7 +181,27 @@ def _long_vowels_fit(arabic: str, latin: str) -> bool:
     return inner_ya or not long_i
 
 
+def _gaps(word: str, vowels: str) -> tuple[str, list[str]]:
+    """A word's consonants (a doubled one once) and the vowel letters after each."""
+    consonants: list[str] = []
+    gaps: list[str] = []
+    for i, char in enumerate(word):
+        if char in vowels and (i > 0 or char not in "wy"):  # a first w or y is a consonant
+            if gaps:
+                gaps[-1] += char
+        elif not consonants or consonants[-1] != char or gaps[-1]:
+            consonants.append(char)
+            gaps.append("")
+    return "".join(consonants), gaps
+
+
+def _undoubled(word: str) -> str:
+    """The word with doubled letters written once (uun: un, Hussein: husein)."""
+    return "".join(char for i, char in enumerate(word) if i == 0 or word[i - 1] != char)
+
+
 _ARABIC_VOWELS: Final = "aeiouwy"
+_VOWELS: Final = "aeiouy"
 
 
 def _respelled_as(query: Token, listed: Token) -> bool:
@@ -253,7 +288,8 @@ def align(
 def _joined_pairs(
     query: Sequence[Token], listed: Sequence[Token], used_q: set[int], used_l: set[int]
 ) -> list[tuple[int, int, float, str]]:
-    """Two adjacent tokens written as one on the other side (Fang Wei / FANGWEI)."""
+    """Two adjacent tokens written as one on the other side, in either order (Fang Wei /
+    FANGWEI, MAKHLOUF, Rami / Ramimakhlouf)."""
     found = []
     for side, other, used_side, used_other, flip in (
         (query, listed, used_q, used_l, False),
@@ -270,6 +306,8 @@ def _joined_pairs(
                 continue
             joined = side[i].text + side[i + 1].text
             j = wanted.get(joined)
+            if j is None:  # MAKHLOUF, Rami written given name first: Ramimakhlouf
+                j = wanted.get(side[i + 1].text + side[i].text)
             if j is None and vowelless:
                 j = wanted.get(skeleton(joined))
             if j is not None:
