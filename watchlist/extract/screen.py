@@ -10,6 +10,7 @@ capitalisation fails (`mkrtychev`), but never inside another word.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from typing import Final
@@ -136,7 +137,7 @@ def _recased(prepared: PreparedText, matcher: Matcher) -> PreparedText:
 
 
 _CAPITALS: Final = re.compile(r"[A-Z][A-Z'’-]+[ ,]+[A-Z][A-Z'’-]+[ ,]+[A-Z]{2}")
-_WORD: Final = re.compile(r"[^\W\d_]+")
+_WORD: Final = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _SHOUTING_SHARE: Final = 0.8  # of a line's letters in capitals
 _SHOUTING_LETTERS: Final = 12
 
@@ -156,22 +157,31 @@ def _recase_word(word: str, matcher: Matcher) -> str:
     lowered = word.lower()
     if len(lowered) != len(word):
         return word
-    if _everyday(lowered, matcher):
+    if _everyday(re.split("['’]", lowered, maxsplit=1)[0], matcher):  # RUSSIA'S: russia
         return lowered
     return lowered[:1].upper() + lowered[1:]
 
 
 def _everyday(word: str, matcher: Matcher) -> bool:
-    """A common word of the language (`met`, `said`, `in`, `friday`), unless many listed
-    names hold it, as they hold the words firms are named with (`group`, `bank`)."""
-    if word in SENTENCE_WORDS or word in matcher.lexicon.calendar:
+    """A common word of the language (`met`, `said`, `in`, `friday`), unless it is a place,
+    a nationality or a name people carry (`Russia`, `Kim`), or many listed names hold it, as
+    they hold the words firms are named with (`group`, `bank`)."""
+    lexicon = matcher.lexicon
+    if word in SENTENCE_WORDS or word in lexicon.calendar:
         return True
-    if len(word) < 3 or matcher.lexicon.word_zipf.get(word, 0.0) < COMMON_WORD_ZIPF:
+    if len(word) < 3 or lexicon.word_zipf.get(word, 0.0) < COMMON_WORD_ZIPF:
         return False  # `UN`, `US` stay as they are
+    if word in lexicon.places or word in lexicon.nationalities:
+        return False
+    if lexicon.name_share.get(word, 0.0) >= _NAME_MORE_THAN_WORD:
+        return False
     return matcher.index.frequency(word) < max(_NAMING_WORD, _NAMING_SHARE * matcher.index.size)
 
 
 _NAMING_WORD: Final = 50  # listed names holding a word that names firms, at the fewest
+# A name carried by this share of people (Kim, West) is read as a name though English uses
+# the word often; a rarer one (Said) as the word.
+_NAME_MORE_THAN_WORD: Final = 1e-4
 _NAMING_SHARE: Final = 0.005
 
 
@@ -190,47 +200,96 @@ class Mentions:
     """Who a text names in full, by the words that may stand for them alone elsewhere in it:
     a listed party's hit (`Mkrtychev` for `Ashot Mkrtychev`, `Wagner` for `Wagner Group`),
     or nobody listed (`Kallas` for `Kaja Kallas`). A word alone means the nearest full
-    mention before it, else the nearest after it."""
+    mention before it, else the nearest after it.
 
-    def __init__(self) -> None:
-        self.by_word: dict[str, list[tuple[int, TextHit | None]]] = {}
-        self.brands: list[tuple[str, int, TextHit]] = []  # organisations' telling words
+    A way of reading a run is tried on a `trial` of these mentions, which sees them and
+    keeps its own; the reading chosen is `adopt`ed. Mentions of a word are kept in the order
+    of the text, so the nearest is found by bisection: the work per word stays bounded in
+    long texts.
+    """
+
+    def __init__(self, parent: Mentions | None = None) -> None:
+        self.parent = parent
+        self.starts: dict[str, list[int]] = {}
+        self.hits: dict[str, list[TextHit | None]] = {}
+        self.short_forms: dict[str, set[str]] = {}  # `sber` -> organisations' words it begins
         # Runs that named nobody as a whole: each of their words may still refer to a full
         # mention made elsewhere (a headline's `Lukashenko Warns`).
         self.unnamed: list[Span] = []
 
     def add(self, word: str, start: int, hit: TextHit | None) -> None:
-        self.by_word.setdefault(word, []).append((start, hit))
+        starts = self.starts.setdefault(word, [])
+        hits = self.hits.setdefault(word, [])
+        at = bisect.bisect_right(starts, start)
+        starts.insert(at, start)
+        hits.insert(at, hit)
 
     def add_brand(self, word: str, start: int, hit: TextHit) -> None:
         """An organisation's telling word, which the press also shortens (`Sber`)."""
         self.add(word, start, hit)
-        self.brands.append((word, start, hit))
+        for end in range(_SHORT_FORM, len(word)):
+            self.short_forms.setdefault(word[:end], set()).add(word)
 
-    def copy(self) -> Mentions:
-        copied = Mentions()
-        copied.by_word = {word: list(found) for word, found in self.by_word.items()}
-        copied.brands = list(self.brands)
-        copied.unnamed = list(self.unnamed)
-        return copied
+    def trial(self) -> Mentions:
+        return Mentions(self)
+
+    def adopt(self, trial: Mentions) -> None:
+        """Keep what a trial of these mentions added."""
+        for word, starts in trial.starts.items():
+            for start, hit in zip(starts, trial.hits[word]):
+                self.add(word, start, hit)
+        for short, words in trial.short_forms.items():
+            self.short_forms.setdefault(short, set()).update(words)
+        self.unnamed += trial.unnamed
 
     def nearest(self, word: str, start: int) -> tuple[bool, TextHit | None]:
         """(whether a full mention holds `word`, its hit or None if it names nobody listed)."""
-        found = list(self.by_word.get(word, ()))
-        if not found and len(word) >= _SHORT_FORM:
-            found = [(at, hit) for brand, at, hit in self.brands if brand.startswith(word)]
-        if not found:
-            return False, None
-        before = [item for item in found if item[0] <= start]
-        chosen = max(before, key=_position) if before else min(found, key=_position)
-        return True, chosen[1]
+        found = self._nearest(word, start)
+        if found is None and len(word) >= _SHORT_FORM:
+            for full in sorted(self._words_begun_by(word)):  # `Sber`: Sberbank
+                candidate = self._nearest(full, start)
+                if candidate is not None and (found is None or _closer(candidate, found)):
+                    found = candidate
+        return (False, None) if found is None else (True, found[2])
+
+    def _nearest(self, word: str, start: int) -> tuple[bool, int, TextHit | None] | None:
+        """(is it before, its start, its hit) of the nearest mention, before first."""
+        best = None
+        mentions: Mentions | None = self
+        while mentions is not None:
+            starts = mentions.starts.get(word)
+            if starts:
+                hits = mentions.hits[word]
+                at = bisect.bisect_right(starts, start)
+                if at > 0:
+                    candidate = (True, starts[at - 1], hits[at - 1])
+                else:
+                    candidate = (False, starts[0], hits[0])
+                if best is None or _closer(candidate, best):
+                    best = candidate
+            mentions = mentions.parent
+        return best
+
+    def _words_begun_by(self, short: str) -> set[str]:
+        found: set[str] = set()
+        mentions: Mentions | None = self
+        while mentions is not None:
+            found |= mentions.short_forms.get(short, set())
+            mentions = mentions.parent
+        return found
+
+
+def _closer(
+    candidate: tuple[bool, int, TextHit | None], best: tuple[bool, int, TextHit | None]
+) -> bool:
+    """Whether a mention is nearer than another: one before the word beats one after it;
+    the latest before, the earliest after."""
+    if candidate[0] != best[0]:
+        return candidate[0]
+    return candidate[1] > best[1] if candidate[0] else candidate[1] < best[1]
 
 
 _SHORT_FORM: Final = 4  # `Sber` for `Sberbank`: a shorter prefix says too little
-
-
-def _position(item: tuple[int, TextHit | None]) -> int:
-    return item[0]
 
 
 def _screen_run(
@@ -241,9 +300,9 @@ def _screen_run(
     `Officials of Wagner Group` at `of`). A run that names nobody listed is remembered, so
     that its words alone name nobody listed either."""
     text = prepared.text
-    owned = [split_after(span, i, text) for i, w in enumerate(span.words[:-1]) if is_possessive(w)]
-    if owned:  # `Russia's Wagner Group`: the owner and what it owns, never one name
-        found = _best_reading(prepared, owned, matcher, mentions)
+    owners = [i for i, word in enumerate(span.words[:-1]) if is_possessive(word)]
+    if owners:  # `Russia's Wagner Group`: the owner and what it owns, never one name
+        found = _best_reading(prepared, [split_after(span, owners, text)], matcher, mentions)
         if found:
             return found
     hit = _screen_name(prepared, span, matcher)
@@ -251,7 +310,7 @@ def _screen_run(
     if hit is not None and not readings:
         _remember(hit, span, matcher, mentions)
         return [hit]
-    tried = mentions.copy()
+    tried = mentions.trial()
     found = _best_reading(prepared, readings, matcher, tried)
     # Read whole, unless read apart it names more (`Alexander Lukashenko and Foreign Minister
     # Sergei Lavrov`): a listed name holding `and` stays whole.
@@ -259,8 +318,7 @@ def _screen_run(
         _remember(hit, span, matcher, mentions)
         return [hit]
     if found:
-        mentions.by_word, mentions.brands = tried.by_word, tried.brands
-        mentions.unnamed = tried.unnamed
+        mentions.adopt(tried)
         return found
     if not _remember_unlisted(span, mentions, matcher):
         mentions.unnamed.append(span)
@@ -274,7 +332,7 @@ def _best_reading(
     that reading leaves it."""
     best: tuple[list[TextHit], Mentions] | None = None
     for parts in readings:
-        tried = mentions.copy()
+        tried = mentions.trial()
         found = [
             found_hit
             for part in parts
@@ -284,8 +342,7 @@ def _best_reading(
             best = (found, tried)
     if best is None or not best[0]:
         return []
-    mentions.by_word, mentions.brands = best[1].by_word, best[1].brands
-    mentions.unnamed = best[1].unnamed
+    mentions.adopt(best[1])
     return best[0]
 
 
@@ -317,7 +374,9 @@ def _readings(span: Span, text: str, matcher: Matcher) -> list[list[Span]]:
         given = matcher.given_names()
         cuts = range(_NAME_WORDS - 1, len(span.words) - _NAME_WORDS)
         readings = [
-            split_after(span, cut, text) for cut in cuts if _fold(span.words[cut + 1].text) in given
+            split_after(span, (cut,), text)
+            for cut in cuts
+            if _fold(span.words[cut + 1].text) in given
         ]
         readings = [
             parts for parts in readings if all(matcher.worth_looking_up(p.key) for p in parts)

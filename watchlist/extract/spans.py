@@ -109,12 +109,14 @@ def split_at(span: Span, joins: Sequence[int], text: str) -> list[Span]:
     return found
 
 
-def split_after(span: Span, cut: int, text: str) -> list[Span]:
-    """The run cut after its word `cut` (`Russia's | Wagner Group`, `Ashot Mkrtychev |
-    Vladimir Putin`), each part trimmed as a run is (a possessive comes off the first)."""
+def split_after(span: Span, cuts: Sequence[int], text: str) -> list[Span]:
+    """The run cut after its words `cuts` (`Russia's | Wagner Group`, `Ashot Mkrtychev |
+    Vladimir Putin`), each part trimmed as a run is (a possessive comes off an owner)."""
     found = []
-    for part_words in (span.words[: cut + 1], span.words[cut + 1 :]):
-        part = _trim(list(part_words), text)
+    for first, last in zip(
+        (0, *[cut + 1 for cut in cuts]), (*[cut + 1 for cut in cuts], len(span.words))
+    ):
+        part = _trim(list(span.words[first:last]), text)
         if part:
             start, end = part[0].start, part[-1].end
             found.append(Span(start, end, tuple(part), span.sentence, text[start:end]))
@@ -231,7 +233,7 @@ def candidate_spans(
     text = mask_addresses(text)
     bounds_list = sentences(text)
     for bounds in bounds_list:
-        for run in _runs(text, name_words(text, *bounds)):
+        for run in _bounded(_runs(text, name_words(text, *bounds))):
             span = _trim(run, text)
             if span:
                 start, end = span[0].start, span[-1].end
@@ -415,6 +417,23 @@ def _chunk_positions(text: str, chunk: str) -> list[int]:
             found.append(at)
         at = text.find(chunk, at + 1)
     return found
+
+
+def _bounded(runs: list[list[Word]]) -> list[list[Word]]:
+    """The runs, each longer than any name (`LONGEST_RUN` words) cut into pieces that are
+    not: the work a run takes grows with its length, a text's with the sum of them."""
+    found: list[list[Word]] = []
+    for run in runs:
+        if len(run) <= LONGEST_RUN:
+            found.append(run)
+            continue
+        for start in range(0, len(run), LONGEST_RUN):
+            found.append(run[start : start + LONGEST_RUN])
+    return found
+
+
+# No listed name is longer; a longer run is a table, a list or hostile text.
+LONGEST_RUN: Final = 16
 
 
 def _runs(text: str, tokens: list[Word]) -> list[list[Word]]:
