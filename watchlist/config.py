@@ -83,6 +83,7 @@ class MatchingSettings:
     common_name_share: float = 1e-5
     common_name_penalty: float = 0.3
     other_number_penalty: float = 0.15
+    legal_form_penalty: float = 0.3
     text_threshold: float = 0.8
 
 

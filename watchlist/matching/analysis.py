@@ -474,14 +474,14 @@ def _mark_legal(
     tokens: tuple[Token, ...], found: dict[tuple[str, ...], str] | None = None
 ) -> tuple[Token, ...]:
     """Replace legal-form phrases anywhere in the name by their family token (`found`: the
-    ones rigour's tables found in it)."""
+    ones rigour's tables found in it, for the forms the engine's own families lack)."""
     texts = [token.text for token in tokens]
     out: list[Token] = []
     index = 0
     while index < len(tokens):
-        family, length = _found_at(texts, index, found) if found else (None, 0)
-        if family is None:
-            family, length = _legal_at(texts, index)
+        family, length = _legal_at(texts, index)  # the engine's own families come first
+        if family is None and found:
+            family, length = _found_at(texts, index, found)
         if family and len(tokens) > length:
             out.append(Token(family, Role.LEGAL, family))
             index += length

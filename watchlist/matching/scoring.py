@@ -460,6 +460,7 @@ def _apply_rules(context: _Context, base: float) -> tuple[float, list[Feature]]:
     score = _after(applied, score, _extra_query_names(context, score))
     score = _after(applied, score, _patronymic_conflict(context, score))
     score = _after(applied, score, _numbers_disagree(context, score))
+    score = _after(applied, score, _legal_forms_differ(context, score))
     score = _after(applied, score, _given_name_order(context, score))
     score = _after(applied, score, _distinctive_surname(context, score))
     score = _after(applied, score, _common_name(context, score))
@@ -632,6 +633,17 @@ def _numbers_disagree(ctx: _Context, score: float) -> Feature | None:
     share = 0.5 if missing else ctx.settings.other_number_penalty
     detail = f"numbers differ: {', '.join([t.text for t in missing] + other)}"
     return Feature("numbers", 0.0, -score * share, detail)
+
+
+def _legal_forms_differ(ctx: _Context, score: float) -> Feature | None:
+    """Both names give a legal form and no family agrees (Deutsche Bank GmbH for DEUTSCHE BANK
+    AG): a company of the same name under another form is another company."""
+    query = {t.text for t in ctx.query.tokens if t.role is Role.LEGAL}
+    listed = {t.text for t in ctx.listed.tokens if t.role is Role.LEGAL}
+    if not query or not listed or query & listed:
+        return None
+    detail = f"legal form {', '.join(sorted(query))} is not {', '.join(sorted(listed))}"
+    return Feature("legal forms differ", 0.0, -score * ctx.settings.legal_form_penalty, detail)
 
 
 def _given_name_order(ctx: _Context, score: float) -> Feature | None:

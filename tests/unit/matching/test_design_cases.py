@@ -134,3 +134,109 @@ def test_a_match_explains_itself(sdn_matcher: Matcher) -> None:
         "transliteration",
     ) in pairs
     assert any(f.name == "name similarity" for f in match.explanation.features)
+
+
+SECHIN, TIMCHENKO, KADYROV, DERIPASKA, ASSAD, BUSHRA = 16692, 16666, 23343, 24283, 12735, 29072
+LAVROV, MAKHLOUF, HIZBALLAH, SOLEIMANI = 35233, 10725, 4697, 10481
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Sergej Schoigu", SHOIGU),  # German
+        ("Igor Setschin", SECHIN),  # German
+        ("Gennadi Timtschenko", TIMCHENKO),  # German
+        ("Giennadij Timczenko", TIMCHENKO),  # Polish
+        ("Ramsan Kadyrow", KADYROV),  # German
+        ("Oleg Derypaska", DERIPASKA),  # Ukrainian
+        ("Vlagyimir Putyin", PUTIN),  # Hungarian
+    ],
+)
+def test_other_languages_spell_the_same_sounds(
+    sdn_matcher: Matcher, query: str, expected: int
+) -> None:
+    assert top(sdn_matcher, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Kim Jong-uun", KIM_JONG_UN),  # a doubled letter
+        ("SergeiLavrov", LAVROV),  # glued, given name first
+        ("Ramimakhlouf", MAKHLOUF),
+        ("Ig0r Sech1n", SECHIN),  # digits for letters
+        ("Bashar al-Asasd", ASSAD),  # letters swapped
+        ("Bashar Hafez al-Assad", ASSAD),  # the father's name the list leaves out
+    ],
+)
+def test_typos_glued_words_and_middle_names(
+    sdn_matcher: Matcher, query: str, expected: int
+) -> None:
+    assert top(sdn_matcher, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("بشار الأسد", ASSAD),  # Arabic: Bashar, not Bushra (بشرى ends in a long vowel)
+        ("قاسم سلیمانی", SOLEIMANI),  # Persian
+        ("김정은", KIM_JONG_UN),  # Hangul, surname first
+        ("Hizbullah", HIZBALLAH),
+    ],
+)
+def test_names_in_their_own_script(sdn_matcher: Matcher, query: str, expected: int) -> None:
+    found = sdn_matcher.lookup(query)
+    assert found and found[0].entity_id == expected
+    assert BUSHRA not in {m.entity_id for m in found}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "حسین محمدی",  # Hossein Mohammadi: a final ya is Mohammadi, never Muhammad or Ehsan
+        "承翰 蘇",  # Han characters read as pinyin: only syllables many names share
+        "晨 王",
+    ],
+)
+def test_names_in_other_scripts_do_not_land_on_unrelated_people(
+    sdn_matcher: Matcher, query: str
+) -> None:
+    assert sdn_matcher.lookup(query) == []
+
+
+def test_common_names_short_of_the_listed_name_say_little(sdn_matcher: Matcher) -> None:
+    assert sdn_matcher.lookup("Luis Castro") == []  # CASTRO VILLA, Luis Fernando
+    found = sdn_matcher.lookup("Luis Castro", threshold=0.0, limit=50)
+    features = {f.name for m in found for f in m.explanation.features}
+    assert "common name" in features
+    assert sdn_matcher.lookup("Ali Ahmed") == []  # names the list itself holds by hundreds
+
+
+def _small_matcher(*names: tuple[str, str]) -> Matcher:
+    from watchlist.config import MatchingSettings
+    from watchlist.lookup import new_matcher
+    from watchlist.matching.model import NameRecord
+
+    records = [NameRecord(i, name, kind) for i, (name, kind) in enumerate(names, 1)]
+    return new_matcher(records, {}, MatchingSettings())
+
+
+def test_legal_forms_from_every_jurisdiction() -> None:
+    matcher = _small_matcher(
+        ("SIEMENS AG", "organization"),
+        ("DEUTSCHE BANK AG", "organization"),
+        ("VOLKSWAGEN GMBH", "organization"),
+    )
+    assert top(matcher, "Siemens Aktiengesellschaft") == 1
+    assert top(matcher, "Volkswagen Gesellschaft mit beschränkter Haftung") == 3
+    assert top(matcher, "Deutsche Bank AG") == 2
+    # Another legal form is another company of the same name.
+    assert top(matcher, "Deutsche Bank GmbH") is None
+    other = matcher.lookup("Deutsche Bank GmbH", threshold=0.0)[0]
+    assert "legal forms differ" in [f.name for f in other.explanation.features]
+
+
+def test_the_whole_name_matches_however_common_but_not_another_gender() -> None:
+    matcher = _small_matcher(("DOE, John", "person"), ("RODRIGUEZ, Antonio", "person"))
+    assert top(matcher, "John Doe") == 1
+    assert top(matcher, "Antonia Rodriguez") is None  # Antonia is not Antonio
