@@ -57,6 +57,7 @@ class ListsSettings:
     backoff_seconds: float = 2.0
     max_download_mb: int = 512
     user_agent: str = "Watchlist/0.1 (sanctions list update)"
+    max_removal_percent: float = 5.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -291,6 +292,7 @@ def _validate(settings: Settings) -> None:
         "lists.retries": 0 <= settings.lists.retries <= 10,
         "lists.backoff_seconds": settings.lists.backoff_seconds >= 0,
         "lists.max_download_mb": settings.lists.max_download_mb >= 1,
+        "lists.max_removal_percent": 0 <= settings.lists.max_removal_percent <= 100,
         "matching.threshold": 0 <= settings.matching.threshold <= 1,
         "matching.query_weight": 0 <= settings.matching.query_weight <= 1,
         "matching.max_candidates": settings.matching.max_candidates >= 1,

@@ -63,9 +63,8 @@ def fetch(
     *,
     etag: str | None = None,
     last_modified: str | None = None,
-    missing_ok: bool = False,
-) -> Fetched | None:
-    """GET `url` within the policy's limits; None for a 404 when `missing_ok`."""
+) -> Fetched:
+    """GET `url` within the policy's limits."""
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
@@ -73,8 +72,8 @@ def fetch(
         headers["If-Modified-Since"] = last_modified
     try:
         with http.get(url, headers=headers, timeout=policy.timeout_seconds, stream=True) as reply:
-            if reply.status_code == 404 and missing_ok:
-                return None
+            if reply.status_code == 404:
+                raise FetchError(f"Download of {url} failed: not found (HTTP 404).")
             if reply.status_code == 304:
                 return _fetched(url, None, reply)
             if reply.status_code != 200:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -217,8 +217,11 @@ def new_hits_summary(session: Session, run_started: dt.datetime) -> list[NewHit]
     return sorted(summary, key=lambda item: (-item.hits, item.entity))
 
 
-def summary_json(run: ScanRun, lines: list[NewHit]) -> dict[str, Any]:
-    """The run and its new hits, for notifications and `--json`."""
+def summary_json(
+    run: ScanRun, lines: list[NewHit], list_updates: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
+    """The run, its list updates (changed, unchanged, refused or failed) and its new hits, for
+    notifications and `--json`."""
     return {
         "run": {
             "id": run.id,
@@ -232,5 +235,6 @@ def summary_json(run: ScanRun, lines: list[NewHit]) -> dict[str, Any]:
             "delisted_hits": run.delisted_hits,
             "errors": run.errors,
         },
+        "list_updates": list(list_updates),
         "new_hits_by_entity": [dataclasses.asdict(line) for line in lines],
     }

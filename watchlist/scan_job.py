@@ -43,6 +43,12 @@ class ScanResult:
     run: ScanRun
     new_hits: list[scan.NewHit]
     notification_failures: list[str]
+    list_updates: list[list_jobs.UpdateOutcome]
+
+    def summary(self) -> dict[str, object]:
+        """The run, its list updates and its new hits, as `--json` prints it."""
+        updates = [outcome.summary() for outcome in self.list_updates]
+        return scan.summary_json(self.run, self.new_hits, updates)
 
 
 def run_scan(
@@ -61,7 +67,7 @@ def run_scan(
             run = scan.start_run(session)
             run_id, started = run.id, run.started_at
         try:
-            _prepare(sessions, settings, options, run_id, say)
+            updates = _prepare(sessions, settings, options, run_id, say)
             plan = _plan(sessions, run_id, options)
             with sessions() as session:
                 waiting = scan.count_pending(session, plan)
@@ -77,20 +83,25 @@ def run_scan(
             raise
         with sessions() as session:
             lines = scan.new_hits_summary(session, started)
-        failures = _notify(sessions, settings, finished, lines)
-        return ScanResult(finished, lines, failures)
+        result = ScanResult(finished, lines, [], updates)
+        result.notification_failures.extend(_notify(sessions, settings, result))
+        return result
 
 
 def _prepare(
     sessions: sessionmaker[Session], settings: Settings, options: ScanOptions, run_id: int, say: Say
-) -> None:
+) -> list[list_jobs.UpdateOutcome]:
+    """Update the lists and read the feeds, as the options say; the list updates' outcomes."""
+    outcomes: list[list_jobs.UpdateOutcome] = []
     if options.update_lists:
         say("updating lists")
-        for outcome in list_jobs.update_sources(sessions, settings):
+        outcomes = list_jobs.update_sources(sessions, settings)
+        for outcome in outcomes:
             if outcome.error:
-                _record(sessions, run_id, "lists", f"{outcome.url}: {outcome.error}")
+                _record(sessions, run_id, "lists", f"{outcome.url}: {outcome.error.message}")
     if options.fetch_feeds:
         _fetch_feeds(sessions, settings, run_id, say)
+    return outcomes
 
 
 def _fetch_feeds(
@@ -186,12 +197,11 @@ def _fail(sessions: sessionmaker[Session], run_id: int, error: BaseException) ->
         scan.finish_run(session, run_id, delisted_hits=0, failure=text or "interrupted")
 
 
-def _notify(
-    sessions: sessionmaker[Session], settings: Settings, run: ScanRun, lines: list[scan.NewHit]
-) -> list[str]:
-    if not run.new_hits:
+def _notify(sessions: sessionmaker[Session], settings: Settings, result: ScanResult) -> list[str]:
+    run = result.run
+    if not run.new_hits and not any(o.error for o in result.list_updates):
         return []
-    failures = notify.notify(settings.notify, scan.summary_json(run, lines))
+    failures = notify.notify(settings.notify, result.summary())
     for message in failures:
         _record(sessions, run.id, "notify", message)
     if failures:

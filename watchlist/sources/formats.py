@@ -9,7 +9,7 @@ from pathlib import Path
 
 import requests
 
-from watchlist.errors import FetchError, InputError, ListFormatError
+from watchlist.errors import InputError, ListFormatError
 from watchlist.fetch import Fetched, FetchPolicy, fetch, sha256
 from watchlist.sources import ftm, ofac_csv, ofac_xml, un_xml
 from watchlist.sources.files import read_list_bytes
@@ -78,18 +78,18 @@ def fetch_remote(
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> ListFile | None:
-    """Download a list; None when the server says it has not changed since the validators."""
+    """Download a list; None when the server says it has not changed since the validators.
+
+    Every file of the publication must come: a list without its companions (aliases,
+    addresses, remarks) would strip their data from the registry.
+    """
     main_url, companions = _remote_layout(list_format, url)
     main = fetch(http, main_url, policy, etag=etag, last_modified=last_modified)
-    if main is None:  # fetch returns None only for a missing companion
-        raise FetchError(f"Download of {main_url} failed: not found.")
     if main.not_modified:
         return None
     parts = {"main": _body(main)}
     for role, companion_url in companions.items():
-        got = fetch(http, companion_url, policy, missing_ok=True)
-        if got is not None:
-            parts[role] = _body(got)
+        parts[role] = _body(fetch(http, companion_url, policy))
     return ListFile(list_format, main_url, parts, main.fetched_at, main.etag, main.last_modified)
 
 
