@@ -143,6 +143,7 @@ class WebSettings:
     max_page_size: int = 200
     max_results: int = 50
     recheck_lists_seconds: float = 1.0
+    request_budget_seconds: float = 10.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -314,6 +315,7 @@ def _validate(settings: Settings) -> None:
         "web.max_page_size": settings.web.max_page_size >= 1,
         "web.max_results": settings.web.max_results >= 1,
         "web.recheck_lists_seconds": 0 <= settings.web.recheck_lists_seconds <= 3600,
+        "web.request_budget_seconds": settings.web.request_budget_seconds > 0,
     }
     for key, ok in checks.items():
         if not ok:

@@ -66,6 +66,12 @@ class UpdateFailedError(WatchlistError):
         self.exit_code = exit_code
 
 
+class OverBudgetError(WatchlistError):
+    """Work ran past its time budget and was stopped; it may succeed later or when smaller."""
+
+    exit_code = 75  # EX_TEMPFAIL
+
+
 class BusyError(WatchlistError):
     """Another process holds the lock this operation needs."""
 

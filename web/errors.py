@@ -24,6 +24,7 @@ from watchlist.errors import (
     FetchError,
     InputError,
     NotFoundError,
+    OverBudgetError,
     PermissionDeniedError,
     WatchlistError,
 )
@@ -66,6 +67,7 @@ STATUS: tuple[tuple[type[WatchlistError], int, str], ...] = (
     (ConflictError, 409, "conflict"),
     (InputError, 422, "invalid_request"),
     (BusyError, 503, "busy"),
+    (OverBudgetError, 503, "over_budget"),
     (DatabaseError, 503, "database_unavailable"),
     (FetchError, 502, "upstream_failed"),
     (ConfigError, 500, "misconfigured"),
