@@ -144,6 +144,7 @@ class WebSettings:
     max_results: int = 50
     recheck_lists_seconds: float = 1.0
     request_budget_seconds: float = 10.0
+    request_read_seconds: float = 10.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -316,6 +317,7 @@ def _validate(settings: Settings) -> None:
         "web.max_results": settings.web.max_results >= 1,
         "web.recheck_lists_seconds": 0 <= settings.web.recheck_lists_seconds <= 3600,
         "web.request_budget_seconds": settings.web.request_budget_seconds > 0,
+        "web.request_read_seconds": settings.web.request_read_seconds > 0,
     }
     for key, ok in checks.items():
         if not ok:
