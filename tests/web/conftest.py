@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import ROOT, fresh_database
+from tests.conftest import ROOT, RunCli, fresh_database
 from watchlist import access, list_updates, lists, migrate
 from watchlist.config import Settings, load_settings
 from watchlist.db import create_engine, session_factory
@@ -21,6 +22,7 @@ from watchlist.ingest.service import make_screener, store_and_screen
 from watchlist.models import Role
 from watchlist.sources import formats
 from web import create_app
+from web.cli import cli
 
 SEED_ARTICLES = ROOT / "tests/fixtures/articles"
 TEST_SECRET = "test-secret-key-for-the-web-tests-only"
@@ -68,6 +70,17 @@ def day_one(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         settings = web_settings(url)
         load_day_one(settings)
         yield settings
+
+
+@pytest.fixture
+def run_cli_on(day_one: Settings) -> RunCli:
+    """Run the `watchlist` command against the day-one database, as an operator would."""
+
+    def run(*args: str, input: str | None = None) -> Result:
+        env = {"WATCHLIST_DATABASE_URL": day_one.database.url, "WATCHLIST_CONFIG": ""}
+        return CliRunner().invoke(cli, list(args), env=env, input=input, prog_name="watchlist")
+
+    return run
 
 
 @pytest.fixture(scope="session")

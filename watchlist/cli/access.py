@@ -57,6 +57,22 @@ def _read_password(from_stdin: bool) -> str:
     return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
+@users.command("password")
+@click.argument("name")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the new password from the first line of standard input instead of a prompt.",
+)
+@pass_app
+def users_password(app: AppContext, name: str, password_stdin: bool) -> None:
+    """Set a new password for NAME (asked for twice); every session of NAME ends."""
+    password = _read_password(password_stdin)
+    with transaction(app.sessions) as session:
+        access.set_password(session, name, password)
+    click.echo(f"Changed the password of {name!r}; its sessions have ended.")
+
+
 @users.command("list")
 @pass_app
 def users_list(app: AppContext) -> None:
@@ -74,7 +90,8 @@ def users_list(app: AppContext) -> None:
 @click.argument("name")
 @pass_app
 def users_disable(app: AppContext, name: str) -> None:
-    """Stop NAME from logging in; the account and its decisions stay on record."""
+    """Stop NAME from logging in and end its sessions; the account and its decisions stay on
+    record."""
     with transaction(app.sessions) as session:
         access.set_user_disabled(session, name, True)
     click.echo(f"Disabled {name!r}.")

@@ -1,6 +1,6 @@
 """SQLAlchemy models: every table of the service, on one metadata."""
 
-from watchlist.models.access import ApiKey, Role, Scope, User
+from watchlist.models.access import ApiKey, DashboardSession, Role, Scope, User
 from watchlist.models.articles import Article, Feed, Hit, HitStatus, Mention, Story
 from watchlist.models.base import Base
 from watchlist.models.ops import RunStatus, ScanError, ScanRun, ScreeningRecord
@@ -36,6 +36,7 @@ __all__ = [
     "Scope",
     "Role",
     "ApiKey",
+    "DashboardSession",
     "Address",
     "Article",
     "Feed",

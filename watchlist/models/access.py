@@ -43,6 +43,19 @@ class User(Base):
     last_login_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
+class DashboardSession(Base):
+    """A signed-in browser. Its cookie carries a random token and this row the token's digest;
+    ending the row ends the session wherever the cookie was copied to."""
+
+    __tablename__ = "dashboard_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
 class ApiKey(Base):
     """A key for the REST API. Only a SHA-256 digest of the secret is stored."""
 
