@@ -25,7 +25,15 @@ from watchlist.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
-from watchlist.models import ApiKey, DashboardSession, Role, Scope, User
+from watchlist.models import (
+    ApiKey,
+    DashboardSession,
+    Role,
+    Scope,
+    SignInAttempt,
+    SignInOutcome,
+    User,
+)
 from watchlist.models.base import utcnow
 
 KEY_PREFIX = "wl_"
@@ -143,6 +151,89 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
     if not verify_password(current, user.password_hash):
         raise AuthenticationError("the current password is wrong; nothing was changed.")
     return set_password(session, user.name, new)
+
+
+# --- signing in, throttled -------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Throttle:
+    """How many failed sign-ins an account or a client address may have within the window."""
+
+    account_failures: int
+    address_failures: int
+    window: dt.timedelta
+
+
+@dataclasses.dataclass(frozen=True)
+class SignIn:
+    """How a sign-in attempt ended: the user, or nobody; `wait` when it was throttled."""
+
+    user: User | None
+    wait: dt.timedelta | None = None
+
+
+def sign_in(session: Session, name: str, password: str, address: str, throttle: Throttle) -> SignIn:
+    """Check a password unless the account or address is throttled; every attempt is recorded.
+    A throttled attempt is refused without looking at the password at all."""
+    wait = sign_in_wait(session, name, address, throttle)
+    if wait is not None:
+        outcome, found = SignInOutcome.THROTTLED, SignIn(None, wait)
+    else:
+        try:
+            outcome, found = (
+                SignInOutcome.SUCCEEDED,
+                SignIn(authenticate_user(session, name, password)),
+            )
+        except AuthenticationError:
+            outcome, found = SignInOutcome.FAILED, SignIn(None)
+    session.add(SignInAttempt(name=name[:100], address=address[:64], outcome=outcome))
+    return found
+
+
+def sign_in_wait(
+    session: Session, name: str, address: str, throttle: Throttle
+) -> dt.timedelta | None:
+    """How long sign-ins for this account or from this address must wait, if they must."""
+    now = utcnow()
+    since = now - throttle.window
+    last_success = session.scalar(
+        sa.select(sa.func.max(SignInAttempt.created_at)).where(
+            SignInAttempt.name == name, SignInAttempt.outcome == SignInOutcome.SUCCEEDED
+        )
+    )
+    account_since = max(since, _aware(last_success)) if last_success else since
+    waits = [
+        _wait(session, SignInAttempt.name == name, account_since, throttle.account_failures),
+        _wait(session, SignInAttempt.address == address, since, throttle.address_failures),
+    ]
+    found = [w + throttle.window - now for w in waits if w is not None]
+    return max(found) if found else None
+
+
+def _wait(
+    session: Session, who: sa.ColumnElement[bool], since: dt.datetime, limit: int
+) -> dt.datetime | None:
+    """When the failure that keeps `who` at its limit happened, if `who` is at it."""
+    times = session.scalars(
+        sa.select(SignInAttempt.created_at)
+        .where(who, SignInAttempt.outcome == SignInOutcome.FAILED, SignInAttempt.created_at > since)
+        .order_by(SignInAttempt.created_at.desc())
+        .limit(limit)
+    ).all()
+    return _aware(times[-1]) if len(times) >= limit else None
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """A stored time as UTC (SQLite gives it back without its zone)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def recent_sign_ins(session: Session, limit: int) -> Sequence[SignInAttempt]:
+    """The newest sign-in attempts, newest first."""
+    return session.scalars(
+        sa.select(SignInAttempt).order_by(SignInAttempt.id.desc()).limit(limit)
+    ).all()
 
 
 # --- dashboard sessions ----------------------------------------------------------------------

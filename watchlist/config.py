@@ -145,6 +145,10 @@ class WebSettings:
     recheck_lists_seconds: float = 1.0
     request_budget_seconds: float = 10.0
     request_read_seconds: float = 10.0
+    sign_in_failures: int = 5
+    sign_in_address_failures: int = 20
+    sign_in_window_minutes: int = 15
+    proxy_count: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -318,6 +322,10 @@ def _validate(settings: Settings) -> None:
         "web.recheck_lists_seconds": 0 <= settings.web.recheck_lists_seconds <= 3600,
         "web.request_budget_seconds": settings.web.request_budget_seconds > 0,
         "web.request_read_seconds": settings.web.request_read_seconds > 0,
+        "web.sign_in_failures": settings.web.sign_in_failures >= 1,
+        "web.sign_in_address_failures": settings.web.sign_in_address_failures >= 1,
+        "web.sign_in_window_minutes": settings.web.sign_in_window_minutes >= 1,
+        "web.proxy_count": 0 <= settings.web.proxy_count <= 5,
     }
     for key, ok in checks.items():
         if not ok:

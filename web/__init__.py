@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from watchlist.config import DEV_SECRET_KEY, Settings
 from watchlist.errors import ConfigError
@@ -19,6 +20,11 @@ def create_app(settings: Settings) -> Flask:
             "WATCHLIST_WEB_SECRET_KEY to a long random secret (or turn on web.debug)."
         )
     app = Flask(__name__)
+    if settings.web.proxy_count:
+        # Client address and scheme as the proxies in front saw them (sign-in throttling
+        # counts failures per address).
+        hops = settings.web.proxy_count
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.config["WATCHLIST_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.web.max_body_kb * 1024
     app.extensions["watchlist"] = WebState.create(settings)

@@ -107,6 +107,18 @@ def users_enable(app: AppContext, name: str) -> None:
     click.echo(f"Enabled {name!r}.")
 
 
+@users.command("sign-ins")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
+@pass_app
+def users_sign_ins(app: AppContext, limit: int) -> None:
+    """Recent dashboard sign-in attempts, newest first: when, outcome (succeeded, failed,
+    throttled), the name tried and the client address."""
+    with transaction(app.sessions) as session:
+        for attempt in access.recent_sign_ins(session, limit):
+            click.echo(f"{attempt.created_at:%Y-%m-%d %H:%M:%S}  {attempt.outcome.value:<9}  "
+                       f"{attempt.name:<30} {attempt.address}")  # fmt: skip
+
+
 @users.command("demo")
 @click.option("--name", default="demo", show_default=True, help="Name of the demo account.")
 @pass_app
