@@ -28,6 +28,7 @@ def create_app(settings: Settings) -> Flask:
     app.config["WATCHLIST_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.web.max_body_kb * 1024
     app.extensions["watchlist"] = WebState.create(settings)
+    app.before_request(errors.refuse_nul_characters)
     app.register_blueprint(dashboard)
     app.register_blueprint(api.blueprint)
     errors.register(app)

@@ -163,6 +163,16 @@ def handle_unexpected(error: Exception) -> Response:
     return _answer(500, "internal_error", GENERIC_MESSAGE)
 
 
+def refuse_nul_characters() -> None:
+    """Refuse a path, query or form holding a NUL character: no database stores one, and
+    PostgreSQL refuses it outright."""
+    values = [request.path, *request.args.values(), *request.args.keys()]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += [*request.form.values(), *request.form.keys()]
+    if any("\x00" in value for value in values):
+        raise RequestError(400, "bad_request", "The request holds a NUL character.")
+
+
 def register(app: Flask) -> None:
     """Install the handlers on an application."""
     app.register_error_handler(WatchlistError, handle_watchlist_error)

@@ -4,6 +4,14 @@ the five founding articles, screened — what an analyst or an API client sees o
 from __future__ import annotations
 
 import dataclasses
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -155,3 +163,70 @@ def make_key(settings: Settings, *scopes: str, name: str | None = None) -> str:
     finally:
         engine.dispose()
     return secret
+
+
+# --- `watchlist serve` -----------------------------------------------------------------------
+
+COMMAND = [sys.executable, "-c", "from web.cli import main; main()", "serve"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def environment(settings: Settings, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WATCHLIST_")}
+    env.update(WATCHLIST_DATABASE_URL=settings.database.url, WATCHLIST_CONFIG="")
+    return env | extra
+
+
+def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, object]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+def wait_ready(port: int, process: subprocess.Popen[str], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[1]
+        try:
+            if get(port, "/readyz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("the server did not become ready")
+
+
+Serve = Callable[..., int]
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Serve]:
+    """Start `watchlist serve` on a free loopback port with extra settings; its port."""
+    running: list[subprocess.Popen[str]] = []
+
+    def start(settings: Settings, *, workers: int = 1, threads: int = 2, **extra: str) -> int:
+        port = free_port()
+        env = environment(settings, WATCHLIST_WEB_SECRET_KEY=TEST_SECRET, HOME=str(tmp_path),
+                          **extra)  # fmt: skip
+        args = [*COMMAND, "--port", str(port), "--workers", str(workers),
+                "--threads", str(threads)]  # fmt: skip
+        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True)  # fmt: skip
+        running.append(process)
+        wait_ready(port, process)
+        return port
+
+    yield start
+    for process in running:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)

@@ -5,45 +5,12 @@ from __future__ import annotations
 
 import http.client
 import json
-import signal
 import socket
-import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
-import pytest
-
-from tests.conftest import ROOT
-from tests.web.conftest import TEST_SECRET, make_key
-from tests.web.test_api_serve import COMMAND, environment, free_port, wait_ready
+from tests.web.conftest import Serve, make_key
 from watchlist.config import Settings
-
-Serve = Callable[..., int]
-
-
-@pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Serve]:
-    """Start `watchlist serve` on a free loopback port with extra settings; its port."""
-    running: list[subprocess.Popen[str]] = []
-
-    def start(settings: Settings, *, workers: int = 1, threads: int = 2, **extra: str) -> int:
-        port = free_port()
-        env = environment(settings, WATCHLIST_WEB_SECRET_KEY=TEST_SECRET, HOME=str(tmp_path),
-                          **extra)  # fmt: skip
-        args = [*COMMAND, "--port", str(port), "--workers", str(workers),
-                "--threads", str(threads)]  # fmt: skip
-        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, text=True)  # fmt: skip
-        running.append(process)
-        wait_ready(port, process)
-        return port
-
-    yield start
-    for process in running:
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=30)
 
 
 def raw(port: int, request: bytes, timeout: float = 10) -> tuple[int, dict[str, object]]:

@@ -13,7 +13,7 @@ from watchlist.errors import InputError, ListFormatError
 from watchlist.fetch import Fetched, FetchPolicy, fetch, sha256
 from watchlist.sources import ftm, ofac_csv, ofac_xml, un_xml
 from watchlist.sources.files import read_list_bytes
-from watchlist.sources.parsed import ParsedList
+from watchlist.sources.parsed import ParsedList, check_storable
 
 FORMATS = ("ofac-csv", "ofac-cons-csv", "ofac-xml", "un-xml", "ftm")
 _CSV_FILES = {"ofac-csv": ofac_csv.SDN_FILES, "ofac-cons-csv": ofac_csv.CONS_FILES}
@@ -112,7 +112,13 @@ def _remote_layout(list_format: str, url: str) -> tuple[str, dict[str, str]]:
 
 
 def parse(list_file: ListFile) -> ParsedList:
-    """Parse raw list bytes with the format's importer."""
+    """Parse raw list bytes with the format's importer; refuse text no database can store."""
+    parsed = _parse(list_file)
+    check_storable(parsed, list_file.location)
+    return parsed
+
+
+def _parse(list_file: ListFile) -> ParsedList:
     if list_file.format in _CSV_FILES:
         publication = ofac_csv.CsvPublication(
             main=list_file.parts["main"],
