@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from watchlist import list_jobs, locks, notify, scan
 from watchlist.config import Settings
-from watchlist.db import create_engine, session_factory
+from watchlist.db import create_engine, session_factory, translate_errors
 from watchlist.errors import ConfigError, NotFoundError, WatchlistError
 from watchlist.ingest import service as intake
 from watchlist.ingest.web import http_session
 from watchlist.lookup import list_state
-from watchlist.models import Feed, RunStatus, ScanError, ScanRun
+from watchlist.models import Feed, RunStatus, ScanRun
 from watchlist.models.base import utcnow
 
 Say = Callable[[str], None]
@@ -62,7 +62,7 @@ def run_scan(
     if options.workers > 1 and engine.dialect.name != "postgresql":
         raise ConfigError("Configuration key scan.workers above 1 needs PostgreSQL.")
     sessions = session_factory(engine)
-    with locks.exclusive(engine, "scan", what="scan"):
+    with translate_errors(), locks.exclusive(engine, "scan", what="scan"):
         with sessions.begin() as session:
             run = scan.start_run(session)
             run_id, started = run.id, run.started_at
@@ -126,10 +126,7 @@ def _fetch_feeds(
 
 def _record(sessions: sessionmaker[Session], run_id: int, stage: str, message: str) -> None:
     with sessions.begin() as session:
-        session.add(ScanError(run_id=run_id, stage=stage, message=message))
-        session.execute(
-            sa.update(ScanRun).where(ScanRun.id == run_id).values(errors=ScanRun.errors + 1)
-        )
+        scan.record_error(session, run_id, stage, message)
 
 
 def _plan(sessions: sessionmaker[Session], run_id: int, options: ScanOptions) -> scan.ScanPlan:
@@ -190,9 +187,7 @@ def join_scan(engine: Engine, settings: Settings, batch_size: int) -> scan.Batch
 
 
 def _fail(sessions: sessionmaker[Session], run_id: int, error: BaseException) -> None:
-    text = (
-        error.message if isinstance(error, WatchlistError) else f"{type(error).__name__}: {error}"
-    )
+    text = scan.one_line(error)
     with sessions.begin() as session:
         scan.finish_run(session, run_id, delisted_hits=0, failure=text or "interrupted")
 

@@ -72,7 +72,7 @@ def scan_command(
     """  # fmt: skip
     config = app.settings.scan
     if join:
-        counts = scan_job.join_scan(app.engine, app.settings, batch_size or config.batch_size)
+        counts = scan_job.join_scan(app.job_engine, app.settings, batch_size or config.batch_size)
         click.echo(
             f"joined: {counts.screened + counts.rescreened} articles, {counts.new_hits} new hits"
         )
@@ -85,7 +85,7 @@ def scan_command(
         workers=workers or config.workers,
     )
     with _progress() as progress:
-        result = scan_job.run_scan(app.engine, app.settings, options, log.info, progress)
+        result = scan_job.run_scan(app.job_engine, app.settings, options, log.info, progress)
     summary = result.summary()
     click.echo(json.dumps(summary) if as_json else _describe(summary))
     if result.run.status is RunStatus.PARTIAL:
