@@ -39,6 +39,11 @@ class Fetched:
         return self.body is None
 
 
+def is_web_url(location: str) -> bool:
+    """True for http(s) addresses (in any case), which are downloaded rather than read."""
+    return location.lower().startswith(("http://", "https://"))
+
+
 def http_session(policy: FetchPolicy) -> requests.Session:
     """A session that retries idempotent requests on connection errors and 429/5xx."""
     retry = Retry(

@@ -42,7 +42,7 @@ def removal_guard(settings: Settings, *, accept_large_change: bool = False) -> R
 
 def obtain(settings: Settings, list_format: str, location: str) -> formats.ListFile:
     """A list from a path or a URL."""
-    if not formats.is_url(location):
+    if not fetch.is_web_url(location):
         return formats.read_local(list_format, Path(location))
     policy = fetch_policy(settings)
     got = formats.fetch_remote(list_format, location, fetch.http_session(policy), policy)

@@ -9,6 +9,7 @@ from watchlist.config import DEV_SECRET_KEY, Settings
 from watchlist.errors import ConfigError
 from web import api, errors
 from web.dashboard import bp as dashboard
+from web.dashboard import security
 from web.state import WebState
 
 
@@ -29,6 +30,7 @@ def create_app(settings: Settings) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.web.max_body_kb * 1024
     app.extensions["watchlist"] = WebState.create(settings)
     app.before_request(errors.refuse_nul_characters)
+    app.after_request(security.add_headers)  # every answer, unrouted addresses' too
     app.register_blueprint(dashboard)
     app.register_blueprint(api.blueprint)
     errors.register(app)

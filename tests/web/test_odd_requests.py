@@ -86,3 +86,16 @@ def test_nul_in_a_dashboard_form_is_refused(client: FlaskClient) -> None:
     data = {"action": "dismiss", "note": "a\x00b", "csrf_token": token}
     response = client.post("/hits/1/decisions", data=data)
     assert response.status_code in (400, 422)
+
+
+def test_an_unrouted_page_has_the_security_headers(client: FlaskClient) -> None:
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_unknown_api_paths_need_a_key_first(client: FlaskClient, api_headers: ApiHeaders) -> None:
+    assert client.get("/api/v1/no-such-thing").status_code == 401
+    assert client.get("/api/v1/no-such-thing", headers=api_headers("read")).status_code == 404

@@ -32,6 +32,19 @@ class ArticleInput:
     feed_id: int | None = None
 
 
+# Where an article was published: a web address, never `javascript:` or `data:` (the API's
+# `url` field holds to the same pattern).
+WEB_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://\S+$"
+_WEB_URL = re.compile(WEB_URL_PATTERN)
+
+
+def check_web_url(url: str | None, where: str) -> str | None:
+    """The article's URL, refused unless it is an http(s) address."""
+    if url is not None and not _WEB_URL.match(url):
+        raise InputError(f"{where}: the url must be an http(s) address, not {url[:80]!r}.")
+    return url
+
+
 def content_hash(text: str) -> str:
     """The same text, however it is spaced, has the same hash."""
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
@@ -54,6 +67,7 @@ def add_article(
     The same article sent several times at once is stored once: the insert gives way to a row
     another transaction stored meanwhile (ON CONFLICT DO NOTHING), which is then returned.
     """
+    check_web_url(item.url, "The article")
     digest = content_hash(item.text)
     found = _existing(session, item.url, digest)
     if found is not None:
@@ -134,7 +148,7 @@ def _batch_item(line: str, where: str, max_chars: int) -> ArticleInput:
     return ArticleInput(
         text=text,
         title=_optional_str(data, "title", where),
-        url=_optional_str(data, "url", where),
+        url=check_web_url(_optional_str(data, "url", where), where),
         source=_optional_str(data, "source", where),
         published_at=_optional_date(data, "published_at", where),
     )

@@ -12,7 +12,7 @@ import requests
 from watchlist.errors import InputError, ListFormatError
 from watchlist.fetch import Fetched, FetchPolicy, fetch, sha256
 from watchlist.sources import ftm, ofac_csv, ofac_xml, un_xml
-from watchlist.sources.files import read_list_bytes
+from watchlist.sources.files import gunzipped, read_list_bytes
 from watchlist.sources.parsed import ParsedList, check_storable
 
 FORMATS = ("ofac-csv", "ofac-cons-csv", "ofac-xml", "un-xml", "ftm")
@@ -47,11 +47,6 @@ def check_format(name: str) -> str:
     if name not in FORMATS:
         raise InputError(f"Unknown list format {name!r}; use one of {', '.join(FORMATS)}.")
     return name
-
-
-def is_url(location: str) -> bool:
-    """True for http(s) addresses, which are downloaded rather than read from disk."""
-    return location.startswith(("http://", "https://"))
 
 
 def read_local(list_format: str, path: Path) -> ListFile:
@@ -94,7 +89,8 @@ def fetch_remote(
 
 
 def _body(fetched: Fetched) -> bytes:
-    return fetched.body or b""
+    """A downloaded file's bytes, gunzipped when the publisher sent it compressed."""
+    return gunzipped(fetched.body or b"", where=fetched.url)
 
 
 def _remote_layout(list_format: str, url: str) -> tuple[str, dict[str, str]]:
@@ -104,10 +100,11 @@ def _remote_layout(list_format: str, url: str) -> tuple[str, dict[str, str]]:
         return url, {}
     base = url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
     main = base + files.main if url.endswith("/") else url
+    suffix = ".gz" if main.lower().endswith(".gz") else ""  # a compressed set is all compressed
     return main, {
-        "addresses": base + files.addresses,
-        "aliases": base + files.aliases,
-        "comments": base + files.comments,
+        "addresses": base + files.addresses + suffix,
+        "aliases": base + files.aliases + suffix,
+        "comments": base + files.comments + suffix,
     }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from watchlist import registry, review
 from watchlist.errors import NotFoundError
-from watchlist.ingest.articles import ArticleInput
+from watchlist.ingest.articles import WEB_URL_PATTERN, ArticleInput
 from watchlist.ingest.service import Screener, store_and_screen
 from watchlist.models import Action, Article, Decision, Hit, HitStatus, Scope
 from watchlist.screening import settings_fingerprint
@@ -43,7 +43,7 @@ class ArticleRequest(Body):
     title: Annotated[Text | None, Field(max_length=1000)] = None
     url: Annotated[
         Text | None,
-        Field(max_length=2000, pattern=r"^https?://\S+$", description="Where it was published."),
+        Field(max_length=2000, pattern=WEB_URL_PATTERN, description="Where it was published."),
     ] = None
     source: Annotated[Text | None, Field(max_length=500, description="The outlet.")] = None
     published_at: Moment | None = None

@@ -134,7 +134,7 @@ def requires(role: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 
 def add_headers(response: Response) -> Response:
-    """Security headers on every dashboard response; pages are never cached."""
+    """Security headers on every response of the service; pages are never cached."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if response.mimetype == "text/html":
