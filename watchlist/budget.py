@@ -4,9 +4,9 @@ disposable child process that is stopped when its budget runs out.
 The compiled matching core holds the GIL for as long as one call runs: a thread screening a
 long text can neither be interrupted nor even waited for with a timeout by another thread of
 the same process. A forked child can be killed. It starts as a copy of this process (the match
-index comes with it, shared copy-on-write), runs at a lower CPU priority than the requests
-around it, sends its result back through a pipe and exits; the parent waits without holding
-the GIL, so its other threads go on answering.
+index comes with it, shared copy-on-write), runs at the lowest CPU priority so the requests
+around it (lookups) come first, sends its result back through a pipe and exits; the parent
+waits without holding the GIL, so its other threads go on answering.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from watchlist.errors import OverBudgetError, WatchlistError
 
 T = TypeVar("T")
 
-# Screening in a child yields the CPU to the requests of its parent (lookups) when both want it.
-CHILD_NICENESS = 10
+# Screening in a child yields the CPU to everything else (lookups above all) when both want it;
+# tests/web/test_stress.py measures lookups while such children run.
+CHILD_NICENESS = 19
 # Signals the child must not handle as its parent does (a server's shutdown handlers).
 _RESET_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1,
                   signal.SIGUSR2, signal.SIGWINCH)  # fmt: skip

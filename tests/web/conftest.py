@@ -220,8 +220,11 @@ def serve(tmp_path: Path) -> Iterator[Serve]:
                           **extra)  # fmt: skip
         args = [*COMMAND, "--port", str(port), "--workers", str(workers),
                 "--threads", str(threads)]  # fmt: skip
+        # The log goes to a file: a pipe nobody reads would fill up and stall the server.
+        log = (tmp_path / f"serve-{port}.log").open("w")
         process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, text=True)  # fmt: skip
+                                   stderr=log, text=True)  # fmt: skip
+        log.close()
         running.append(process)
         wait_ready(port, process)
         return port

@@ -55,7 +55,10 @@ def trickle(port: int, stop: threading.Event, answers: list[int]) -> None:
                 connection.sendall(b" ")
         except OSError:
             pass  # the server answered and closed
-        reply = connection.recv(65536)
+        try:
+            reply = connection.recv(65536)
+        except OSError:
+            reply = b""  # reset once the server stopped waiting for the rest
         answers.append(int(reply.split(b" ", 2)[1]) if reply else 0)
 
 
