@@ -102,7 +102,9 @@ def setup_database(url: str, articles: int) -> dict[str, float]:
     started = time.perf_counter()
     migrate.upgrade(engine)
     sessions = session_factory(engine)
-    list_jobs.import_file(sessions, formats.read_local("ofac-csv", SDN))
+    list_jobs.import_file(
+        sessions, formats.read_local("ofac-csv", SDN), list_jobs.removal_guard(settings)
+    )
     imported = time.perf_counter()
     stored = store_articles(sessions, settings, generate_texts(articles))
     engine.dispose()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import hmac
@@ -24,7 +25,15 @@ from watchlist.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
-from watchlist.models import ApiKey, Role, Scope, User
+from watchlist.models import (
+    ApiKey,
+    DashboardSession,
+    Role,
+    Scope,
+    SignInAttempt,
+    SignInOutcome,
+    User,
+)
 from watchlist.models.base import utcnow
 
 KEY_PREFIX = "wl_"
@@ -79,11 +88,16 @@ def check_name(name: str, what: str) -> str:
     return name
 
 
+def _check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    return password
+
+
 def create_user(session: Session, name: str, role: Role, password: str) -> User:
     """A new dashboard account."""
     check_name(name, "user")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    _check_password(password)
     if session.scalar(sa.select(User.id).where(User.name == name)) is not None:
         raise ConflictError(f"there is already a user named {name!r}.")
     user = User(name=name, role=role, password_hash=hash_password(password))
@@ -115,10 +129,156 @@ def list_users(session: Session) -> Sequence[User]:
 
 
 def set_user_disabled(session: Session, name: str, disabled: bool) -> User:
-    """Disable (or re-enable) an account; it is never deleted, its decisions keep their author."""
+    """Disable (or re-enable) an account; it is never deleted, its decisions keep their author.
+    Disabling ends every session of the account."""
     user = get_user(session, name)
     user.disabled_at = utcnow() if disabled else None
+    if disabled:
+        end_sessions(session, user.id)
     return user
+
+
+def set_password(session: Session, name: str, password: str) -> User:
+    """Give the account a new password, ending every session it has."""
+    user = get_user(session, name)
+    user.password_hash = hash_password(_check_password(password))
+    end_sessions(session, user.id)
+    return user
+
+
+def change_own_password(session: Session, user: User, current: str, new: str) -> User:
+    """A signed-in user's change of password: the current one must be given."""
+    if not verify_password(current, user.password_hash):
+        raise AuthenticationError("the current password is wrong; nothing was changed.")
+    return set_password(session, user.name, new)
+
+
+# --- signing in, throttled -------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Throttle:
+    """How many failed sign-ins an account or a client address may have within the window."""
+
+    account_failures: int
+    address_failures: int
+    window: dt.timedelta
+
+
+@dataclasses.dataclass(frozen=True)
+class SignIn:
+    """How a sign-in attempt ended: the user, or nobody; `wait` when it was throttled."""
+
+    user: User | None
+    wait: dt.timedelta | None = None
+
+
+def sign_in(session: Session, name: str, password: str, address: str, throttle: Throttle) -> SignIn:
+    """Check a password unless the account or address is throttled; every attempt is recorded.
+    A throttled attempt is refused without looking at the password at all."""
+    wait = sign_in_wait(session, name, address, throttle)
+    if wait is not None:
+        outcome, found = SignInOutcome.THROTTLED, SignIn(None, wait)
+    else:
+        try:
+            outcome, found = (
+                SignInOutcome.SUCCEEDED,
+                SignIn(authenticate_user(session, name, password)),
+            )
+        except AuthenticationError:
+            outcome, found = SignInOutcome.FAILED, SignIn(None)
+    session.add(SignInAttempt(name=name[:100], address=address[:64], outcome=outcome))
+    return found
+
+
+def sign_in_wait(
+    session: Session, name: str, address: str, throttle: Throttle
+) -> dt.timedelta | None:
+    """How long sign-ins for this account or from this address must wait, if they must."""
+    now = utcnow()
+    since = now - throttle.window
+    last_success = session.scalar(
+        sa.select(sa.func.max(SignInAttempt.created_at)).where(
+            SignInAttempt.name == name, SignInAttempt.outcome == SignInOutcome.SUCCEEDED
+        )
+    )
+    account_since = max(since, _aware(last_success)) if last_success else since
+    waits = [
+        _wait(session, SignInAttempt.name == name, account_since, throttle.account_failures),
+        _wait(session, SignInAttempt.address == address, since, throttle.address_failures),
+    ]
+    found = [w + throttle.window - now for w in waits if w is not None]
+    return max(found) if found else None
+
+
+def _wait(
+    session: Session, who: sa.ColumnElement[bool], since: dt.datetime, limit: int
+) -> dt.datetime | None:
+    """When the failure that keeps `who` at its limit happened, if `who` is at it."""
+    times = session.scalars(
+        sa.select(SignInAttempt.created_at)
+        .where(who, SignInAttempt.outcome == SignInOutcome.FAILED, SignInAttempt.created_at > since)
+        .order_by(SignInAttempt.created_at.desc())
+        .limit(limit)
+    ).all()
+    return _aware(times[-1]) if len(times) >= limit else None
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """A stored time as UTC (SQLite gives it back without its zone)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def recent_sign_ins(session: Session, limit: int) -> Sequence[SignInAttempt]:
+    """The newest sign-in attempts, newest first."""
+    return session.scalars(
+        sa.select(SignInAttempt).order_by(SignInAttempt.id.desc()).limit(limit)
+    ).all()
+
+
+# --- dashboard sessions ----------------------------------------------------------------------
+
+
+def start_session(session: Session, user: User) -> str:
+    """A new session for `user`; the token its cookie carries (only a digest is stored)."""
+    token = secrets.token_urlsafe(32)
+    session.add(DashboardSession(digest=_key_digest(token), user_id=user.id))
+    session.flush()
+    return token
+
+
+def session_user(session: Session, token: str, max_age: dt.timedelta) -> User | None:
+    """The active user of a session that has not ended and is younger than `max_age`."""
+    user = session.scalar(
+        sa.select(User)
+        .join(DashboardSession, DashboardSession.user_id == User.id)
+        .where(
+            DashboardSession.digest == _key_digest(token),
+            DashboardSession.ended_at.is_(None),
+            DashboardSession.created_at > utcnow() - max_age,
+        )
+    )
+    if user is None or user.disabled_at is not None:
+        return None
+    return user
+
+
+def end_session(session: Session, token: str) -> None:
+    """End one session (signing out)."""
+    session.execute(
+        sa.update(DashboardSession)
+        .where(DashboardSession.digest == _key_digest(token), DashboardSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """End every session of an account."""
+    session.execute(
+        sa.update(DashboardSession)
+        .where(DashboardSession.user_id == user_id, DashboardSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
 
 
 def require_role(user: User, needed: Role) -> None:

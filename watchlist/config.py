@@ -57,6 +57,7 @@ class ListsSettings:
     backoff_seconds: float = 2.0
     max_download_mb: int = 512
     user_agent: str = "Watchlist/0.1 (sanctions list update)"
+    max_removal_percent: float = 5.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -147,6 +148,12 @@ class WebSettings:
     max_page_size: int = 200
     max_results: int = 50
     recheck_lists_seconds: float = 1.0
+    request_budget_seconds: float = 10.0
+    request_read_seconds: float = 10.0
+    sign_in_failures: int = 5
+    sign_in_address_failures: int = 20
+    sign_in_window_minutes: int = 15
+    proxy_count: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -296,6 +303,7 @@ def _validate(settings: Settings) -> None:
         "lists.retries": 0 <= settings.lists.retries <= 10,
         "lists.backoff_seconds": settings.lists.backoff_seconds >= 0,
         "lists.max_download_mb": settings.lists.max_download_mb >= 1,
+        "lists.max_removal_percent": 0 <= settings.lists.max_removal_percent <= 100,
         "matching.threshold": 0 <= settings.matching.threshold <= 1,
         "matching.query_weight": 0 <= settings.matching.query_weight <= 1,
         "matching.max_candidates": settings.matching.max_candidates >= 1,
@@ -317,6 +325,12 @@ def _validate(settings: Settings) -> None:
         "web.max_page_size": settings.web.max_page_size >= 1,
         "web.max_results": settings.web.max_results >= 1,
         "web.recheck_lists_seconds": 0 <= settings.web.recheck_lists_seconds <= 3600,
+        "web.request_budget_seconds": settings.web.request_budget_seconds > 0,
+        "web.request_read_seconds": settings.web.request_read_seconds > 0,
+        "web.sign_in_failures": settings.web.sign_in_failures >= 1,
+        "web.sign_in_address_failures": settings.web.sign_in_address_failures >= 1,
+        "web.sign_in_window_minutes": settings.web.sign_in_window_minutes >= 1,
+        "web.proxy_count": 0 <= settings.web.proxy_count <= 5,
     }
     for key, ok in checks.items():
         if not ok:

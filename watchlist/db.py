@@ -44,8 +44,14 @@ def newest_first(
     return session.scalars(query).all(), total
 
 
-def create_engine(settings: DatabaseSettings) -> Engine:
-    """Build an engine for the configured URL; SQLite gets foreign keys, WAL and a busy timeout."""
+def create_engine(settings: DatabaseSettings, *, immediate: bool = False) -> Engine:
+    """Build an engine for the configured URL; SQLite gets foreign keys, WAL and a busy timeout.
+
+    `immediate` is for jobs whose transactions read, then write (the scan): on SQLite each
+    transaction then takes the write lock as it begins (BEGIN IMMEDIATE, waiting up to the busy
+    timeout), so it never fails on a snapshot another writer made stale, and savepoints nest
+    inside it instead of committing on their own (pysqlite's own transaction handling is off).
+    """
     try:
         url = make_url(settings.url)
     except exc.ArgumentError:
@@ -68,7 +74,18 @@ def create_engine(settings: DatabaseSettings) -> Engine:
         ) from None
     if url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas(settings.busy_timeout_ms))
+        if immediate:
+            event.listen(engine, "connect", _no_driver_transactions)
+            event.listen(engine, "begin", _begin_immediate)
     return engine
+
+
+def _no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection: sa.Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _ensure_sqlite_dir(database: str | None) -> None:

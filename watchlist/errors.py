@@ -48,8 +48,26 @@ class ListFormatError(InputError):
     """A sanctions-list file is malformed or of the wrong format."""
 
 
+class ListRefusedError(InputError):
+    """A list version would remove more than is plausible; it was recorded, not applied."""
+
+
 class FetchError(WatchlistError):
     """A download failed: network error, bad status, oversized body."""
+
+    exit_code = 75  # EX_TEMPFAIL
+
+
+class UpdateFailedError(WatchlistError):
+    """Some configured lists could not be updated; the exit code is the first failure's."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class OverBudgetError(WatchlistError):
+    """Work ran past its time budget and was stopped; it may succeed later or when smaller."""
 
     exit_code = 75  # EX_TEMPFAIL
 

@@ -39,6 +39,11 @@ class Fetched:
         return self.body is None
 
 
+def is_web_url(location: str) -> bool:
+    """True for http(s) addresses (in any case), which are downloaded rather than read."""
+    return location.lower().startswith(("http://", "https://"))
+
+
 def http_session(policy: FetchPolicy) -> requests.Session:
     """A session that retries idempotent requests on connection errors and 429/5xx."""
     retry = Retry(
@@ -63,9 +68,8 @@ def fetch(
     *,
     etag: str | None = None,
     last_modified: str | None = None,
-    missing_ok: bool = False,
-) -> Fetched | None:
-    """GET `url` within the policy's limits; None for a 404 when `missing_ok`."""
+) -> Fetched:
+    """GET `url` within the policy's limits."""
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
@@ -73,8 +77,8 @@ def fetch(
         headers["If-Modified-Since"] = last_modified
     try:
         with http.get(url, headers=headers, timeout=policy.timeout_seconds, stream=True) as reply:
-            if reply.status_code == 404 and missing_ok:
-                return None
+            if reply.status_code == 404:
+                raise FetchError(f"Download of {url} failed: not found (HTTP 404).")
             if reply.status_code == 304:
                 return _fetched(url, None, reply)
             if reply.status_code != 200:

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from watchlist import fetch, list_updates
 from watchlist.config import Settings
-from watchlist.errors import FetchError, WatchlistError
-from watchlist.models import ListVersion
+from watchlist.errors import FetchError, ListRefusedError, WatchlistError
+from watchlist.models import ListVersion, VersionStatus
+from watchlist.plausibility import RemovalGuard
 from watchlist.sources import formats
 
 Stage = Callable[[str], None]
@@ -34,9 +35,14 @@ def fetch_policy(settings: Settings) -> fetch.FetchPolicy:
     )
 
 
+def removal_guard(settings: Settings, *, accept_large_change: bool = False) -> RemovalGuard:
+    """The plausibility guard of the [lists] settings."""
+    return RemovalGuard(settings.lists.max_removal_percent / 100, accept=accept_large_change)
+
+
 def obtain(settings: Settings, list_format: str, location: str) -> formats.ListFile:
     """A list from a path or a URL."""
-    if not formats.is_url(location):
+    if not fetch.is_web_url(location):
         return formats.read_local(list_format, Path(location))
     policy = fetch_policy(settings)
     got = formats.fetch_remote(list_format, location, fetch.http_session(policy), policy)
@@ -48,10 +54,15 @@ def obtain(settings: Settings, list_format: str, location: str) -> formats.ListF
 def import_file(
     sessions: sessionmaker[Session],
     list_file: formats.ListFile,
+    guard: RemovalGuard,
     stage: Stage = lambda name: None,
     published_at: dt.datetime | None = None,
 ) -> ListVersion:
-    """Record a byte-identical file as 'no change'; else parse it and apply the differences."""
+    """Record a byte-identical file as 'no change'; else parse it and apply the differences.
+
+    A version the guard refuses is recorded (committed) as refused, then reported as a
+    `ListRefusedError`: the registry keeps the previous version.
+    """
     with sessions.begin() as session:
         same = list_updates.import_if_new(session, list_file)
         if same is not None:
@@ -60,7 +71,12 @@ def import_file(
     parsed = formats.parse(list_file)
     stage(f"applying {len(parsed.entities):,} entities")
     with sessions.begin() as session:
-        return list_updates.import_parsed(session, list_file, parsed, published_at=published_at)
+        version = list_updates.import_parsed(
+            session, list_file, parsed, published_at=published_at, guard=guard
+        )
+    if version.status is VersionStatus.REFUSED:
+        raise ListRefusedError(version.refusal or "The list version was refused.")
+    return version
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,11 +85,32 @@ class UpdateOutcome:
 
     url: str
     version: ListVersion | None = None
-    error: str | None = None
+    error: WatchlistError | None = None
+
+    @property
+    def status(self) -> str:
+        """changed, unchanged, refused (by the plausibility guard) or failed."""
+        if self.version is not None:
+            return self.version.status.value
+        return "refused" if isinstance(self.error, ListRefusedError) else "failed"
+
+    def summary(self) -> dict[str, str | int | None]:
+        """The outcome as a scan summary reports it."""
+        return {
+            "url": self.url,
+            "source": self.version.source.code if self.version else None,
+            "status": self.status,
+            "version": self.version.id if self.version else None,
+            "message": self.error.message if self.error else None,
+        }
 
 
 def update_sources(
-    sessions: sessionmaker[Session], settings: Settings, only: tuple[str, ...] = ()
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    only: tuple[str, ...] = (),
+    *,
+    accept_large_change: bool = False,
 ) -> list[UpdateOutcome]:
     """Fetch every enabled configured source (conditional GET) and import what changed.
 
@@ -83,13 +120,14 @@ def update_sources(
     chosen = [s for s in sources if s.enabled and (not only or s.format in only)]
     policy = fetch_policy(settings)
     http = fetch.http_session(policy)
+    guard = removal_guard(settings, accept_large_change=accept_large_change)
     outcomes = []
     for configured in chosen:
         try:
-            version = _update_one(sessions, configured, http, policy)
+            version = _update_one(sessions, configured, http, policy, guard)
             outcomes.append(UpdateOutcome(configured.url, version=version))
         except WatchlistError as error:
-            outcomes.append(UpdateOutcome(configured.url, error=error.message))
+            outcomes.append(UpdateOutcome(configured.url, error=error))
     return outcomes
 
 
@@ -98,16 +136,17 @@ def _update_one(
     configured: list_updates.ConfiguredSource,
     http: requests.Session,
     policy: fetch.FetchPolicy,
+    guard: RemovalGuard,
 ) -> ListVersion:
     code = formats.SOURCE_CODES.get(configured.format)
     with sessions.begin() as session:
-        previous = list_updates.latest_version(session, code) if code else None
+        previous = list_updates.latest_accepted(session, code) if code else None
         etag, modified = (previous.etag, previous.last_modified) if previous else (None, None)
     got = formats.fetch_remote(
         configured.format, configured.url, http, policy, etag=etag, last_modified=modified
     )
     if got is not None:
-        return import_file(sessions, got)
+        return import_file(sessions, got, guard)
     if not code:
         raise FetchError(f"Download of {configured.url} answered 304 with nothing to keep.")
     with sessions.begin() as session:

@@ -15,6 +15,7 @@ from watchlist.errors import ConfigError, NotFoundError
 from watchlist.lists import VersionInfo, apply_list
 from watchlist.models import ChangeKind, Entity, ListChange, ListSource, ListVersion
 from watchlist.models.registry import VersionStatus
+from watchlist.plausibility import RemovalGuard
 from watchlist.sources import formats
 from watchlist.sources.formats import ListFile
 from watchlist.sources.parsed import ParsedList
@@ -59,8 +60,10 @@ def import_parsed(
     parsed: ParsedList,
     *,
     published_at: dt.datetime | None = None,
+    guard: RemovalGuard | None = None,
 ) -> ListVersion:
-    """Apply a complete parsed list as a new version (a 'no change' version if nothing moved)."""
+    """Apply a complete parsed list as a new version (a 'no change' version if nothing moved,
+    a refused one if `guard` finds it removes too much)."""
     if published_at is not None:
         parsed = dataclasses.replace(parsed, published_at=published_at)
     info = VersionInfo(
@@ -70,19 +73,20 @@ def import_parsed(
         etag=list_file.etag,
         last_modified=list_file.last_modified,
     )
-    version = apply_list(session, parsed, info, complete=True)
+    version = apply_list(session, parsed, info, complete=True, guard=guard)
     if version is None:  # apply_list records unchanged versions for complete lists
         raise RuntimeError("apply_list returned no version")
     return version
 
 
 def import_if_new(session: Session, list_file: ListFile) -> ListVersion | None:
-    """A 'no change' version when the file is byte-identical to the source's latest version.
+    """A 'no change' version when the file is byte-identical to the source's latest accepted
+    version.
 
     Returns None when the file must be parsed and compared entity by entity.
     """
     code = formats.SOURCE_CODES.get(list_file.format)
-    previous = latest_version(session, code) if code else None
+    previous = latest_accepted(session, code) if code else None
     if previous is None or previous.checksum != list_file.checksum:
         return None
     return record_no_change(session, previous, list_file.location, list_file.fetched_at)
@@ -90,7 +94,7 @@ def import_if_new(session: Session, list_file: ListFile) -> ListVersion | None:
 
 def record_not_modified(session: Session, source_code: str, url: str) -> ListVersion:
     """A 'no change' version for a source whose server answered 304 Not Modified."""
-    previous = latest_version(session, source_code)
+    previous = latest_accepted(session, source_code)
     if previous is None:
         raise NotFoundError(f"Source {source_code} has no earlier version to compare with.")
     return record_no_change(session, previous, url, dt.datetime.now(dt.UTC))
@@ -116,12 +120,13 @@ def record_no_change(
     return version
 
 
-def latest_version(session: Session, source_code: str) -> ListVersion | None:
-    """The newest version of a source, if it was ever imported."""
+def latest_accepted(session: Session, source_code: str) -> ListVersion | None:
+    """The newest version of a source that was not refused: what the registry holds, and what
+    a download is compared with (a refused file is fetched and judged again)."""
     return session.scalar(
         sa.select(ListVersion)
         .join(ListSource)
-        .where(ListSource.code == source_code)
+        .where(ListSource.code == source_code, ListVersion.status != VersionStatus.REFUSED)
         .order_by(ListVersion.id.desc())
         .limit(1)
     )
@@ -141,6 +146,7 @@ class SourceStatus:
     latest_status: str | None
     last_update: str | None
     last_change: str | None
+    refused: str | None  # why the latest version was refused, when it was
 
 
 def status(session: Session) -> list[SourceStatus]:
@@ -172,6 +178,7 @@ def _status(session: Session, source: ListSource) -> SourceStatus:
         latest_status=latest.status.value if latest else None,
         last_update=_iso(latest.imported_at) if latest else None,
         last_change=_iso(changed[-1].imported_at) if changed else None,
+        refused=latest.refusal if latest and latest.status is VersionStatus.REFUSED else None,
     )
 
 

@@ -38,6 +38,7 @@ from watchlist.models import (
     VersionStatus,
 )
 from watchlist.models.base import utcnow
+from watchlist.plausibility import RemovalGuard, removals
 from watchlist.sources import seed
 from watchlist.sources.parsed import (
     ParsedEntity,
@@ -80,6 +81,7 @@ class _Plan:
     relisted: list[tuple[int, ParsedEntity, list[str]]] = dataclasses.field(default_factory=list)
     delisted: list[int] = dataclasses.field(default_factory=list)
     hashes: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
+    stripped: int = 0  # changed entities that lose a whole field (all aliases, all addresses)
 
     @property
     def is_empty(self) -> bool:
@@ -93,18 +95,23 @@ def apply_list(
     *,
     complete: bool = True,
     record_unchanged: bool = True,
+    guard: RemovalGuard | None = None,
 ) -> ListVersion | None:
     """Bring the registry in line with `parsed`; return the version recorded, if any.
 
     `complete` lists hold every active entity of their source, so entities missing from them are
-    delisted; partial lists (the seed) only add and update.
+    delisted; partial lists (the seed) only add and update. Under a `guard`, a version that would
+    remove too much is recorded as refused and nothing else is written.
     """
     _check_unique_keys(parsed.entities)
     source = ensure_source(session, parsed.source)
-    upsert_programs(session, parsed.programs)
-    programs = ensure_program_codes(session, _program_codes(parsed.entities), parsed.source)
     stored = _stored_entities(session, source.id)
     plan = _plan(parsed.entities, stored, complete=complete)
+    refusal = _refusal(session, source, parsed, plan, guard) if guard else None
+    if refusal is not None:
+        return _record_version(session, source, parsed, info, plan, VersionStatus.REFUSED, refusal)
+    upsert_programs(session, parsed.programs)
+    programs = ensure_program_codes(session, _program_codes(parsed.entities), parsed.source)
     if plan.is_empty:
         if not record_unchanged:
             return None
@@ -128,6 +135,17 @@ def load_seed(session: Session, seed_dir: Path) -> tuple[int, ListVersion | None
         return written, None
     version = apply_list(session, parsed, info, complete=False, record_unchanged=False)
     return written, version
+
+
+def _refusal(
+    session: Session, source: ListSource, parsed: ParsedList, plan: _Plan, guard: RemovalGuard
+) -> str | None:
+    """Why this version is implausible, if it is; the first list after the seed never is."""
+    if not _list_imported(session, source.code):
+        return None
+    found = removals(session, source.id, parsed.entities,
+                     delisted=len(plan.delisted), stripped=plan.stripped)  # fmt: skip
+    return found.refusal(source.code, guard)
 
 
 def _list_imported(session: Session, source_code: str) -> bool:
@@ -236,6 +254,7 @@ def _plan(entities: Sequence[ParsedEntity], stored: dict[str, _Stored], *, compl
             plan.relisted.append((current.id, entity, fields))
         elif fields:
             plan.changed.append((current.id, entity, fields))
+            plan.stripped += bool(current.hashes.keys() - merged.keys())
     if complete:
         listed = {entity.source_key for entity in entities}
         plan.delisted = [
@@ -256,6 +275,7 @@ def _record_version(
     info: VersionInfo,
     plan: _Plan,
     status: VersionStatus,
+    refusal: str | None = None,
 ) -> ListVersion:
     version = ListVersion(
         source=source,
@@ -272,6 +292,7 @@ def _record_version(
         changed_count=len(plan.changed),
         delisted_count=len(plan.delisted),
         relisted_count=len(plan.relisted),
+        refusal=refusal,
     )
     session.add(version)
     session.flush()

@@ -47,6 +47,9 @@ def email_text(summary: dict[str, Any]) -> tuple[str, str]:
         f"{run['articles_screened'] + run['articles_rescreened']} articles screened.",
         "",
     ]
+    for update in summary.get("list_updates", []):
+        if update["status"] in ("refused", "failed"):
+            lines.append(f"List update {update['status']}: {update['message']}")
     for line in summary["new_hits_by_entity"]:
         programs = ", ".join(line["programs"]) or "-"
         lines.append(

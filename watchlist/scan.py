@@ -11,13 +11,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from watchlist.config import Settings
+from watchlist.db import translate_errors
+from watchlist.errors import DatabaseError, WatchlistError
 from watchlist.ingest.service import Screener, make_screener
 from watchlist.models import Article, Entity, Hit, HitStatus, RunStatus, ScanError, ScanRun
 from watchlist.models.base import utcnow
@@ -115,15 +117,32 @@ def screen_batch(session: Session, plan: ScanPlan, screener: Screener) -> BatchC
                     settings=screener.settings,
                 )
         except Exception as error:  # one bad article must not stop the night
-            log.warning("article %s failed: %s", article.id, error)
+            message = one_line(error)
+            log.warning("article %s failed: %s", article.id, message)
             session.add(ScanError(run_id=plan.run_id, article_id=article.id, stage="screen",
-                                  message=f"{type(error).__name__}: {error}"))  # fmt: skip
+                                  message=message))  # fmt: skip
             counts.errors += 1
             continue
         counts.rescreened += again
         counts.screened += not again
     _add_to_run(session, plan.run_id, counts)
     return counts
+
+
+def one_line(error: BaseException) -> str:
+    """An error as one line: its message (a core error's), or its type and first line."""
+    if isinstance(error, WatchlistError):
+        return error.message
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+
+
+def record_error(session: Session, run_id: int, stage: str, message: str) -> None:
+    """Add a failure to a run's record and count it."""
+    session.add(ScanError(run_id=run_id, stage=stage, message=message))
+    session.execute(
+        sa.update(ScanRun).where(ScanRun.id == run_id).values(errors=ScanRun.errors + 1)
+    )
 
 
 def _add_to_run(session: Session, run_id: int, counts: BatchCounts) -> None:
@@ -152,8 +171,15 @@ def work(
         screener = dataclasses.replace(screener, list_state=plan.list_state)
     total = BatchCounts()
     while True:
-        with sessions.begin() as session:
-            counts = screen_batch(session, plan, screener)
+        try:
+            with translate_errors(), sessions.begin() as session:
+                counts = screen_batch(session, plan, screener)
+        except DatabaseError as error:  # e.g. locked past the busy timeout: stop, say so
+            log.warning("screening stopped: %s", error.message)
+            with translate_errors(), sessions.begin() as session:
+                record_error(session, plan.run_id, "screen", f"screening stopped: {error.message}")
+            total.errors += 1
+            return total
         if counts is None:
             return total
         total.add(counts)
@@ -217,8 +243,11 @@ def new_hits_summary(session: Session, run_started: dt.datetime) -> list[NewHit]
     return sorted(summary, key=lambda item: (-item.hits, item.entity))
 
 
-def summary_json(run: ScanRun, lines: list[NewHit]) -> dict[str, Any]:
-    """The run and its new hits, for notifications and `--json`."""
+def summary_json(
+    run: ScanRun, lines: list[NewHit], list_updates: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
+    """The run, its list updates (changed, unchanged, refused or failed) and its new hits, for
+    notifications and `--json`."""
     return {
         "run": {
             "id": run.id,
@@ -232,5 +261,6 @@ def summary_json(run: ScanRun, lines: list[NewHit]) -> dict[str, Any]:
             "delisted_hits": run.delisted_hits,
             "errors": run.errors,
         },
+        "list_updates": list(list_updates),
         "new_hits_by_entity": [dataclasses.asdict(line) for line in lines],
     }

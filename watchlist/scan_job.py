@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from watchlist import list_jobs, locks, notify, scan
 from watchlist.config import Settings
-from watchlist.db import create_engine, session_factory
+from watchlist.db import create_engine, session_factory, translate_errors
 from watchlist.errors import ConfigError, NotFoundError, WatchlistError
 from watchlist.ingest import service as intake
 from watchlist.ingest.web import http_session
 from watchlist.lookup import list_state
-from watchlist.models import Feed, RunStatus, ScanError, ScanRun
+from watchlist.models import Feed, RunStatus, ScanRun
 from watchlist.models.base import utcnow
 
 Say = Callable[[str], None]
@@ -43,6 +43,12 @@ class ScanResult:
     run: ScanRun
     new_hits: list[scan.NewHit]
     notification_failures: list[str]
+    list_updates: list[list_jobs.UpdateOutcome]
+
+    def summary(self) -> dict[str, object]:
+        """The run, its list updates and its new hits, as `--json` prints it."""
+        updates = [outcome.summary() for outcome in self.list_updates]
+        return scan.summary_json(self.run, self.new_hits, updates)
 
 
 def run_scan(
@@ -56,12 +62,12 @@ def run_scan(
     if options.workers > 1 and engine.dialect.name != "postgresql":
         raise ConfigError("Configuration key scan.workers above 1 needs PostgreSQL.")
     sessions = session_factory(engine)
-    with locks.exclusive(engine, "scan", what="scan"):
+    with translate_errors(), locks.exclusive(engine, "scan", what="scan"):
         with sessions.begin() as session:
             run = scan.start_run(session)
             run_id, started = run.id, run.started_at
         try:
-            _prepare(sessions, settings, options, run_id, say)
+            updates = _prepare(sessions, settings, options, run_id, say)
             plan = _plan(sessions, run_id, options)
             with sessions() as session:
                 waiting = scan.count_pending(session, plan)
@@ -77,20 +83,25 @@ def run_scan(
             raise
         with sessions() as session:
             lines = scan.new_hits_summary(session, started)
-        failures = _notify(sessions, settings, finished, lines)
-        return ScanResult(finished, lines, failures)
+        result = ScanResult(finished, lines, [], updates)
+        result.notification_failures.extend(_notify(sessions, settings, result))
+        return result
 
 
 def _prepare(
     sessions: sessionmaker[Session], settings: Settings, options: ScanOptions, run_id: int, say: Say
-) -> None:
+) -> list[list_jobs.UpdateOutcome]:
+    """Update the lists and read the feeds, as the options say; the list updates' outcomes."""
+    outcomes: list[list_jobs.UpdateOutcome] = []
     if options.update_lists:
         say("updating lists")
-        for outcome in list_jobs.update_sources(sessions, settings):
+        outcomes = list_jobs.update_sources(sessions, settings)
+        for outcome in outcomes:
             if outcome.error:
-                _record(sessions, run_id, "lists", f"{outcome.url}: {outcome.error}")
+                _record(sessions, run_id, "lists", f"{outcome.url}: {outcome.error.message}")
     if options.fetch_feeds:
         _fetch_feeds(sessions, settings, run_id, say)
+    return outcomes
 
 
 def _fetch_feeds(
@@ -115,10 +126,7 @@ def _fetch_feeds(
 
 def _record(sessions: sessionmaker[Session], run_id: int, stage: str, message: str) -> None:
     with sessions.begin() as session:
-        session.add(ScanError(run_id=run_id, stage=stage, message=message))
-        session.execute(
-            sa.update(ScanRun).where(ScanRun.id == run_id).values(errors=ScanRun.errors + 1)
-        )
+        scan.record_error(session, run_id, stage, message)
 
 
 def _plan(sessions: sessionmaker[Session], run_id: int, options: ScanOptions) -> scan.ScanPlan:
@@ -179,19 +187,16 @@ def join_scan(engine: Engine, settings: Settings, batch_size: int) -> scan.Batch
 
 
 def _fail(sessions: sessionmaker[Session], run_id: int, error: BaseException) -> None:
-    text = (
-        error.message if isinstance(error, WatchlistError) else f"{type(error).__name__}: {error}"
-    )
+    text = scan.one_line(error)
     with sessions.begin() as session:
         scan.finish_run(session, run_id, delisted_hits=0, failure=text or "interrupted")
 
 
-def _notify(
-    sessions: sessionmaker[Session], settings: Settings, run: ScanRun, lines: list[scan.NewHit]
-) -> list[str]:
-    if not run.new_hits:
+def _notify(sessions: sessionmaker[Session], settings: Settings, result: ScanResult) -> list[str]:
+    run = result.run
+    if not run.new_hits and not any(o.error for o in result.list_updates):
         return []
-    failures = notify.notify(settings.notify, scan.summary_json(run, lines))
+    failures = notify.notify(settings.notify, result.summary())
     for message in failures:
         _record(sessions, run.id, "notify", message)
     if failures:

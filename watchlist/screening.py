@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from watchlist import review
+from watchlist.budget import Deadline, run_within
 from watchlist.config import MatchingSettings
 from watchlist.extract.screen import TextHit, screen_text
 from watchlist.lookup import explanation_json
@@ -27,7 +28,47 @@ def settings_fingerprint(settings: MatchingSettings) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def hit_json(hit: TextHit, card: EntityCard) -> dict[str, Any]:
+@dataclasses.dataclass(frozen=True)
+class FoundHit:
+    """A hit the screening core found in a text, as plain values that can cross processes."""
+
+    start: int
+    end: int
+    text: str
+    sentence: str
+    sentence_start: int
+    entity_id: int
+    matched_name: str
+    score: float
+    route: str
+    explanation: dict[str, Any]  # as explanation_json gives it
+
+    @classmethod
+    def of(cls, hit: TextHit) -> FoundHit:
+        return cls(
+            start=hit.start,
+            end=hit.end,
+            text=hit.text,
+            sentence=hit.sentence,
+            sentence_start=hit.sentence_start,
+            entity_id=hit.entity_id,
+            matched_name=hit.matched_name,
+            score=hit.score,
+            route=hit.route,
+            explanation=explanation_json(hit.explanation),
+        )
+
+
+def find_hits(text: str, matcher: Matcher, deadline: Deadline | None = None) -> list[FoundHit]:
+    """Every listed name in `text`; within `deadline` (in a child process) when one is given."""
+
+    def screen() -> list[FoundHit]:
+        return [FoundHit.of(hit) for hit in screen_text(text, matcher)]
+
+    return screen() if deadline is None else run_within(screen, deadline)
+
+
+def hit_json(hit: FoundHit, card: EntityCard) -> dict[str, Any]:
     """A hit as `/api/v1/screen` and `watchlist screen --json` show it."""
     return {
         "start": hit.start,
@@ -37,7 +78,7 @@ def hit_json(hit: TextHit, card: EntityCard) -> dict[str, Any]:
         "matched_name": hit.matched_name,
         "sentence": hit.sentence,
         "route": hit.route,
-        "explanation": explanation_json(hit.explanation),
+        "explanation": hit.explanation,
         "entity": {
             "id": card.id,
             "name": card.name,
@@ -49,9 +90,11 @@ def hit_json(hit: TextHit, card: EntityCard) -> dict[str, Any]:
     }
 
 
-def screen_to_json(session: Session, text: str, matcher: Matcher) -> list[dict[str, Any]]:
+def screen_to_json(
+    session: Session, text: str, matcher: Matcher, deadline: Deadline | None = None
+) -> list[dict[str, Any]]:
     """Screen a text without storing anything; hits in reading order, as JSON values."""
-    hits = screen_text(text, matcher)
+    hits = find_hits(text, matcher, deadline)
     cards = entity_cards(session, [h.entity_id for h in hits])
     return [hit_json(h, cards[h.entity_id]) for h in hits if h.entity_id in cards]
 
@@ -59,7 +102,7 @@ def screen_to_json(session: Session, text: str, matcher: Matcher) -> list[dict[s
 def store_hits(
     session: Session,
     article: Article,
-    hits: Sequence[TextHit],
+    hits: Sequence[FoundHit],
     *,
     list_state: int,
     settings: str,
@@ -85,7 +128,7 @@ def store_hits(
                     "matched_name": h.matched_name,
                     "score": h.score,
                     "route": h.route,
-                    "explanation": explanation_json(h.explanation),
+                    "explanation": h.explanation,
                     "list_state": list_state,
                     "matcher_settings": settings,
                 }
@@ -99,14 +142,14 @@ def store_hits(
     return len(fresh)
 
 
-def _not_suppressed(session: Session, hits: list[TextHit]) -> list[TextHit]:
+def _not_suppressed(session: Session, hits: list[FoundHit]) -> list[FoundHit]:
     """Drop hits an analyst asked never to see again (this name, this entity)."""
     rules = review.suppressed(session, {h.entity_id for h in hits})
     return [h for h in hits if (h.entity_id, review.name_key(h.text)) not in rules]
 
 
-def _unique(hits: Sequence[TextHit]) -> list[TextHit]:
-    seen: dict[tuple[int, int, int], TextHit] = {}
+def _unique(hits: Sequence[FoundHit]) -> list[FoundHit]:
+    seen: dict[tuple[int, int, int], FoundHit] = {}
     for hit in hits:
         seen.setdefault((hit.start, hit.end, hit.entity_id), hit)
     return list(seen.values())
@@ -135,11 +178,11 @@ def _stored(
 def _insert_mentions(
     session: Session,
     article_id: int,
-    hits: Sequence[TextHit],
+    hits: Sequence[FoundHit],
     mentions: dict[tuple[int, int], int],
 ) -> None:
     """Insert the spans not stored yet; `mentions` gains their ids."""
-    new: dict[tuple[int, int], TextHit] = {}
+    new: dict[tuple[int, int], FoundHit] = {}
     for hit in hits:
         if (hit.start, hit.end) not in mentions:
             new.setdefault((hit.start, hit.end), hit)
@@ -162,14 +205,20 @@ def _insert_mentions(
 
 
 def screen_article(
-    session: Session, article: Article, matcher: Matcher, *, list_state: int, settings: str
+    session: Session,
+    article: Article,
+    matcher: Matcher,
+    *,
+    list_state: int,
+    settings: str,
+    deadline: Deadline | None = None,
 ) -> int:
     """Screen one stored article and record its hits; returns how many hits are new."""
     session.flush()
     return store_hits(
         session,
         article,
-        screen_text(article.text, matcher),
+        find_hits(article.text, matcher, deadline),
         list_state=list_state,
         settings=settings,
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from watchlist.config import DEV_SECRET_KEY, Settings
 from watchlist.errors import ConfigError
 from web import api, errors
 from web.dashboard import bp as dashboard
+from web.dashboard import security
 from web.state import WebState
 
 
@@ -19,9 +21,16 @@ def create_app(settings: Settings) -> Flask:
             "WATCHLIST_WEB_SECRET_KEY to a long random secret (or turn on web.debug)."
         )
     app = Flask(__name__)
+    if settings.web.proxy_count:
+        # Client address and scheme as the proxies in front saw them (sign-in throttling
+        # counts failures per address).
+        hops = settings.web.proxy_count
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.config["WATCHLIST_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.web.max_body_kb * 1024
     app.extensions["watchlist"] = WebState.create(settings)
+    app.before_request(errors.refuse_nul_characters)
+    app.after_request(security.add_headers)  # every answer, unrouted addresses' too
     app.register_blueprint(dashboard)
     app.register_blueprint(api.blueprint)
     errors.register(app)

@@ -24,6 +24,7 @@ from watchlist.errors import (
     FetchError,
     InputError,
     NotFoundError,
+    OverBudgetError,
     PermissionDeniedError,
     WatchlistError,
 )
@@ -66,6 +67,7 @@ STATUS: tuple[tuple[type[WatchlistError], int, str], ...] = (
     (ConflictError, 409, "conflict"),
     (InputError, 422, "invalid_request"),
     (BusyError, 503, "busy"),
+    (OverBudgetError, 503, "over_budget"),
     (DatabaseError, 503, "database_unavailable"),
     (FetchError, 502, "upstream_failed"),
     (ConfigError, 500, "misconfigured"),
@@ -159,6 +161,16 @@ def handle_http_error(error: HTTPException) -> Response:
 def handle_unexpected(error: Exception) -> Response:
     log.exception("unexpected failure on %s %s", request.method, request.path, exc_info=error)
     return _answer(500, "internal_error", GENERIC_MESSAGE)
+
+
+def refuse_nul_characters() -> None:
+    """Refuse a path, query or form holding a NUL character: no database stores one, and
+    PostgreSQL refuses it outright."""
+    values = [request.path, *request.args.values(), *request.args.keys()]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += [*request.form.values(), *request.form.keys()]
+    if any("\x00" in value for value in values):
+        raise RequestError(400, "bad_request", "The request holds a NUL character.")
 
 
 def register(app: Flask) -> None:

@@ -34,7 +34,7 @@ class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type h
             "bind": f"{web.host}:{web.port}",
             "workers": web.workers,
             "threads": web.threads,
-            "worker_class": "gthread",
+            "worker_class": "web.front.BufferingWorker",  # gthread, reading requests whole
             "proc_name": "watchlist",
             "timeout": 120,  # a worker busy building a large index still heartbeats
             "keepalive": 5,

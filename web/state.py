@@ -10,9 +10,11 @@ from flask import current_app
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from watchlist.budget import Deadline
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory, transaction
 from watchlist.lookup import MatcherCache
+from web.slots import HeavySlots
 from web.writes import WriteGate
 
 
@@ -23,6 +25,7 @@ class WebState:
     sessions: sessionmaker[Session]
     matchers: MatcherCache
     writes: WriteGate
+    heavy: HeavySlots
 
     @classmethod
     def create(cls, settings: Settings) -> WebState:
@@ -31,13 +34,19 @@ class WebState:
         matchers = MatcherCache(
             sessions, settings.matching, recheck_seconds=settings.web.recheck_lists_seconds
         )
-        return cls(settings, engine, sessions, matchers, WriteGate(engine))
+        heavy = HeavySlots(settings.web.threads)
+        return cls(settings, engine, sessions, matchers, WriteGate(engine), heavy)
 
 
 def state() -> WebState:
     """The state of the application handling the current request."""
     found: WebState = current_app.extensions["watchlist"]
     return found
+
+
+def request_deadline(what: str) -> Deadline:
+    """The time budget of this request's heavy work (`web.request_budget_seconds`)."""
+    return Deadline(state().settings.web.request_budget_seconds, what)
 
 
 @contextmanager

@@ -23,6 +23,18 @@ from watchlist.models import Base
 
 HISTORY = ROOT / "data/ofac/sdn_legacy_csv_history"
 MARCH_30 = gzip.decompress((HISTORY / "sdn_2023-03-30.csv.gz").read_bytes())
+SDN_2024 = ROOT / "data/ofac/sdn_legacy_csv"
+
+
+def ofac_folder(main: bytes, *, companions: bool = True) -> dict[str, bytes]:
+    """An OFAC CSV folder as served over HTTP: `main` as sdn.csv, with the shipped companion
+    files (later than the history files: their rows for other entities are skipped)."""
+    files = {"/ofac/sdn.csv": main}
+    if companions:
+        files["/ofac/add.csv"] = gzip.decompress((SDN_2024 / "add.csv.gz").read_bytes())
+        files["/ofac/alt.csv"] = gzip.decompress((SDN_2024 / "alt.csv.gz").read_bytes())
+        files["/ofac/sdn_comments.csv"] = (SDN_2024 / "sdn_comments.csv").read_bytes()
+    return files
 
 
 def counts(engine: Engine) -> dict[str, int]:
@@ -144,7 +156,7 @@ def test_killed_import_leaves_the_previous_list(
 
 @pytest.fixture
 def site() -> Iterator[Site]:
-    with serve(Site(files={"/ofac/sdn.csv": MARCH_30})) as running:
+    with serve(Site(files=ofac_folder(MARCH_30))) as running:
         yield running
 
 

@@ -93,10 +93,10 @@ def test_delisted_entities_open_hits_are_marked(run_cli: RunCli, march_28: Engin
     assert status == 1
 
 
-def corpus() -> list[str]:
+def corpus(size: int = 150) -> list[str]:
     base = [(SEEDS / f"article-{n}.txt").read_text() for n in range(1, 6)]
     return [
-        f"Dispatch {i}.\n\n{base[i % 5]}\n\nFiled as item {i} of the night." for i in range(150)
+        f"Dispatch {i}.\n\n{base[i % 5]}\n\nFiled as item {i} of the night." for i in range(size)
     ]
 
 
@@ -216,3 +216,51 @@ def test_new_hits_are_mailed_and_posted_signed(
     expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
     assert headers["X-Watchlist-Signature"] == expected
     assert json.loads(body)["new_hits_by_entity"][0]["entity"] == "MKRTYCHEV, Ashot"
+
+
+def scan_process(database_url: str, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "WATCHLIST_DATABASE_URL": database_url, "WATCHLIST_CONFIG": ""}
+    return subprocess.Popen(
+        [sys.executable, "-c", "from watchlist.cli import main; main()", *args],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def test_a_killed_scans_counters_agree_with_its_articles(
+    run_cli: RunCli, march_28: Engine, database_url: str
+) -> None:
+    """A batch is one transaction: the articles it screened and the run's counters are
+    committed together, or neither is."""
+    store(march_28, corpus(300))
+    process = scan_process(database_url, "scan", "--no-fetch-feeds", "--batch-size", "25")
+    screened = sa.select(sa.func.count()).where(Article.screened_state.is_not(None))
+    deadline = time.monotonic() + 60
+    while count(march_28, screened) == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert process.poll() is None, "the scan finished before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate()
+    with session_factory(march_28)() as session:
+        run = session.scalars(sa.select(ScanRun)).one()
+        counted = run.articles_screened + run.articles_rescreened + run.errors
+    assert counted == count(march_28, screened) > 0
+
+
+def test_a_scan_beside_an_import_waits_for_it(
+    run_cli: RunCli, march_28: Engine, database_url: str
+) -> None:
+    """On SQLite one writer at a time: a scan that meets an import waits for it (the busy
+    timeout), and what it cannot wait for is recorded, in one line, never a traceback."""
+    store(march_28, corpus(450))
+    for attempt in range(3):
+        source = HISTORY / (
+            "sdn_2023-03-30.csv.gz" if attempt % 2 == 0 else "sdn_2023-03-28.csv.gz"
+        )
+        importing = scan_process(database_url, "lists", "import", "ofac-csv", str(source))
+        scanning = scan_process(database_url, "scan", "--no-fetch-feeds", "--batch-size", "1")
+        _, import_errors = importing.communicate(timeout=120)
+        output, errors = scanning.communicate(timeout=120)
+        assert importing.returncode == 0, import_errors
+        assert scanning.returncode in (0, 4), errors
+        assert "Traceback" not in errors and "[SQL:" not in errors + output
+        assert all(len(line) < 300 for line in errors.splitlines())

@@ -46,10 +46,12 @@ def by_key(parsed: ParsedList) -> dict[str, ParsedEntity]:
 
 
 def document(entries: str, *, namespace: str = NS, date: str = "05/06/2024") -> bytes:
+    """A whole document: its Record_Count says how many entries it holds."""
+    count = entries.count("<sdnEntry>")
     return (
         f'<?xml version="1.0" standalone="yes"?>\n<sdnList xmlns="{namespace}">\n'
         f"<publshInformation><Publish_Date>{date}</Publish_Date>"
-        f"<Record_Count>1</Record_Count></publshInformation>\n{entries}\n</sdnList>\n"
+        f"<Record_Count>{count}</Record_Count></publshInformation>\n{entries}\n</sdnList>\n"
     ).encode()
 
 

@@ -4,15 +4,24 @@ the five founding articles, screened — what an analyst or an API client sees o
 from __future__ import annotations
 
 import dataclasses
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import ROOT, fresh_database
+from tests.conftest import ROOT, RunCli, fresh_database
 from watchlist import access, list_updates, lists, migrate
 from watchlist.config import Settings, load_settings
 from watchlist.db import create_engine, session_factory
@@ -21,6 +30,7 @@ from watchlist.ingest.service import make_screener, store_and_screen
 from watchlist.models import Role
 from watchlist.sources import formats
 from web import create_app
+from web.cli import cli
 
 SEED_ARTICLES = ROOT / "tests/fixtures/articles"
 TEST_SECRET = "test-secret-key-for-the-web-tests-only"
@@ -68,6 +78,17 @@ def day_one(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         settings = web_settings(url)
         load_day_one(settings)
         yield settings
+
+
+@pytest.fixture
+def run_cli_on(day_one: Settings) -> RunCli:
+    """Run the `watchlist` command against the day-one database, as an operator would."""
+
+    def run(*args: str, input: str | None = None) -> Result:
+        env = {"WATCHLIST_DATABASE_URL": day_one.database.url, "WATCHLIST_CONFIG": ""}
+        return CliRunner().invoke(cli, list(args), env=env, input=input, prog_name="watchlist")
+
+    return run
 
 
 @pytest.fixture(scope="session")
@@ -142,3 +163,73 @@ def make_key(settings: Settings, *scopes: str, name: str | None = None) -> str:
     finally:
         engine.dispose()
     return secret
+
+
+# --- `watchlist serve` -----------------------------------------------------------------------
+
+COMMAND = [sys.executable, "-c", "from web.cli import main; main()", "serve"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def environment(settings: Settings, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WATCHLIST_")}
+    env.update(WATCHLIST_DATABASE_URL=settings.database.url, WATCHLIST_CONFIG="")
+    return env | extra
+
+
+def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, object]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+def wait_ready(port: int, process: subprocess.Popen[str], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[1]
+        try:
+            if get(port, "/readyz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("the server did not become ready")
+
+
+Serve = Callable[..., int]
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Serve]:
+    """Start `watchlist serve` on a free loopback port with extra settings; its port."""
+    running: list[subprocess.Popen[str]] = []
+
+    def start(settings: Settings, *, workers: int = 1, threads: int = 2, **extra: str) -> int:
+        port = free_port()
+        env = environment(settings, WATCHLIST_WEB_SECRET_KEY=TEST_SECRET, HOME=str(tmp_path),
+                          **extra)  # fmt: skip
+        args = [*COMMAND, "--port", str(port), "--workers", str(workers),
+                "--threads", str(threads)]  # fmt: skip
+        # The log goes to a file: a pipe nobody reads would fill up and stall the server.
+        log = (tmp_path / f"serve-{port}.log").open("w")
+        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=log, text=True)  # fmt: skip
+        log.close()
+        running.append(process)
+        wait_ready(port, process)
+        return port
+
+    yield start
+    for process in running:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)

@@ -2,60 +2,25 @@
 
 from __future__ import annotations
 
-import http.client
-import json
-import os
 import signal
 import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
-from tests.web.conftest import TEST_SECRET, make_key
+from tests.web.conftest import (
+    COMMAND,
+    TEST_SECRET,
+    environment,
+    free_port,
+    get,
+    make_key,
+    wait_ready,
+)
 from watchlist.config import Settings
-
-COMMAND = [sys.executable, "-c", "from web.cli import main; main()", "serve"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def environment(settings: Settings, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WATCHLIST_")}
-    env.update(WATCHLIST_DATABASE_URL=settings.database.url, WATCHLIST_CONFIG="")
-    return env | extra
-
-
-def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, object]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        connection.request("GET", path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, json.loads(response.read())
-    finally:
-        connection.close()
-
-
-def wait_ready(port: int, process: subprocess.Popen[str], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()[1]
-        try:
-            if get(port, "/readyz")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("the server did not become ready")
 
 
 @pytest.fixture

@@ -57,6 +57,22 @@ def _read_password(from_stdin: bool) -> str:
     return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
+@users.command("password")
+@click.argument("name")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the new password from the first line of standard input instead of a prompt.",
+)
+@pass_app
+def users_password(app: AppContext, name: str, password_stdin: bool) -> None:
+    """Set a new password for NAME (asked for twice); every session of NAME ends."""
+    password = _read_password(password_stdin)
+    with transaction(app.sessions) as session:
+        access.set_password(session, name, password)
+    click.echo(f"Changed the password of {name!r}; its sessions have ended.")
+
+
 @users.command("list")
 @pass_app
 def users_list(app: AppContext) -> None:
@@ -74,7 +90,8 @@ def users_list(app: AppContext) -> None:
 @click.argument("name")
 @pass_app
 def users_disable(app: AppContext, name: str) -> None:
-    """Stop NAME from logging in; the account and its decisions stay on record."""
+    """Stop NAME from logging in and end its sessions; the account and its decisions stay on
+    record."""
     with transaction(app.sessions) as session:
         access.set_user_disabled(session, name, True)
     click.echo(f"Disabled {name!r}.")
@@ -88,6 +105,18 @@ def users_enable(app: AppContext, name: str) -> None:
     with transaction(app.sessions) as session:
         access.set_user_disabled(session, name, False)
     click.echo(f"Enabled {name!r}.")
+
+
+@users.command("sign-ins")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
+@pass_app
+def users_sign_ins(app: AppContext, limit: int) -> None:
+    """Recent dashboard sign-in attempts, newest first: when, outcome (succeeded, failed,
+    throttled), the name tried and the client address."""
+    with transaction(app.sessions) as session:
+        for attempt in access.recent_sign_ins(session, limit):
+            click.echo(f"{attempt.created_at:%Y-%m-%d %H:%M:%S}  {attempt.outcome.value:<9}  "
+                       f"{attempt.name:<30} {attempt.address}")  # fmt: skip
 
 
 @users.command("demo")

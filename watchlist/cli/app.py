@@ -41,6 +41,7 @@ class AppContext:
     def __init__(self) -> None:
         self._settings: Settings | None = None
         self._engine: Engine | None = None
+        self._job_engine: Engine | None = None
 
     @property
     def settings(self) -> Settings:
@@ -57,12 +58,20 @@ class AppContext:
         return self._engine
 
     @property
+    def job_engine(self) -> Engine:
+        """An engine for jobs whose transactions read, then write (see `create_engine`)."""
+        if self._job_engine is None:
+            self._job_engine = create_engine(self.settings.database, immediate=True)
+        return self._job_engine
+
+    @property
     def sessions(self) -> sessionmaker[Session]:
         return session_factory(self.engine)
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
+        for engine in (self._engine, self._job_engine):
+            if engine is not None:
+                engine.dispose()
 
 
 class WatchlistGroup(click.Group):

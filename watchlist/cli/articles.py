@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from watchlist.cli.app import AppContext, WatchlistGroup, cli, pass_app
 from watchlist.db import transaction
 from watchlist.errors import InputError, WatchlistError
+from watchlist.fetch import is_web_url
 from watchlist.ingest import service
 from watchlist.ingest.articles import ArticleInput, parse_batch
 from watchlist.ingest.documents import decode, to_document
@@ -62,7 +63,7 @@ def articles_add(
 
 def _inputs(app: AppContext, location: str, batch: bool) -> list[ArticleInput]:
     limit = app.settings.intake.max_text_chars
-    if location.startswith(("http://", "https://")):
+    if is_web_url(location):
         http = http_session(app.settings.intake)
         return [service.article_from_url(http, location, app.settings)]
     data = sys.stdin.buffer.read(limit * 8 + 1) if location == "-" else _read(Path(location), limit)

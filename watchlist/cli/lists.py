@@ -16,7 +16,7 @@ from tqdm import tqdm
 from watchlist import list_jobs, list_updates, locks
 from watchlist.cli.app import AppContext, WatchlistGroup, cli, pass_app
 from watchlist.db import transaction
-from watchlist.errors import WatchlistError
+from watchlist.errors import UpdateFailedError
 from watchlist.models import ChangeKind, ListVersion, VersionStatus
 from watchlist.sources import formats
 
@@ -34,9 +34,19 @@ def lists_group() -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Publication date of the list (YYYY-MM-DD); dates delistings. Default: today.",
 )
+@click.option(
+    "--accept-large-change",
+    is_flag=True,
+    help="Apply the list even if it delists or strips more than lists.max_removal_percent "
+    "of the source's entities or names (refused otherwise, as a damaged file would be).",
+)
 @pass_app
 def lists_import(
-    app: AppContext, list_format: str, location: str, published: dt.datetime | None
+    app: AppContext,
+    list_format: str,
+    location: str,
+    published: dt.datetime | None,
+    accept_large_change: bool,
 ) -> None:
     """Import one list file (or OFAC CSV folder) as a new version of its source.
 
@@ -50,17 +60,28 @@ def lists_import(
       ftm            OpenSanctions FollowTheMoney JSON lines
 
     The import is one transaction: on any error the registry keeps the previous version.
-    Entities missing from the new file are delisted (kept, with a delisting date).
+    Entities missing from the new file are delisted (kept, with a delisting date). A file
+    that is cut short (no end-of-file mark, fewer records than it declares) is refused, and so
+    is a version that would remove more than lists.max_removal_percent of the source's
+    entities or names: it is recorded as refused (see `lists status`) and exits with 65.
     """
     stamp = published.replace(tzinfo=dt.UTC) if published else None
+    guard = list_jobs.removal_guard(app.settings, accept_large_change=accept_large_change)
     with locks.exclusive(app.engine, "lists", what="list import"), _stages() as stage:
         stage(f"reading {location}")
         list_file = list_jobs.obtain(app.settings, list_format, location)
-        version = list_jobs.import_file(app.sessions, list_file, stage, stamp)
+        version = list_jobs.import_file(app.sessions, list_file, guard, stage, stamp)
     click.echo(_version_line(version.source.code, version))
 
 
 def _version_line(source: str, version: ListVersion) -> str:
+    if version.status is VersionStatus.REFUSED:
+        return (
+            f"{source}: version {version.id} was refused: {version.entity_count:,} entities, "
+            f"{version.added_count:,} added, {version.changed_count:,} changed, "
+            f"{version.delisted_count:,} delisted, {version.relisted_count:,} relisted "
+            "were not applied."
+        )
     if version.status is VersionStatus.UNCHANGED:
         return f"{source}: no change (version {version.id}, {version.entity_count:,} entities)."
     return (
@@ -88,16 +109,26 @@ def _stages() -> Iterator[Callable[[str], None]]:
     type=click.Choice(formats.FORMATS),
     help="Update only sources of this format (repeatable).",
 )
+@click.option(
+    "--accept-large-change",
+    is_flag=True,
+    help="Apply lists even if they delist or strip more than lists.max_removal_percent of "
+    "their source's entities or names.",
+)
 @pass_app
-def lists_update(app: AppContext, only: tuple[str, ...]) -> None:
+def lists_update(app: AppContext, only: tuple[str, ...], accept_large_change: bool) -> None:
     """Fetch every enabled source of the sources file and import what changed.
 
     Downloads use conditional GET (ETag / Last-Modified): a list the publisher has not changed
-    is recorded as a 'no change' version without downloading it again. One failing source does
-    not stop the others; the exit code is non-zero if any failed.
+    is recorded as a 'no change' version without downloading it again. Every file of a list
+    must download (an OFAC CSV list is four files). One failing source does not stop the
+    others; the exit code is that of the first failure (75 for a failed download, 65 for a
+    damaged or refused list).
     """
     with locks.exclusive(app.engine, "lists", what="list import"):
-        outcomes = list_jobs.update_sources(app.sessions, app.settings, only)
+        outcomes = list_jobs.update_sources(
+            app.sessions, app.settings, only, accept_large_change=accept_large_change
+        )
     if not outcomes:
         click.echo("No enabled source to update.")
         return
@@ -106,9 +137,11 @@ def lists_update(app: AppContext, only: tuple[str, ...]) -> None:
             click.echo(_version_line(outcome.version.source.code, outcome.version))
         else:
             click.echo(f"error: {outcome.url}: {outcome.error}", err=True)
-    failures = sum(1 for outcome in outcomes if outcome.error)
-    if failures:
-        raise WatchlistError(f"{failures} of {len(outcomes)} sources could not be updated.")
+    failed = [outcome.error for outcome in outcomes if outcome.error is not None]
+    if failed:
+        raise UpdateFailedError(
+            f"{len(failed)} of {len(outcomes)} sources could not be updated.", failed[0].exit_code
+        )
 
 
 @lists_group.command("status")
@@ -131,6 +164,8 @@ def lists_status(app: AppContext, as_json: bool) -> None:
             f"latest {row.latest_version} ({row.latest_status}) at {row.last_update}; "
             f"last change {row.last_change or 'never'}"
         )
+        if row.refused:
+            click.echo(f"  latest update refused: {row.refused}")
 
 
 @lists_group.command("changes")

@@ -72,7 +72,7 @@ def scan_command(
     """  # fmt: skip
     config = app.settings.scan
     if join:
-        counts = scan_job.join_scan(app.engine, app.settings, batch_size or config.batch_size)
+        counts = scan_job.join_scan(app.job_engine, app.settings, batch_size or config.batch_size)
         click.echo(
             f"joined: {counts.screened + counts.rescreened} articles, {counts.new_hits} new hits"
         )
@@ -85,8 +85,8 @@ def scan_command(
         workers=workers or config.workers,
     )
     with _progress() as progress:
-        result = scan_job.run_scan(app.engine, app.settings, options, log.info, progress)
-    summary = scan.summary_json(result.run, result.new_hits)
+        result = scan_job.run_scan(app.job_engine, app.settings, options, log.info, progress)
+    summary = result.summary()
     click.echo(json.dumps(summary) if as_json else _describe(summary))
     if result.run.status is RunStatus.PARTIAL:
         sys.exit(EXIT_PARTIAL)
@@ -124,6 +124,11 @@ def _describe(summary: dict[str, object]) -> str:
         f"{run['articles_rescreened']} re-screened, {run['new_hits']} new hits, "
         f"{run['delisted_hits']} hits on delisted entities, {run['errors']} errors"
     ]
+    updates = summary["list_updates"]
+    assert isinstance(updates, list)
+    for update in updates:
+        if update["status"] in ("refused", "failed"):
+            lines.append(f"  list update {update['status']}: {update['message']}")
     by_entity = summary["new_hits_by_entity"]
     assert isinstance(by_entity, list)
     for line in by_entity:

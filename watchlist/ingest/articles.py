@@ -9,6 +9,7 @@ import json
 import re
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from watchlist.config import IntakeSettings
@@ -31,6 +32,19 @@ class ArticleInput:
     feed_id: int | None = None
 
 
+# Where an article was published: a web address, never `javascript:` or `data:` (the API's
+# `url` field holds to the same pattern).
+WEB_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://\S+$"
+_WEB_URL = re.compile(WEB_URL_PATTERN)
+
+
+def check_web_url(url: str | None, where: str) -> str | None:
+    """The article's URL, refused unless it is an http(s) address."""
+    if url is not None and not _WEB_URL.match(url):
+        raise InputError(f"{where}: the url must be an http(s) address, not {url[:80]!r}.")
+    return url
+
+
 def content_hash(text: str) -> str:
     """The same text, however it is spaced, has the same hash."""
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
@@ -48,25 +62,23 @@ def guess_language(text: str) -> str | None:
 def add_article(
     session: Session, item: ArticleInput, settings: IntakeSettings
 ) -> tuple[Article, bool]:
-    """Store an article unless its URL or text is already stored; (article, newly stored)."""
+    """Store an article unless its URL or text is already stored; (article, newly stored).
+
+    The same article sent several times at once is stored once: the insert gives way to a row
+    another transaction stored meanwhile (ON CONFLICT DO NOTHING), which is then returned.
+    """
+    check_web_url(item.url, "The article")
     digest = content_hash(item.text)
     found = _existing(session, item.url, digest)
     if found is not None:
         return found, False
-    article = Article(
-        url=item.url,
-        title=item.title,
-        source=item.source,
-        feed_id=item.feed_id,
-        published_at=item.published_at,
-        fetched_at=dt.datetime.now(dt.UTC),
-        text=item.text,
-        content_hash=digest,
-        language=guess_language(item.text),
-        signature=signature(item.text),
-    )
-    session.add(article)
-    session.flush()
+    article_id = session.scalar(_insert_once(session), _row(item, digest))
+    if article_id is None:
+        stored = _existing(session, item.url, digest)
+        if stored is None:  # the conflicting row was rolled back meanwhile: try again
+            return add_article(session, item, settings)
+        return stored, False
+    article = session.get_one(Article, article_id)
     article.story = assign_story(
         session,
         article,
@@ -75,6 +87,28 @@ def add_article(
     )
     session.flush()
     return article, True
+
+
+def _insert_once(session: Session) -> sa.Insert:
+    """An insert that does nothing when the URL or the text is stored already."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(Article).on_conflict_do_nothing().returning(Article.id)
+
+
+def _row(item: ArticleInput, digest: str) -> dict[str, object]:
+    return {
+        "url": item.url,
+        "title": item.title,
+        "source": item.source,
+        "feed_id": item.feed_id,
+        "published_at": item.published_at,
+        "fetched_at": dt.datetime.now(dt.UTC),
+        "text": item.text,
+        "content_hash": digest,
+        "language": guess_language(item.text),
+        "signature": signature(item.text),
+    }
 
 
 def _existing(session: Session, url: str | None, digest: str) -> Article | None:
@@ -114,7 +148,7 @@ def _batch_item(line: str, where: str, max_chars: int) -> ArticleInput:
     return ArticleInput(
         text=text,
         title=_optional_str(data, "title", where),
-        url=_optional_str(data, "url", where),
+        url=check_web_url(_optional_str(data, "url", where), where),
         source=_optional_str(data, "source", where),
         published_at=_optional_date(data, "published_at", where),
     )

@@ -14,6 +14,7 @@ import requests
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from watchlist.budget import Deadline
 from watchlist.config import Settings
 from watchlist.errors import InputError, WatchlistError
 from watchlist.ingest.articles import ArticleInput, add_article
@@ -55,10 +56,14 @@ class Stored:
 
 
 def store_and_screen(
-    session: Session, item: ArticleInput, screener: Screener, settings: Settings
+    session: Session,
+    item: ArticleInput,
+    screener: Screener,
+    settings: Settings,
+    deadline: Deadline | None = None,
 ) -> Stored:
     """Store an article once and screen it (an article seen before is screened only if the
-    lists changed since)."""
+    lists changed since), within `deadline` when one is given."""
     article, new = add_article(session, item, settings.intake)
     hits = 0
     if new or article.screened_state != screener.list_state:
@@ -68,6 +73,7 @@ def store_and_screen(
             screener.matcher,
             list_state=screener.list_state,
             settings=screener.settings,
+            deadline=deadline,
         )
     return Stored(article.id, article.story_id, new, hits)
 

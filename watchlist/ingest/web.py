@@ -1,6 +1,12 @@
 """Fetching article pages and feeds: timeouts, a size cap, a descriptive User-Agent,
 conditional GET, redirects checked hop by hop, and no private or loopback addresses unless
-the configuration allows them (a server-side request forgery guard)."""
+the configuration allows them (a server-side request forgery guard).
+
+The guard checks every address a host resolves to, IPv4 addresses carried inside IPv6 ones
+included (IPv4-mapped, IPv4-compatible, NAT64, 6to4), and then checks the address each
+connection actually reaches, so a host that resolves anew to another address between the
+check and the connection (DNS rebinding) is refused too.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,12 @@ import dataclasses
 import datetime as dt
 import ipaddress
 import socket
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
+from requests.adapters import HTTPAdapter
 
 from watchlist.config import IntakeSettings
 from watchlist.errors import FetchError, InputError
@@ -29,9 +38,13 @@ class Page:
 
 
 def http_session(settings: IntakeSettings) -> requests.Session:
-    """A session that sends the service's User-Agent."""
+    """A session that sends the service's User-Agent and, unless private addresses are
+    allowed, connects only to public ones."""
     session = requests.Session()
     session.headers["User-Agent"] = settings.user_agent
+    if not settings.allow_private_addresses:
+        session.mount("http://", _PublicOnlyAdapter())
+        session.mount("https://", _PublicOnlyAdapter())
     return session
 
 
@@ -47,12 +60,89 @@ def check_url(url: str, settings: IntakeSettings) -> None:
     except socket.gaierror as exc:
         raise FetchError(f"Cannot resolve {parts.hostname}: {exc.strerror}.") from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise InputError(
-                f"{url} resolves to a private or loopback address ({address}); refused "
-                "(set intake.allow_private_addresses to fetch from your own network)."
-            )
+        _refuse_private(str(info[4][0]), url)
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether an address is on the public internet, and so is any IPv4 address it carries."""
+    if not address.is_global:
+        return False
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(address)
+        return embedded is None or embedded.is_global
+    return True
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for: mapped, compatible, NAT64, 6to4."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if any(address in network for network in _IPV4_IN_LOW_BITS):
+        return ipaddress.IPv4Address(int(address) & 0xFFFF_FFFF)
+    return None
+
+
+# IPv6 ranges whose last 32 bits are an IPv4 address: IPv4-compatible (::a.b.c.d), and the
+# NAT64 well-known and local-use prefixes.
+_IPV4_IN_LOW_BITS = (
+    ipaddress.IPv6Network("::/96"),
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("64:ff9b:1::/48"),
+)
+
+
+def _refuse_private(host: str, url: str) -> None:
+    address = ipaddress.ip_address(host.split("%", 1)[0])
+    if not is_public(address):
+        raise InputError(
+            f"{url} resolves to a private or loopback address ({address}); refused "
+            "(set intake.allow_private_addresses to fetch from your own network)."
+        )
+
+
+class _PublicOnlyHTTPConnection(urllib3.connection.HTTPConnection):
+    """A connection that checks the address it reached before sending anything."""
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        _check_peer(sock, self.host)
+        return sock
+
+
+class _PublicOnlyHTTPSConnection(urllib3.connection.HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        _check_peer(sock, self.host)
+        return sock
+
+
+def _check_peer(sock: socket.socket, host: str) -> None:
+    try:
+        _refuse_private(str(sock.getpeername()[0]), host)
+    except InputError:
+        sock.close()
+        raise
+
+
+class _PublicOnlyHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _PublicOnlyHTTPConnection
+
+
+class _PublicOnlyHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _PublicOnlyHTTPSConnection
+
+
+class _PublicOnlyAdapter(HTTPAdapter):
+    """requests' adapter, whose connections check the address they reach."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _PublicOnlyHTTPPool,
+            "https": _PublicOnlyHTTPSPool,
+        }
 
 
 def fetch_page(

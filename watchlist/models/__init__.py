@@ -1,6 +1,14 @@
 """SQLAlchemy models: every table of the service, on one metadata."""
 
-from watchlist.models.access import ApiKey, Role, Scope, User
+from watchlist.models.access import (
+    ApiKey,
+    DashboardSession,
+    Role,
+    Scope,
+    SignInAttempt,
+    SignInOutcome,
+    User,
+)
 from watchlist.models.articles import Article, Feed, Hit, HitStatus, Mention, Story
 from watchlist.models.base import Base
 from watchlist.models.ops import RunStatus, ScanError, ScanRun, ScreeningRecord
@@ -36,6 +44,9 @@ __all__ = [
     "Scope",
     "Role",
     "ApiKey",
+    "DashboardSession",
+    "SignInAttempt",
+    "SignInOutcome",
     "Address",
     "Article",
     "Feed",

@@ -29,6 +29,14 @@ class Scope(enum.StrEnum):
     ADMIN = "admin"  # everything, including the screening audit log
 
 
+class SignInOutcome(enum.StrEnum):
+    """How a dashboard sign-in attempt ended."""
+
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    THROTTLED = "throttled"  # refused unchecked: too many recent failures
+
+
 class User(Base):
     """A dashboard account. Never deleted: decisions keep pointing at their author."""
 
@@ -43,6 +51,19 @@ class User(Base):
     last_login_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
+class DashboardSession(Base):
+    """A signed-in browser. Its cookie carries a random token and this row the token's digest;
+    ending the row ends the session wherever the cookie was copied to."""
+
+    __tablename__ = "dashboard_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
 class ApiKey(Base):
     """A key for the REST API. Only a SHA-256 digest of the secret is stored."""
 
@@ -55,3 +76,20 @@ class ApiKey(Base):
     scopes: Mapped[list[str]] = mapped_column(sa.JSON)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class SignInAttempt(Base):
+    """Every dashboard sign-in attempt: the name tried, from where, and how it ended. The audit
+    record of sign-ins, and what throttling counts."""
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (
+        sa.Index("ix_sign_in_attempts_name_created_at", "name", "created_at"),
+        sa.Index("ix_sign_in_attempts_address_created_at", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    address: Mapped[str] = mapped_column(sa.String(64))
+    outcome: Mapped[SignInOutcome] = mapped_column(enum_column(SignInOutcome, "sign_in_outcome"))

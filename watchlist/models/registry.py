@@ -42,6 +42,7 @@ class VersionStatus(enum.StrEnum):
 
     CHANGED = "changed"
     UNCHANGED = "unchanged"
+    REFUSED = "refused"  # implausible removals: recorded, never applied (see plausibility)
 
 
 class ChangeKind(enum.StrEnum):
@@ -89,6 +90,8 @@ class ListVersion(Base):
     changed_count: Mapped[int] = mapped_column(default=0)
     delisted_count: Mapped[int] = mapped_column(default=0)
     relisted_count: Mapped[int] = mapped_column(default=0)
+    # Why a refused version was refused, in one sentence.
+    refusal: Mapped[str | None] = mapped_column(sa.Text)
 
     source: Mapped[ListSource] = relationship(back_populates="versions")
 

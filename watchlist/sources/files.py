@@ -35,6 +35,22 @@ def read_list_bytes(path: Path, *, limit: int = MAX_LIST_BYTES) -> bytes:
     return data
 
 
+def gunzipped(data: bytes, *, where: str, limit: int = MAX_LIST_BYTES) -> bytes:
+    """`data` decompressed when it is gzip (by content, not by name), within the size cap."""
+    if data[:2] != b"\x1f\x8b":
+        return data
+    unzip = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = unzip.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise ListFormatError(f"{where} is damaged gzip data: {exc}.") from None
+    if len(out) > limit:
+        raise ListFormatError(f"{where} is larger than {limit // 2**20} MB unpacked; refused.")
+    if not unzip.eof:
+        raise ListFormatError(f"{where} is truncated gzip data.")
+    return out
+
+
 def decode_text(data: bytes, *, location: str, encoding: str = "utf-8") -> str:
     """Decode list text, naming the file and line of the first undecodable byte."""
     try:

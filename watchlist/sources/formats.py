@@ -9,11 +9,11 @@ from pathlib import Path
 
 import requests
 
-from watchlist.errors import FetchError, InputError, ListFormatError
+from watchlist.errors import InputError, ListFormatError
 from watchlist.fetch import Fetched, FetchPolicy, fetch, sha256
 from watchlist.sources import ftm, ofac_csv, ofac_xml, un_xml
-from watchlist.sources.files import read_list_bytes
-from watchlist.sources.parsed import ParsedList
+from watchlist.sources.files import gunzipped, read_list_bytes
+from watchlist.sources.parsed import ParsedList, check_storable
 
 FORMATS = ("ofac-csv", "ofac-cons-csv", "ofac-xml", "un-xml", "ftm")
 _CSV_FILES = {"ofac-csv": ofac_csv.SDN_FILES, "ofac-cons-csv": ofac_csv.CONS_FILES}
@@ -49,11 +49,6 @@ def check_format(name: str) -> str:
     return name
 
 
-def is_url(location: str) -> bool:
-    """True for http(s) addresses, which are downloaded rather than read from disk."""
-    return location.startswith(("http://", "https://"))
-
-
 def read_local(list_format: str, path: Path) -> ListFile:
     """Read a list from disk (a directory or a file for the OFAC CSV formats)."""
     if list_format in _CSV_FILES:
@@ -78,23 +73,24 @@ def fetch_remote(
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> ListFile | None:
-    """Download a list; None when the server says it has not changed since the validators."""
+    """Download a list; None when the server says it has not changed since the validators.
+
+    Every file of the publication must come: a list without its companions (aliases,
+    addresses, remarks) would strip their data from the registry.
+    """
     main_url, companions = _remote_layout(list_format, url)
     main = fetch(http, main_url, policy, etag=etag, last_modified=last_modified)
-    if main is None:  # fetch returns None only for a missing companion
-        raise FetchError(f"Download of {main_url} failed: not found.")
     if main.not_modified:
         return None
     parts = {"main": _body(main)}
     for role, companion_url in companions.items():
-        got = fetch(http, companion_url, policy, missing_ok=True)
-        if got is not None:
-            parts[role] = _body(got)
+        parts[role] = _body(fetch(http, companion_url, policy))
     return ListFile(list_format, main_url, parts, main.fetched_at, main.etag, main.last_modified)
 
 
 def _body(fetched: Fetched) -> bytes:
-    return fetched.body or b""
+    """A downloaded file's bytes, gunzipped when the publisher sent it compressed."""
+    return gunzipped(fetched.body or b"", where=fetched.url)
 
 
 def _remote_layout(list_format: str, url: str) -> tuple[str, dict[str, str]]:
@@ -104,15 +100,22 @@ def _remote_layout(list_format: str, url: str) -> tuple[str, dict[str, str]]:
         return url, {}
     base = url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
     main = base + files.main if url.endswith("/") else url
+    suffix = ".gz" if main.lower().endswith(".gz") else ""  # a compressed set is all compressed
     return main, {
-        "addresses": base + files.addresses,
-        "aliases": base + files.aliases,
-        "comments": base + files.comments,
+        "addresses": base + files.addresses + suffix,
+        "aliases": base + files.aliases + suffix,
+        "comments": base + files.comments + suffix,
     }
 
 
 def parse(list_file: ListFile) -> ParsedList:
-    """Parse raw list bytes with the format's importer."""
+    """Parse raw list bytes with the format's importer; refuse text no database can store."""
+    parsed = _parse(list_file)
+    check_storable(parsed, list_file.location)
+    return parsed
+
+
+def _parse(list_file: ListFile) -> ParsedList:
     if list_file.format in _CSV_FILES:
         publication = ofac_csv.CsvPublication(
             main=list_file.parts["main"],

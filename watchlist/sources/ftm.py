@@ -200,6 +200,8 @@ def _record(line: str, number: int, location: str) -> _Record:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ListFormatError(f"{location} line {number} is not valid JSON: {exc.msg}.") from None
+    except RecursionError:
+        raise ListFormatError(f"{location} line {number} is nested too deeply.") from None
     if not (isinstance(data, dict) and _text(data.get("id")) and _text(data.get("schema"))):
         raise ListFormatError(
             f"{location} line {number} is not a FollowTheMoney entity "

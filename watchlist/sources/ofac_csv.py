@@ -129,12 +129,32 @@ def parse_ofac_csv(publication: CsvPublication, *, source: SourceInfo = SDN_SOUR
     rows = list(_rows(publication.main, where, "main"))
     if not rows:
         raise ListFormatError(f"{where} holds no records.")
+    _check_complete(publication, CONS_FILES if source.code == CONS_SOURCE.code else SDN_FILES)
     keys = {row[0] for _, row in rows}
     aliases = _group(publication.aliases, f"{where} (aliases)", "aliases", keys)
     addresses = _group(publication.addresses, f"{where} (addresses)", "addresses", keys)
     comments = _group(publication.comments, f"{where} (comments)", "comments", keys)
     entities = tuple(_entity(row, line, where, aliases, addresses, comments) for line, row in rows)
     return ParsedList(source=source, entities=entities)
+
+
+# OFAC ends each file with a Ctrl-Z byte: a file without it was cut short (a broken download, a
+# full disk) even when it ends at a record boundary. The remarks overflow file is exempt: OFAC
+# has published it without the mark (the 2021-07 set in data/ is one).
+_END_MARK = b"\x1a"
+_MARKED_ROLES = ("main", "addresses", "aliases")
+
+
+def _check_complete(publication: CsvPublication, files: FileSet) -> None:
+    """Refuse a publication any of whose marked files lacks OFAC's end-of-file mark."""
+    for role in _MARKED_ROLES:
+        data: bytes | None = getattr(publication, role)
+        if data is not None and not data.rstrip().endswith(_END_MARK):
+            name = "" if role == "main" else f": its {role} file {getattr(files, role)}"
+            raise ListFormatError(
+                f"{publication.location}{name} ends without OFAC's end-of-file mark (Ctrl-Z), "
+                "so it is truncated or incomplete."
+            )
 
 
 def _rows(data: bytes, where: str, kind: str) -> Iterator[tuple[int, list[str]]]:

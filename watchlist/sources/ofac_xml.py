@@ -126,6 +126,7 @@ def parse_ofac_xml(data: bytes, *, location: str, source: SourceInfo | None = No
     entries = _children(root, "sdnEntry")
     if not entries:
         raise ListFormatError(f"{location} holds no sdnEntry records.")
+    _check_record_count(root, len(entries), location)
     entities = _unique([_entity(entry, n, location) for n, entry in enumerate(entries, 1)])
     return ParsedList(
         source=source or source_for(location),
@@ -165,6 +166,18 @@ def _root(data: bytes, location: str) -> Element:
             f"{location} is not an OFAC sdnList XML file (its root is <{_tag(root)}>)."
         )
     return root
+
+
+def _check_record_count(root: Element, found: int, location: str) -> None:
+    """The document's own completeness mark: `publshInformation/Record_Count`, when given."""
+    info = _child(root, "publshInformation")
+    declared = _text(info, "Record_Count") if info is not None else None
+    if declared is None or not declared.isdigit() or int(declared) == found:
+        return
+    raise ListFormatError(
+        f"{location} holds {found:,} records but declares {int(declared):,} (Record_Count): "
+        "truncated or incomplete."
+    )
 
 
 def _published_at(root: Element, location: str) -> dt.datetime | None:

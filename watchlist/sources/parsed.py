@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from watchlist.errors import ListFormatError
 from watchlist.models.registry import EntityKind, NameKind, NationalityKind
 
 
@@ -158,6 +160,8 @@ class ParsedList:
     published_at: dt.datetime | None = None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 SCALAR_FIELDS = ("kind", "primary_name", "title", "gender", "listing_date", "remarks")
 COLLECTION_FIELDS = (
     "names",
@@ -219,3 +223,38 @@ def changed_fields(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
 
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+# The values a parsed entity is made of, whose text fields are checked.
+_PARSED_TYPES = (ParsedEntity, ParsedName, ParsedDesignation, ParsedIdentifier, ParsedAddress,
+                 ParsedBirthDate, ParsedBirthPlace, ParsedNationality, ParsedFact,
+                 ParsedRelation)  # fmt: skip
+
+
+_FIELD_NAMES = {
+    cls: tuple(field.name for field in dataclasses.fields(cls)) for cls in _PARSED_TYPES
+}
+
+
+def check_storable(parsed: ParsedList, location: str) -> None:
+    """Refuse a list holding text no database can store: NUL characters (PostgreSQL refuses
+    them) or lone surrogates (not Unicode text at all), naming the record."""
+    for entity in parsed.entities:
+        problem = _unstorable(entity)
+        if problem is not None:
+            raise ListFormatError(f"{location} record {entity.source_key!r} {problem}.")
+
+
+def _unstorable(value: object) -> str | None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            return "holds a NUL character"
+        if not value.isascii() and _SURROGATE.search(value):
+            return "holds text that is not valid Unicode (a lone surrogate)"
+        return None
+    if isinstance(value, _PARSED_TYPES):
+        fields = (getattr(value, name) for name in _FIELD_NAMES[type(value)])
+        return next((p for p in map(_unstorable, fields) if p is not None), None)
+    if isinstance(value, tuple):
+        return next((p for p in map(_unstorable, value) if p is not None), None)
+    return None

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from watchlist import registry, review
 from watchlist.errors import NotFoundError
-from watchlist.ingest.articles import ArticleInput
+from watchlist.ingest.articles import WEB_URL_PATTERN, ArticleInput
 from watchlist.ingest.service import Screener, store_and_screen
 from watchlist.models import Action, Article, Decision, Hit, HitStatus, Scope
 from watchlist.screening import settings_fingerprint
@@ -29,7 +29,7 @@ from web.api.schemas import (
     Text,
 )
 from web.api.validation import Limit
-from web.state import state
+from web.state import request_deadline, state
 
 # --- models -----------------------------------------------------------------------------------
 
@@ -43,7 +43,7 @@ class ArticleRequest(Body):
     title: Annotated[Text | None, Field(max_length=1000)] = None
     url: Annotated[
         Text | None,
-        Field(max_length=2000, pattern=r"^https?://\S+$", description="Where it was published."),
+        Field(max_length=2000, pattern=WEB_URL_PATTERN, description="Where it was published."),
     ] = None
     source: Annotated[Text | None, Field(max_length=500, description="The outlet.")] = None
     published_at: Moment | None = None
@@ -154,12 +154,17 @@ class DecisionAnswer(BaseModel):
 )  # fmt: skip
 def add_article(call: Call[None, ArticleRequest]) -> tuple[dict[str, Any], int]:
     """Store an article once (the same URL or text is recognised), group it into its story and
-    screen it; its hits enter the review queue."""
-    settings = state().settings
-    matcher, list_state = state().matchers.get(call.session)
-    screener = Screener(matcher, list_state, settings_fingerprint(settings.matching))
+    screen it; its hits enter the review queue. Screening runs within
+    web.request_budget_seconds: past it the answer is 503 (`over_budget`, with Retry-After) and
+    nothing is stored; while the server screens as many texts at once as it takes, 503
+    (`busy`)."""
+    web = state()
+    matcher, list_state = web.matchers.get(call.session)
+    screener = Screener(matcher, list_state, settings_fingerprint(web.settings.matching))
     item = ArticleInput(**call.body.model_dump())
-    stored = store_and_screen(call.session, item, screener, settings)
+    with web.heavy.hold():
+        deadline = request_deadline("Screening this article")
+        stored = store_and_screen(call.session, item, screener, web.settings, deadline)
     article = _article(call.session, stored.article_id)
     answer = dataclasses.asdict(stored) | {"hits": hits_json(call.session, _hits(article))}
     return answer, 201 if stored.new else 200

@@ -99,6 +99,10 @@ class SourceStatus(BaseModel):
     latest_status: str | None
     last_update: str | None
     last_change: str | None
+    refused: str | None = Field(
+        description="Why the latest version was refused (a damaged or implausible list), "
+        "when it was; the registry keeps the version before it."
+    )
 
 
 class SourceList(BaseModel):
@@ -107,7 +111,11 @@ class SourceList(BaseModel):
 
 class VersionOut(BaseModel):
     id: int
-    status: str = Field(description="changed, unchanged or not_modified.")
+    status: str = Field(
+        description="changed, unchanged, or refused: it would have removed more than "
+        "lists.max_removal_percent of the source's entities or names, and was not applied."
+    )
+    refusal: str | None = Field(description="Why a refused version was refused.")
     location: str | None
     published_at: str | None
     imported_at: str
@@ -236,8 +244,8 @@ def version_changes(call: Call[ChangeQuery, None], source: str, version_id: int)
 # --- JSON -------------------------------------------------------------------------------------
 
 VERSION_FIELDS = (
-    "id", "status", "location", "published_at", "imported_at", "checksum", "entity_count",
-    "added_count", "changed_count", "delisted_count", "relisted_count",
+    "id", "status", "refusal", "location", "published_at", "imported_at", "checksum",
+    "entity_count", "added_count", "changed_count", "delisted_count", "relisted_count",
 )  # fmt: skip
 CHILDREN: dict[str, tuple[str, ...]] = {
     "names": ("name", "kind", "script", "lang"),

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from watchlist import audit
+from watchlist.budget import Deadline
 from watchlist.lookup import match_json
 from watchlist.matching.matcher import Matcher
 from watchlist.matching.model import Match
@@ -20,7 +21,7 @@ from web.api import api
 from web.api.endpoint import Call, Reply
 from web.api.schemas import Body, MatchResult, Name, Params, Text, TextHit
 from web.api.validation import Limit
-from web.state import state
+from web.state import request_deadline, state
 
 Kind = Literal["person", "organization", "vessel", "aircraft"]
 
@@ -168,9 +169,11 @@ def lookup_name(call: Call[LookupQuery, None]) -> dict[str, Any]:
 )
 def lookup_batch(call: Call[None, BatchLookup]) -> dict[str, Any]:
     """Look up several names at once (at most web.max_batch); each query is recorded in the
-    screening audit log on its own."""
+    screening audit log on its own. A batch that runs past web.request_budget_seconds is
+    answered 503 (`over_budget`, with Retry-After) and recorded nowhere."""
     matcher, list_state = state().matchers.get(call.session)
-    answers = run_lookups(call, matcher, list_state, call.body.queries)
+    deadline = request_deadline("Looking up this batch")
+    answers = run_lookups(call, matcher, list_state, call.body.queries, deadline)
     return {
         "list_state": list_state,
         "responses": [{"query": query, "results": results} for query, results in answers],
@@ -178,10 +181,19 @@ def lookup_batch(call: Call[None, BatchLookup]) -> dict[str, Any]:
 
 
 def run_lookups(
-    call: Call[Any, Any], matcher: Matcher, list_state: int, queries: Sequence[LookupQuery]
+    call: Call[Any, Any],
+    matcher: Matcher,
+    list_state: int,
+    queries: Sequence[LookupQuery],
+    deadline: Deadline | None = None,
 ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """Look each query up, record it in the audit log, and give (echoed query, results)."""
-    found = [_match(matcher, query) for query in queries]
+    """Look each query up (all before `deadline`, when given), record it in the audit log,
+    and give (echoed query, results)."""
+    found = []
+    for query in queries:
+        if deadline is not None:
+            deadline.check()
+        found.append(_match(matcher, query))
     ids = [m.entity_id for ms in found for m in ms]
     cards = state().matchers.cards(call.session, ids)
     answers = []
@@ -248,9 +260,14 @@ def top_result(results: Sequence[dict[str, Any]]) -> audit.TopResult | None:
 def screen(call: Call[None, ScreenRequest]) -> dict[str, Any]:
     """Find every listed name in a text without storing it. Each hit gives the character
     offsets of the mention (`text == submitted[start:end]`), its sentence, the listed name
-    that matched, the score and why. Recorded in the screening audit log."""
-    matcher, list_state = state().matchers.get(call.session)
-    hits = screen_to_json(call.session, call.body.text, matcher)
+    that matched, the score and why. Recorded in the screening audit log. Screening runs within
+    web.request_budget_seconds: past it the answer is 503 (`over_budget`, with Retry-After);
+    while the server screens as many texts at once as it takes, 503 (`busy`)."""
+    web = state()
+    matcher, list_state = web.matchers.get(call.session)
+    with web.heavy.hold():
+        deadline = request_deadline("Screening this text")
+        hits = screen_to_json(call.session, call.body.text, matcher, deadline)
     detail = {"title": call.body.title} if call.body.title else {}
     record(call, "screen", call.body.text, list_state, hits, detail)
     return {"list_state": list_state, "hits": hits}

@@ -26,7 +26,9 @@ ERROR_TEXT = {
     415: "The body is not application/json.",
     422: "Invalid request: `details` names each field in error (limits included).",
     500: "Unexpected failure (logged; no detail is given).",
-    503: "The database is unavailable, or the service is not ready.",
+    503: "The database is unavailable, the service is not ready or busy, or the request ran "
+    "past its time budget (web.request_budget_seconds, code `over_budget`); retry after the "
+    "Retry-After header's seconds.",
 }
 DESCRIPTION = """\
 Screen names and texts against the sanctions registry, review the hits found in the news and

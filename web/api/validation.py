@@ -112,6 +112,10 @@ def _decode(raw: bytes) -> object:
         return json.loads(raw, parse_constant=_refuse_constant)
     except UnicodeDecodeError:
         raise RequestError(400, "malformed_json", "The request body is not UTF-8 text.") from None
+    except RecursionError:
+        raise RequestError(
+            400, "malformed_json", "The request body is nested too deeply."
+        ) from None
     except ValueError as error:
         raise RequestError(
             400, "malformed_json", f"The request body is not valid JSON: {error}."

@@ -38,7 +38,7 @@ from web.api.lookup import record
 from web.api.schemas import Text
 from web.api.validation import Limit
 from web.errors import FieldProblem, RequestError
-from web.state import state
+from web.state import request_deadline, state
 
 ALL_DATASETS = ("default", "sanctions")
 SCHEMA_KINDS: dict[str, str | None] = {
@@ -152,7 +152,8 @@ def match(call: Call[MatchParams, MatchRequest], dataset: str) -> dict[str, Any]
     (`{"schema": "Person", "properties": {"name": [...], "birthDate": [...],
     "nationality": [...]}}`); names and aliases are looked up with the birth date and
     country as qualifiers. Accepts `Authorization: ApiKey KEY` as well as Bearer. Each query
-    is recorded in the screening audit log."""
+    is recorded in the screening audit log. A request that runs past web.request_budget_seconds
+    is answered 503 (`over_budget`, with Retry-After)."""
     source = _dataset_source(call.session, dataset)
     matcher, list_state = state().matchers.get(call.session)
     threshold = (
@@ -161,7 +162,9 @@ def match(call: Call[MatchParams, MatchRequest], dataset: str) -> dict[str, Any]
         else state().settings.matching.threshold
     )
     responses, audited = {}, []
+    deadline = request_deadline("Matching this batch")
     for key, example in call.body.queries.items():
+        deadline.check()
         kind = _kind(key, example)
         matches = _lookup(matcher, example, kind, call.query, source)
         results = _results(call.session, matches, threshold, source)[: call.query.limit]

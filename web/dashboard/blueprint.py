@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
@@ -51,11 +51,6 @@ def _sign_in_and_csrf() -> ResponseReturnValue | None:
     if g.user is None and request.endpoint not in PUBLIC:
         return redirect(url_for("dashboard.login", next=request.full_path.rstrip("?")))
     return None
-
-
-@bp.after_request
-def _headers(response: Response) -> Response:
-    return security.add_headers(response)
 
 
 @bp.app_template_global()

@@ -78,8 +78,13 @@ def date_range(args: Mapping[str, str]) -> tuple[dt.datetime | None, dt.datetime
     return since, until
 
 
+MAX_PAGE = 1_000_000  # as in the API: far beyond any listing, and within every integer column
+
+
 def paging(args: Mapping[str, str], max_page_size: int, default: int = 50) -> Paging:
     page = number(args, "page") or 1
+    if page > MAX_PAGE:
+        raise InputError(f"page must be at most {MAX_PAGE:,}.")
     per_page = min(number(args, "per_page") or default, max_page_size)
     return Paging(page, per_page)
 

@@ -1,8 +1,11 @@
 """Sessions, CSRF protection, security headers and role checks for the dashboard.
 
-The session is Flask's signed cookie: HttpOnly, SameSite=Lax, Secure unless the settings say
-plain HTTP, and refused by the server once older than `web.session_hours`. It holds the user's
-id and a random CSRF token; every POST must carry the token in a hidden `csrf_token` field.
+The session cookie is Flask's signed cookie: HttpOnly, SameSite=Lax, Secure unless the
+settings say plain HTTP. It holds a random session token and a random CSRF token; every POST
+must carry the CSRF token in a hidden `csrf_token` field. The session itself lives on the
+server (`access.start_session`): each request checks it has not ended and is younger than
+`web.session_hours`, so signing out, a password change or disabling the account ends it for
+every copy of the cookie.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from flask.sansio.app import App
 from watchlist import access
 from watchlist.config import Settings
 from watchlist.models import Role, User
-from web.state import session_scope
+from web.state import session_scope, state
 
 CSRF_FIELD = "csrf_token"
+SESSION_TOKEN = "session"
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
@@ -69,28 +73,34 @@ def csrf_valid() -> bool:
     return hmac.compare_digest(expected.encode(), sent.encode())
 
 
-def log_in(user: User) -> None:
-    """Start a fresh session for `user` (a new CSRF token too)."""
+def log_in(token: str) -> None:
+    """Carry a new server-side session's token in the cookie (with a new CSRF token)."""
     session.clear()
     session.permanent = True
-    session["user_id"] = user.id
+    session[SESSION_TOKEN] = token
     csrf_token()
 
 
 def log_out() -> None:
+    """End this browser's session on the server, and forget the cookie."""
+    token = session.get(SESSION_TOKEN)
+    if isinstance(token, str):
+        with session_scope() as db:
+            access.end_session(db, token)
     session.clear()
 
 
 def load_user() -> User | None:
-    """The signed-in, active user of this request, or None (a disabled account is logged out)."""
-    user_id = session.get("user_id")
-    if not isinstance(user_id, int):
+    """The user of this request's session, or None when it has ended, expired or was never
+    started (or the account is disabled)."""
+    token = session.get(SESSION_TOKEN)
+    if not isinstance(token, str):
         return None
+    max_age = dt.timedelta(hours=state().settings.web.session_hours)
     with session_scope() as db:
-        user = db.get(User, user_id)
-    if user is None or user.disabled_at is not None:
+        user = access.session_user(db, token, max_age)
+    if user is None:
         session.clear()
-        return None
     return user
 
 
@@ -124,7 +134,7 @@ def requires(role: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 
 def add_headers(response: Response) -> Response:
-    """Security headers on every dashboard response; pages are never cached."""
+    """Security headers on every response of the service; pages are never cached."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if response.mimetype == "text/html":
