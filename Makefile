@@ -78,7 +78,8 @@ bench-import: install  ## Full SDN import: time and peak memory vs baselines (SQ
 
 bench: bench-import bench-quality bench-matching bench-screening bench-scan bench-api  ## Every benchmark table.
 
-bench-quality: install  ## Matching precision/recall/F1 on the labelled pairs vs WRatio and logic-v2.
+bench-quality: install  ## Quality on the development sets (news, press spellings, name pairs, invented people) and on the project's own pairs, beside baselines.
+	$(BIN)/python -m benchmarks.dev_sets
 	$(BIN)/python -m benchmarks.matching_quality
 
 bench-matching: install  ## Matcher build time, memory, lookup latency (SDN, 1M synthetic) vs baselines.
