@@ -138,22 +138,25 @@ class Matcher:
             wanted = _Qualifiers(None, None, None, implied_gender(name))
             for variant in query_variants(name):
                 for position in self._whole_names(variant.bare_key):
-                    if not self.index.records[position].is_weak:
-                        found.append(self._score(variant, position, wanted, {}))
+                    found.append(self._score(variant, position, wanted, {}))
             found.sort(key=lambda m: (-m.score, m.entity_id))
             self._memo[key] = found
         return found
 
     def _whole_names(self, key: str) -> list[int]:
-        """Positions of the one-word names written as `key`, else spelled like it."""
-        exact = self.index.exact.get(key)
+        """Positions of the one-word names (weak aliases aside) written as `key`, else
+        spelled like it."""
+        exact = self._strong(self.index.exact.get(key, ()))
         if exact or " " in key or len(key) < _TRANSLITERATED_LENGTH:
-            return exact or []
-        return [
+            return exact
+        return self._strong(
             position
             for spelled in self.index.whole_skeletons.get(skeleton(key), ())
             for position in self.index.exact[spelled]
-        ]
+        )
+
+    def _strong(self, positions: Iterable[int]) -> list[int]:
+        return [i for i in positions if not self.index.records[i].is_weak]
 
     def surname_holders(self, surname: str) -> list[int]:
         """Listed persons whose surname is exactly `surname` (folded), principal first.

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
+
 from watchlist.extract.screen import screen_text
 from watchlist.matching.matcher import Matcher
 
@@ -95,3 +99,115 @@ def test_one_letter_alone_is_never_a_hit(sdn_matcher: Matcher) -> None:
     assert hits(sdn_matcher, "Officials met K in Geneva. Then D said no.") == []
     text = "The sanctions also target Petrochemical Commercial Company (U.K.) Limited."
     assert [name for name, _ in hits(sdn_matcher, text)] == ["Petrochemical Commercial Company"]
+
+
+KIM_JONG_UN, LUKASHENKO, LAVROV, SBERBANK, HIZBALLAH, SADDAM = 20157, 9760, 35233, 17018, 4697, 7843
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Victory came late. Freedom was the word on every banner.",  # listed one-word names
+        "Justice will prevail, Truth said nothing.",
+        "They met in June, on a Tuesday.",  # months and weekdays
+        "Syrian and Kenyan officials met in Lisbon.",  # nationalities and places
+        "Jones and Garcia won the doubles.",  # surnames many people carry
+        "The tanker Sundial docked at dawn.",  # a vessel's one-word name
+        "Bio was the first to answer.",  # a short word that is no acronym
+        "Patty and Manolo were there.",  # OFAC weak aliases
+        "She ordered a khaki jacket and a salad.",  # lower-case words of the language
+    ],
+)
+def test_a_word_alone_that_says_little_is_no_hit(sdn_matcher: Matcher, text: str) -> None:
+    assert hits(sdn_matcher, text) == []
+
+
+def test_distinctive_names_alone_are_hits(sdn_matcher: Matcher) -> None:
+    assert hits(sdn_matcher, "Deripaska declined to comment.") == [("Deripaska", 24283)]
+    assert hits(sdn_matcher, "Hizbullah fighters crossed the border.") == [("Hizbullah", HIZBALLAH)]
+
+
+def test_a_headline_word_refers_to_the_full_name_further_down(sdn_matcher: Matcher) -> None:
+    text = "Lukashenko warns the West\nMINSK - President Alexander Lukashenko said on Friday."
+    assert [entity for _, entity in hits(sdn_matcher, text)] == [LUKASHENKO, LUKASHENKO]
+    text = "Kim meets envoys\nPYONGYANG - North Korean leader Kim Jong Un met them."
+    assert hits(sdn_matcher, text) == [("Kim", KIM_JONG_UN), ("Kim Jong Un", KIM_JONG_UN)]
+
+
+def test_a_word_alone_takes_the_nearest_full_mention(sdn_matcher: Matcher) -> None:
+    text = (
+        "Yasser Arafat spoke first. Arafat then left. "
+        "The Wagner Group moved north, and Wagner fighters followed. "
+        "Sberbank of Russia reported losses; Sber shares fell. "
+        "President Saddam Hussein spoke; Saddam was defiant."
+    )
+    found = hits(sdn_matcher, text)
+    assert ("Wagner", WAGNER) in found and ("Sber", SBERBANK) in found
+    assert ("Saddam", SADDAM) in found
+    assert not [text_ for text_, _ in found if text_ == "Arafat"]  # Yasser Arafat is not listed
+    text = "Richard Wagner wrote operas. Wagner died in Venice. Later Wagner Group formed."
+    assert hits(sdn_matcher, text) == [("Wagner Group", WAGNER)]
+
+
+def test_a_word_shown_to_be_a_place_stays_a_place(sdn_matcher: Matcher) -> None:
+    text = "DERIPASKA, Russia - Residents of Deripaska voted on Sunday."
+    assert hits(sdn_matcher, text) == []
+
+
+def test_runs_holding_more_than_one_name(sdn_matcher: Matcher) -> None:
+    text = "Talks between Alexander Lukashenko and Foreign Minister Sergei Lavrov ended."
+    assert [entity for _, entity in hits(sdn_matcher, text)] == [LUKASHENKO, LAVROV]
+    assert hits(sdn_matcher, "Russia's Wagner Group recruited.") == [("Wagner Group", WAGNER)]
+    assert hits(sdn_matcher, "North Korea's Kim Jong Un spoke.") == [("Kim Jong Un", KIM_JONG_UN)]
+    assert hits(sdn_matcher, "The US-sanctioned Wagner Group left.") == [("Wagner Group", WAGNER)]
+    assert hits(sdn_matcher, "Board: Ashot Mkrtychev Vladimir Putin") == [
+        ("Ashot Mkrtychev", MKRTYCHEV),
+        ("Vladimir Putin", PUTIN),
+    ]
+
+
+def test_text_in_capitals(sdn_matcher: Matcher) -> None:
+    text = (
+        "RUSSIA'S WAGNER GROUP AND NORTH KOREA'S KIM JONG UN. ASHOT MKRTYCHEV MET "
+        "SERGEI SHOIGU AND VLADIMIR PUTIN IN MOSCOW ON FRIDAY."
+    )
+    assert [entity for _, entity in hits(sdn_matcher, text)] == [
+        WAGNER, KIM_JONG_UN, MKRTYCHEV, SHOIGU, PUTIN
+    ]  # fmt: skip
+    found = screen_text(text, sdn_matcher)
+    assert all(text[h.start : h.end] == h.text for h in found)  # offsets into the original
+
+
+def test_the_name_after_a_title_inside_a_run_is_the_hit(sdn_matcher: Matcher) -> None:
+    text = "MINSK - President Alexander Lukashenko said."
+    assert hits(sdn_matcher, text) == [("Alexander Lukashenko", LUKASHENKO)]
+
+
+def test_a_name_completed_in_brackets_is_read_whole(sdn_matcher: Matcher) -> None:
+    text = "Exiles fled the regime of Saddam (Hussein) in the nineties."
+    assert hits(sdn_matcher, text) == [("Saddam", SADDAM)]
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "Alpha ",  # one run of capitalised words as long as the text
+        "Ashot Mkrtychev and Vladimir Putin and ",  # runs joined without end
+        "Russia's ",  # possessives without end
+        "Vladimir Putin met Ashot Mkrtychev. Putin and Mkrtychev spoke. ",  # many mentions
+    ],
+)
+def test_screening_work_grows_with_the_text_not_its_square(sdn_matcher: Matcher, unit: str) -> None:
+    def seconds(size: int) -> float:
+        text = unit * (size // len(unit))
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            screen_text(text, sdn_matcher)
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    screen_text(unit * 50, sdn_matcher)  # memos warm
+    small, large = seconds(10_000), seconds(80_000)
+    # Eight times the text: linear work takes about eight times as long, quadratic sixty-four.
+    assert large < 24 * max(small, 0.002), (small, large)
