@@ -82,6 +82,8 @@ class MatchingSettings:
     surname_only_score: float = 0.8
     short_form_share: float = 0.003
     common_name_share: float = 1e-5
+    common_word_zipf: float = 4.5
+    lower_case_word_zipf: float = 2.5
     common_name_penalty: float = 0.3
     other_number_penalty: float = 0.15
     legal_form_penalty: float = 0.3

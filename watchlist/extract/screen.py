@@ -29,7 +29,6 @@ from watchlist.extract.spans import (
 from watchlist.extract.text import PreparedText, prepare
 from watchlist.extract.words import COURTESY_TITLES, SENTENCE_WORDS, TITLE_WORDS
 from watchlist.matching.analysis import HONORIFICS, TITLE_REACH, is_legal_form
-from watchlist.matching.lexicon import COMMON_WORD_ZIPF
 from watchlist.matching.matcher import Matcher
 from watchlist.matching.model import Explanation, Feature, Match
 from watchlist.matching.normalize import tokenize
@@ -169,7 +168,7 @@ def _everyday(word: str, matcher: Matcher) -> bool:
     lexicon = matcher.lexicon
     if word in SENTENCE_WORDS or word in lexicon.calendar:
         return True
-    if len(word) < 3 or lexicon.word_zipf.get(word, 0.0) < COMMON_WORD_ZIPF:
+    if len(word) < 3 or not lexicon.common_word(word):
         return False  # `UN`, `US` stay as they are
     if word in lexicon.places or word in lexicon.nationalities:
         return False

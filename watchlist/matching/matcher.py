@@ -9,7 +9,7 @@ from typing import Final, TypeVar, cast
 
 from watchlist.matching.analysis import Analysis, Role, Token, analyze, query_variants, skeleton
 from watchlist.matching.index import NameIndex, top_candidates
-from watchlist.matching.lexicon import COMMON_WORD_ZIPF, EMPTY_LEXICON, Lexicon
+from watchlist.matching.lexicon import EMPTY_LEXICON, Lexicon
 from watchlist.matching.model import (
     EntityProfile,
     Explanation,
@@ -51,9 +51,13 @@ class Matcher:
         self.settings = settings or MatchSettings()
         self.index = NameIndex(names)
         self.profiles: Mapping[int, EntityProfile] = profiles or {}
-        # How common listed name words are outside the lists (none known: every word counts
-        # as distinctive, as the lists alone say).
-        self.lexicon = lexicon or EMPTY_LEXICON
+        # How common words are outside the lists (none known: every word counts as
+        # distinctive, as the lists alone say).
+        self.lexicon = (lexicon or EMPTY_LEXICON).tuned(
+            self.settings.common_word_zipf,
+            self.settings.lower_case_word_zipf,
+            self.settings.common_name_share,
+        )
         self._by_entity: dict[int, list[int]] | None = None
         self._distinctive: frozenset[str] | None = None
         self._holders: dict[str, list[int]] = {}
@@ -67,7 +71,7 @@ class Matcher:
             generic_weight=self.index.rarity(generic_at),
             distinctive_weight=self.index.rarity(self.settings.distinctive_surname_names),
             name_share=self.lexicon.name_share,
-            common_share=self.settings.common_name_share,
+            common_share=self.lexicon.common_name_share,
         )
 
     def __len__(self) -> int:
@@ -201,7 +205,7 @@ class Matcher:
             and 0 < self.index.frequency(word) <= held_by  # not `islamic`, `trading`
             and word not in self.lexicon.places
             and word not in self.lexicon.nationalities
-            and self.lexicon.word_zipf.get(word, 0.0) < COMMON_WORD_ZIPF
+            and not self.lexicon.common_word(word)
         )
 
     def given_names(self) -> frozenset[str]:
