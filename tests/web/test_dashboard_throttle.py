@@ -4,6 +4,7 @@ of every attempt."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import uuid
 
 import pytest
@@ -20,6 +21,7 @@ from watchlist.db import create_engine, session_factory
 from watchlist.models import Role, SignInAttempt, SignInOutcome
 
 WRONG = "not-the-right-password"
+_ADDRESSES = itertools.count(1)  # the database is shared by the run: no address is reused
 
 
 @pytest.fixture
@@ -37,7 +39,8 @@ def user(day_one: Settings) -> str:
 def from_address(app: Flask) -> FlaskClient:
     """A browser at an address of its own (tests share the database)."""
     client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = f"198.51.100.{uuid.uuid4().int % 250 + 1}"
+    number = next(_ADDRESSES)
+    client.environ_base["REMOTE_ADDR"] = f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
     return client
 
 

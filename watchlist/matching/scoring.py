@@ -694,6 +694,10 @@ def _common_name(ctx: _Context, score: float) -> Feature | None:
         generic = rarity.generic_weight
         if all(rarity.weigh(listed.text) >= generic for _, listed in matched):
             return None
+    if not ambiguous and whole and _one_misspelling(ctx):
+        # The whole name with one word misspelled (Donlad Trump for TRUMP, Donald): this
+        # name, not another common name.
+        return None
     common = " ".join(listed.text for _, listed in matched)
     detail = f"only '{common}' matched: names many people carry"
     return Feature("common name", 1.0, -score * ctx.settings.common_name_penalty, detail)
@@ -703,6 +707,28 @@ def _surname_first(ctx: _Context) -> bool:
     """Whether the query's first word is the listed person's surname (김정은: KIM, Jong Un)."""
     first = [j for i, j, _, _ in ctx.pairs if i == 0]
     return bool(first) and ctx.listed.tokens[first[0]].role is Role.SURNAME
+
+
+def _one_misspelling(ctx: _Context) -> bool:
+    """Whether all aligned words but one are written as listed, and that one is a name
+    people carry on one side and on the other a typo of it that nobody carries (Donlad for
+    DONALD, Fridrich for FRIEDRICH)."""
+    respelled = ("fuzzy", "transliteration")
+    typos = [(i, j) for i, j, _, how in ctx.pairs if how in respelled]
+    others = [how for _, _, _, how in ctx.pairs if how not in respelled]
+    if len(typos) != 1 or not others or any(how not in ("exact", "legal form") for how in others):
+        return False
+    i, j = typos[0]
+    shares, weigh = ctx.rarity.name_share, ctx.rarity.weigh
+    rare, common = sorted(
+        (ctx.query.tokens[i].text, ctx.listed.tokens[j].text), key=lambda w: shares.get(w, 0.0)
+    )
+    return (
+        OSA.distance(rare, common) == 1  # a typo: one letter wrong, missing, extra or swapped
+        and shares.get(rare, 0.0) == 0.0
+        and shares.get(common, 0.0) > 0.0
+        and weigh(rare) >= ctx.rarity.distinctive_weight  # nor a name many listed names hold
+    )
 
 
 def _exact(ctx: _Context) -> bool:

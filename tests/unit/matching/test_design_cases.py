@@ -240,3 +240,12 @@ def test_the_whole_name_matches_however_common_but_not_another_gender() -> None:
     matcher = _small_matcher(("DOE, John", "person"), ("RODRIGUEZ, Antonio", "person"))
     assert top(matcher, "John Doe") == 1
     assert top(matcher, "Antonia Rodriguez") is None  # Antonia is not Antonio
+
+
+def test_a_typo_of_a_common_name_is_that_name_but_another_name_is_not() -> None:
+    matcher = _small_matcher(("TRUMP, Donald", "person"), ("ALVARES, Carlos", "person"))
+    assert top(matcher, "Donlad Trump") == 1  # no one is called Donlad
+    assert top(matcher, "Donald Trunp") == 1
+    # Alvarez is a name many people carry, not a typo of ALVARES; nor is Ronald of Donald.
+    assert top(matcher, "Carlos Alvarez") is None
+    assert top(matcher, "Ronald Trump") is None
