@@ -4,6 +4,7 @@ of every attempt."""
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import itertools
 import uuid
 
@@ -39,8 +40,7 @@ def user(day_one: Settings) -> str:
 def from_address(app: Flask) -> FlaskClient:
     """A browser at an address of its own (tests share the database)."""
     client = app.test_client()
-    number = next(_ADDRESSES)
-    client.environ_base["REMOTE_ADDR"] = f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
+    client.environ_base["REMOTE_ADDR"] = str(ipaddress.IPv4Address("10.0.0.0") + next(_ADDRESSES))
     return client
 
 
