@@ -98,10 +98,15 @@ def screen_text(text: str, matcher: Matcher) -> list[TextHit]:
             mentions.add(_fold(word.text), span.start, None)
         else:
             alone.append((span, word))
-    for span, word in alone:
-        hit = _screen_alone(prepared, span, word, matcher, mentions)
-        if hit is not None:
-            hits.append(hit)
+    found = [
+        (span, word, _screen_alone(prepared, span, word, matcher, mentions)) for span, word in alone
+    ]
+    if _remember_firms_alone(found, matcher, mentions):  # `Sberbank`, then `Sber`
+        found = [
+            (span, word, hit or _screen_alone(prepared, span, word, matcher, mentions))
+            for span, word, hit in found
+        ]
+    hits += [hit for _, _, hit in found if hit is not None]
     for span in mentions.unnamed:
         hits += _referring_words(prepared, span, matcher, mentions)
     hits.sort(key=lambda hit: hit.start)
@@ -473,6 +478,10 @@ def _screen_alone(
     folded = _fold(word.text)
     if len(folded) < 2:  # one letter alone: an initial, a label
         return None
+    if _after_the(prepared.text, span.start) and word.text[:1].isupper():
+        named, earlier = mentions.nearest(_THE + folded, span.start)  # `the Guards`
+        if earlier is not None:
+            return _resolved(prepared, span, earlier, matcher)
     named, earlier = mentions.nearest(folded, span.start)
     if named:
         return None if earlier is None else _resolved(prepared, span, earlier, matcher)
@@ -574,18 +583,59 @@ def _hit(prepared: PreparedText, span: Span, match: Match, route: str) -> TextHi
 def _remember(hit: TextHit, span: Span, matcher: Matcher, mentions: Mentions) -> None:
     """After `Ashot Mkrtychev`, a lone `Mkrtychev` (before or after it) means him; after
     `President Saddam Hussein` also `Saddam`, a distinctive given name; after `Wagner Group`,
-    `Wagner`, its telling word (`Sber`, a short form of `Sberbank`, too)."""
-    if hit.route != "name" or len(tokenize(hit.text)) < 2:
+    `Wagner`, its telling word (`Sber`, a short form of `Sberbank`, too), as after a firm
+    named by that word alone."""
+    if hit.route != "name":
         return
     if matcher.entity_kind(hit.entity_id) == "person":
+        if len(tokenize(hit.text)) < 2:
+            return
         surnames = matcher.surnames_of(hit.entity_id)
         for pair in hit.explanation.alignment:
             if pair.listed in surnames or matcher.lexicon.distinctive(pair.query):
                 mentions.add(pair.query, hit.start, hit)
         return
     for token in tokenize(span.text):
-        if len(token) >= _SHORT_FORM and matcher.telling_word(token):
+        if len(token) < _SHORT_FORM:
+            continue
+        if matcher.telling_word(token):
             mentions.add_brand(token, hit.start, hit)
+        elif _head_word(token, matcher):  # `the Guards`, `the Corps`
+            for form in {token, token + "s", token.removesuffix("s")}:
+                mentions.add(_THE + form, hit.start, hit)
+
+
+def _head_word(token: str, matcher: Matcher) -> bool:
+    """A word of a firm's name that, capitalised after `the`, stands for it (`the Guards`
+    after `Islamic Revolutionary Guard Corps`): not a legal form, place or nationality."""
+    lexicon = matcher.lexicon
+    return (
+        token not in lexicon.places
+        and token not in lexicon.nationalities
+        and not is_legal_form(token)
+    )
+
+
+_THE: Final = "the "
+_BEFORE_THE: Final = re.compile(r"(?:^|\W)the\s+$", re.IGNORECASE)
+
+
+def _after_the(text: str, start: int) -> bool:
+    return _BEFORE_THE.search(text, max(0, start - 5), start) is not None
+
+
+def _remember_firms_alone(
+    found: list[tuple[Span, Word, TextHit | None]], matcher: Matcher, mentions: Mentions
+) -> bool:
+    """A listed firm named by one word (`Sberbank`) may be shortened elsewhere in the text
+    (`Sber`), before or after: remember its telling words (True if there were any)."""
+    remembered = False
+    for span, _, hit in found:
+        if hit is not None and hit.route == "name":
+            if matcher.entity_kind(hit.entity_id) != "person":
+                _remember(hit, span, matcher, mentions)
+                remembered = True
+    return remembered
 
 
 def _remember_unlisted(span: Span, mentions: Mentions, matcher: Matcher) -> bool:

@@ -102,6 +102,7 @@ def test_one_letter_alone_is_never_a_hit(sdn_matcher: Matcher) -> None:
 
 
 KIM_JONG_UN, LUKASHENKO, LAVROV, SBERBANK, HIZBALLAH, SADDAM = 20157, 9760, 35233, 17018, 4697, 7843
+IRGC = 10391
 
 
 @pytest.mark.parametrize(
@@ -147,6 +148,23 @@ def test_a_word_alone_takes_the_nearest_full_mention(sdn_matcher: Matcher) -> No
     assert not [text_ for text_, _ in found if text_ == "Arafat"]  # Yasser Arafat is not listed
     text = "Richard Wagner wrote operas. Wagner died in Venice. Later Wagner Group formed."
     assert hits(sdn_matcher, text) == [("Wagner Group", WAGNER)]
+
+
+def test_a_firm_named_by_one_word_is_known_by_its_short_form(sdn_matcher: Matcher) -> None:
+    for text in ("Sberbank reported losses. Sber shares fell.", "Sber falls as Sberbank loses."):
+        found = hits(sdn_matcher, text)
+        assert ("Sber", SBERBANK) in found and ("Sberbank", SBERBANK) in found
+    assert hits(sdn_matcher, "Sber shares fell.") == []  # a short form alone says too little
+
+
+def test_the_firm_s_own_word_after_the_refers_to_it(sdn_matcher: Matcher) -> None:
+    text = "The Islamic Revolutionary Guard Corps fired. The Guards said the Corps would respond."
+    found = hits(sdn_matcher, text)
+    assert ("Guards", IRGC) in found and ("Corps", IRGC) in found
+    # Without the full mention, or without `the`, such a word names nobody.
+    assert hits(sdn_matcher, "The Guards played at the palace.") == []
+    text = "The Islamic Revolutionary Guard Corps fired. Guards were posted."
+    assert ("Guards", IRGC) not in hits(sdn_matcher, text)
 
 
 def test_a_word_shown_to_be_a_place_stays_a_place(sdn_matcher: Matcher) -> None:
