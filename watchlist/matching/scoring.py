@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
@@ -111,9 +112,13 @@ def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tu
     # Same consonants, vowels spelled differently (Shoygu/Shoigu, Evgeny/Yevgeniy); the edit
     # floor keeps different names with the same consonants apart (Putin/Potanin).
     floor = _TRANSLITERATION_FLOOR if len(short) > 4 else 0.8
-    if query.skeleton == listed.skeleton and similarity >= floor:
+    if (
+        query.skeleton == listed.skeleton
+        and similarity >= floor
+        and _syllables(query.text) == _syllables(listed.text)  # not Manar for MANAURE
+    ):
         return max(settings.transliteration_similarity, similarity), "transliteration"
-    if query.sounds or listed.sounds:  # Lawrow/Lavrov, Prigojine/Prigozhin
+    if query.sounds:  # Lawrow/Lavrov, Prigojine/Prigozhin
         respelled = _respelled_similarity(query, listed, floor)
         if respelled > 0:
             return min(settings.transliteration_similarity, respelled), "transliteration"
@@ -129,6 +134,14 @@ def token_similarity(query: Token, listed: Token, settings: MatchSettings) -> tu
     if similarity >= needed or _one_typo(query.text, listed.text):
         return similarity, "fuzzy"
     return 0.0, ""
+
+
+def _syllables(word: str) -> int:
+    """How many syllables a romanised word has: its runs of vowels (Shoigu 2, Shoygu 2)."""
+    return len(_VOWEL_RUN.findall(word))
+
+
+_VOWEL_RUN: Final = re.compile("[aeiouy]+")
 
 
 def _consonants_agree(query: Token, listed: Token) -> float:
@@ -210,17 +223,18 @@ def _respelled_as(query: Token, listed: Token) -> bool:
 
 
 def _respelled_similarity(query: Token, listed: Token, floor: float) -> float:
-    """How alike the two words are as some language spells them: the best edit similarity of
-    their spellings that share a consonant skeleton, if it reaches `floor` (else 0)."""
+    """How alike the two words are when the query's is read as some language spells it (the
+    list's spelling is already the English one): the best edit similarity of its spellings
+    that share the listed word's consonant skeleton, if it reaches `floor` (else 0)."""
     best = 0.0
-    for a in (query.text, *query.sounds):
-        for b in (listed.text, *listed.sounds):
-            if a == b:
-                return 1.0
-            if skeleton(a) == skeleton(b):
-                similarity = OSA.normalized_similarity(a, b)
-                if similarity >= floor and similarity > best:
-                    best = similarity
+    target = listed.text
+    for spelled in query.sounds:
+        if spelled == target:
+            return 1.0
+        if skeleton(spelled) == listed.skeleton:
+            similarity = OSA.normalized_similarity(spelled, target)
+            if similarity >= floor and similarity > best:
+                best = similarity
     return best
 
 

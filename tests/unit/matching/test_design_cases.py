@@ -249,3 +249,12 @@ def test_a_typo_of_a_common_name_is_that_name_but_another_name_is_not() -> None:
     # Alvarez is a name many people carry, not a typo of ALVARES; nor is Ronald of Donald.
     assert top(matcher, "Carlos Alvarez") is None
     assert top(matcher, "Ronald Trump") is None
+
+
+def test_a_respelling_keeps_the_syllables_and_the_list_keeps_its_spelling(
+    sdn_matcher: Matcher,
+) -> None:
+    # The vessel MANAURE shares Al-Manar's consonants, not its syllables.
+    assert 26645 not in [m.entity_id for m in sdn_matcher.lookup("Al-Manar")]
+    assert top(sdn_matcher, "Sergey Shoygu") == 35173  # Shoygu/SHOIGU: two syllables each
+    assert top(sdn_matcher, "Sergej Lawrow") == 35233  # the query's spelling is read as German
