@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install compile no-compiler run test test-postgres lint bench bench-import bench-matching bench-screening bench-scan bench-api clean
+.PHONY: install compile no-compiler run test test-postgres lint bench bench-venv bench-import bench-matching bench-screening bench-scan bench-api clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -73,16 +73,33 @@ clean:
 	rm -rf $(VENV) var build .pytest_cache .mypy_cache .ruff_cache
 	rm -f $(CORE_MODULES)
 
+# The baselines' virtualenv: nomenklatura's logic-v2 beside the project, rebuilt whenever
+# pyproject.toml changes. Without it (no network) the benchmarks run without that baseline.
+BENCH_VENV  := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed-stamp
+
+$(BENCH_STAMP): pyproject.toml setup.py
+	$(PYTHON) -m venv $(BENCH_VENV)
+	WATCHLIST_COMPILE=0 $(BENCH_VENV)/bin/pip install --quiet -e ".[bench]"
+	touch $(BENCH_STAMP)
+
+bench-venv: $(BENCH_STAMP)  ## The baselines' virtualenv (nomenklatura's logic-v2), kept in step with pyproject.toml.
+
+BENCH_BASELINES = @$(MAKE) --no-print-directory bench-venv \
+  || echo "The baselines' virtualenv could not be built: logic-v2 is left out."
+
 bench-import: install  ## Full SDN import: time and peak memory vs baselines (SQLite, PostgreSQL).
 	$(BIN)/python -m benchmarks.import_speed
 
 bench: bench-import bench-quality bench-matching bench-screening bench-scan bench-api  ## Every benchmark table.
 
 bench-quality: install  ## Quality on the development sets (news, press spellings, name pairs, invented people) and on the project's own pairs, beside baselines.
+	$(BENCH_BASELINES)
 	$(BIN)/python -m benchmarks.dev_sets
 	$(BIN)/python -m benchmarks.matching_quality
 
 bench-matching: install  ## Matcher build time, memory, lookup latency (SDN, 1M synthetic) vs baselines.
+	$(BENCH_BASELINES)
 	$(BIN)/python -m benchmarks.matching_speed
 
 bench-screening: install  ## Articles per second screened against the SDN list vs naive fuzzy and Aho-Corasick.

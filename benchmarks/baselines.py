@@ -1,9 +1,9 @@
 """Baseline name matchers for the matcher benchmark: OpenSanctions' logic-v2 and rapidfuzz WRatio.
 
 logic-v2 is the rule-based matcher of the `nomenklatura` package (the default algorithm behind the
-yente API). It is an optional dependency: install it into a separate virtualenv with
-`python3 -m venv .venv-bench && .venv-bench/bin/pip install -e '.[bench]'`. The project's own
-virtualenv does not have it, and there `logic_v2_available()` returns False.
+yente API). It is an optional dependency, installed into a separate virtualenv by
+`make bench-venv` (which `make bench-quality` and `make bench-matching` run first). The
+project's own virtualenv does not have it, and there `logic_v2_available()` returns False.
 
 Call sequence used for one pair (nomenklatura 4.17, followthemoney 4.11):
     config = nomenklatura.matching.LogicV2.default_config()   # a ScoringConfig, built once
@@ -67,7 +67,7 @@ def _make_logic_v2_scorer() -> Callable[[str, str, str, str], float]:
     if not logic_v2_available():
         raise RuntimeError(
             "logic-v2 needs nomenklatura and followthemoney: "
-            "pip install -e '.[bench]' in a separate virtualenv (.venv-bench)"
+            "make bench-venv builds a separate virtualenv (.venv-bench) with them"
         )
     from followthemoney import model
     from nomenklatura.matching import LogicV2

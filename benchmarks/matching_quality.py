@@ -4,7 +4,7 @@ Every pair's query is looked up in a matcher holding the whole OFAC SDN list (pl
 listed names of the pairs file that the SDN file lacks): the pair counts as predicted when the
 entity holding the listed name comes back at or above the threshold. Baselines score the same
 pairs directly: rapidfuzz WRatio and nomenklatura's logic-v2 (run from the bench virtualenv,
-`pip install -e .[bench]`, when it exists).
+`make bench-venv`, when it exists).
 
 Run: make bench-quality (or python -m benchmarks.matching_quality).
 """

@@ -12,7 +12,7 @@ runs in its own fresh process, so its peak memory is its own:
             name), compared with our latency on the same 100
   logic-v2  baseline: nomenklatura logic-v2 scoring each query against the listed names our
             matcher scored for it (lookup(limit=64, threshold=0.0)); candidate retrieval is
-            free for it. Runs in .venv-bench (pip install -e .[bench]) when it exists.
+            free for it. Runs in .venv-bench (make bench-venv) when it exists.
 
 Run: make bench-matching (or python -m benchmarks.matching_speed [--quick]).
 """
@@ -336,7 +336,7 @@ CASES = {"ours": case_ours, "wratio": case_wratio, "logic-v2": case_logic_v2}
 def run_logic_v2(which: str, size: int) -> dict[str, float] | str:
     """logic-v2 figures from the bench virtualenv, or why there are none."""
     if not BENCH_PYTHON.exists():
-        return "n/a (pip install -e .[bench])"
+        return "n/a (make bench-venv)"
     args = ["-m", MODULE, "--case", "logic-v2", "--list", which, "--size", str(size)]
     result = subprocess.run(
         [str(BENCH_PYTHON), *args], cwd=ROOT, capture_output=True, text=True, check=False
