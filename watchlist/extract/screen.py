@@ -474,12 +474,13 @@ def _screen_alone(
     person's distinctive name. Alone, a word must be distinctive as a name (not a month, a
     place, a nationality, an everyday word or a common name) and a word of three letters or
     fewer must be written in capitals (`PKK`, not `Rad`). A name the press completes in
-    brackets is read whole: `Saddam (Hussein)`."""
+    brackets is read whole: `Saddam (Hussein)`; a word of a firm's name after `the` refers to
+    the firm's full mention (`the Guards`)."""
     folded = _fold(word.text)
     if len(folded) < 2:  # one letter alone: an initial, a label
         return None
     if _after_the(prepared.text, span.start) and word.text[:1].isupper():
-        named, earlier = mentions.nearest(_THE + folded, span.start)  # `the Guards`
+        _, earlier = mentions.nearest(_THE + folded, span.start)  # `the Guards`
         if earlier is not None:
             return _resolved(prepared, span, earlier, matcher)
     named, earlier = mentions.nearest(folded, span.start)
@@ -621,6 +622,7 @@ _BEFORE_THE: Final = re.compile(r"(?:^|\W)the\s+$", re.IGNORECASE)
 
 
 def _after_the(text: str, start: int) -> bool:
+    """Whether the word at `start` comes right after the article `the`."""
     return _BEFORE_THE.search(text, max(0, start - 5), start) is not None
 
 
@@ -631,10 +633,13 @@ def _remember_firms_alone(
     (`Sber`), before or after: remember its telling words (True if there were any)."""
     remembered = False
     for span, _, hit in found:
-        if hit is not None and hit.route == "name":
-            if matcher.entity_kind(hit.entity_id) != "person":
-                _remember(hit, span, matcher, mentions)
-                remembered = True
+        if (
+            hit is not None
+            and hit.route == "name"
+            and matcher.entity_kind(hit.entity_id) != "person"
+        ):
+            _remember(hit, span, matcher, mentions)
+            remembered = True
     return remembered
 
 
