@@ -25,7 +25,6 @@ import csv
 import dataclasses
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -36,7 +35,6 @@ from benchmarks.common import ROOT, print_table
 DEV = Path(os.environ.get("WATCHLIST_EVAL_DEV", ROOT.parent / "shared" / "eval-dev"))
 SDN = ROOT / "data/ofac/sdn_legacy_csv"
 UN = ROOT / "data/un/consolidated.xml.gz"
-BENCH_PYTHON = ROOT / ".venv-bench/bin/python"
 PEOPLE = 10_000  # the first rows of the invented-people file that are looked up
 WRATIO_CUTOFF = 90.0
 
@@ -283,21 +281,16 @@ def _pair_rows() -> list[dict[str, str]]:
 
 
 def logic_v2_scores(rows: Sequence[dict[str, str]]) -> list[float] | None:
-    if not BENCH_PYTHON.exists():
-        return None
-    triples = [[r["name1"], r["name2"], _KINDS.get(r["schema"], "organization")] for r in rows]
-    result = subprocess.run(
-        [str(BENCH_PYTHON), "-m", "benchmarks.matching_quality", "--logic-v2-child"],
-        cwd=ROOT,
-        input=json.dumps(triples),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        print(f"logic-v2 failed: {result.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
-        return None
-    return [float(x) for x in json.loads(result.stdout)]
+    """logic-v2 scores of the development pairs (None without the bench virtualenv)."""
+    from benchmarks import matching_quality
+
+    pairs = [
+        matching_quality.Pair(
+            r["name1"], r["name2"], _KINDS.get(r["schema"], "organization"), False, ""
+        )
+        for r in rows
+    ]
+    return matching_quality.logic_v2_scores(pairs)
 
 
 def pair_quality(rows: Sequence[dict[str, str]], said: Sequence[bool]) -> tuple[float, ...]:
