@@ -134,6 +134,19 @@ def dashboard_users(day_one: Settings) -> dict[str, str]:
     return {role.value: DASHBOARD_PASSWORD for role in Role}
 
 
+def new_user(settings: Settings, role: Role) -> str:
+    """A dashboard account of a test's own, named after its role (tests that change or lock
+    an account must not share it): its name."""
+    name = f"{role.value}-{uuid.uuid4().hex[:8]}"
+    engine = create_engine(settings.database)
+    try:
+        with session_factory(engine)() as session, session.begin():
+            access.create_user(session, name, role, DASHBOARD_PASSWORD)
+    finally:
+        engine.dispose()
+    return name
+
+
 # --- API keys --------------------------------------------------------------------------------
 
 ApiHeaders = Callable[..., dict[str, str]]

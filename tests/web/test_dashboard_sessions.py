@@ -3,16 +3,14 @@ disabling the account opens nothing afterwards, and its CSRF token decides nothi
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import RunCli
-from tests.web.conftest import DASHBOARD_PASSWORD
+from tests.web.conftest import DASHBOARD_PASSWORD, new_user
 from tests.web.dashboard import csrf, fresh_hit, post, sign_in, text
-from watchlist import access, review
+from watchlist import review
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory
 from watchlist.models import Role
@@ -24,14 +22,7 @@ NEW_PASSWORD = "another-long-password"
 @pytest.fixture
 def user(day_one: Settings) -> str:
     """An analyst of this test's own (tests that change an account must not share it)."""
-    name = f"analyst-{uuid.uuid4().hex[:8]}"
-    engine = create_engine(day_one.database)
-    try:
-        with session_factory(engine)() as session, session.begin():
-            access.create_user(session, name, Role.ANALYST, DASHBOARD_PASSWORD)
-    finally:
-        engine.dispose()
-    return name
+    return new_user(day_one, Role.ANALYST)
 
 
 def signed_in(app: Flask, name: str) -> FlaskClient:

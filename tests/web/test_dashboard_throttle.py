@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import itertools
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -14,9 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import RunCli
-from tests.web.conftest import DASHBOARD_PASSWORD
+from tests.web.conftest import new_user
 from tests.web.dashboard import sign_in, text
-from watchlist import access
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory
 from watchlist.models import Role, SignInAttempt, SignInOutcome
@@ -27,14 +25,8 @@ _ADDRESSES = itertools.count(1)  # the database is shared by the run: no address
 
 @pytest.fixture
 def user(day_one: Settings) -> str:
-    name = f"viewer-{uuid.uuid4().hex[:8]}"
-    engine = create_engine(day_one.database)
-    try:
-        with session_factory(engine)() as session, session.begin():
-            access.create_user(session, name, Role.VIEWER, DASHBOARD_PASSWORD)
-    finally:
-        engine.dispose()
-    return name
+    """A viewer of this test's own (its sign-in attempts are its own)."""
+    return new_user(day_one, Role.VIEWER)
 
 
 def from_address(app: Flask) -> FlaskClient:
