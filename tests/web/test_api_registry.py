@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.testing import FlaskClient
 
 from tests.web.conftest import ApiHeaders
@@ -20,7 +22,52 @@ def test_entity_search_and_record(client: FlaskClient, api_headers: ApiHeaders) 
     missing = client.get("/api/v1/entities/2000000000", headers=headers)
     assert missing.status_code == 404
     assert client.get("/api/v1/entities?q=", headers=headers).status_code == 422
-    assert client.get("/api/v1/entities?q=a&limit=51", headers=headers).status_code == 422
+    assert client.get("/api/v1/entities?q=a&per_page=100000", headers=headers).status_code == 422
+    assert client.get("/api/v1/entities?q=a&min_score=0.2", headers=headers).status_code == 422
+    assert client.get("/api/v1/entities?q=a&kind=ship", headers=headers).status_code == 422
+
+
+def search(client: FlaskClient, headers: dict[str, str], **query: str) -> dict[str, Any]:
+    reply = client.get("/api/v1/entities", query_string=query, headers=headers)
+    assert reply.status_code == 200, reply.get_json()
+    answer: dict[str, Any] = reply.get_json()
+    return answer
+
+
+def test_entity_search_is_fuzzy_ranked_and_reads_identifiers(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    headers = api_headers("read")
+    for q in ("Ashot Mkrtychev", "Mkrtichev", "bd-3843329"):
+        first = search(client, headers, q=q)["results"][0]
+        assert (first["primary_name"], first["source_key"]) == ("MKRTYCHEV, Ashot", "41736"), q
+    by_passport = search(client, headers, q="BD 384 3329")["results"][0]
+    assert by_passport["matched_by"] == "identifier" and by_passport["score"] == 1.0
+    assert "BD3843329" in by_passport["matched_name"]
+    putin = search(client, headers, q="Путин")["results"][0]
+    assert putin["primary_name"] == "PUTIN, Vladimir Vladimirovich"
+    assert putin["matched_by"] == "name" and putin["score"] >= 0.8
+    found = search(client, headers, q="Prigozhin")["results"]
+    scores = [r["score"] for r in found if r["matched_by"] == "name"]
+    assert len(scores) >= 2 and scores == sorted(scores, reverse=True)
+    assert [r["matched_by"] for r in found] == sorted(
+        (r["matched_by"] for r in found), key=["identifier", "name", "contains"].index
+    )
+
+
+def test_entity_search_pages_and_filters(client: FlaskClient, api_headers: ApiHeaders) -> None:
+    headers = api_headers("read")
+    first = search(client, headers, q="mohammed", per_page="25")
+    second = search(client, headers, q="mohammed", per_page="25", page="2")
+    assert first["total"] == second["total"] > 50
+    assert len(first["results"]) == 25 and second["results"]
+    assert not {r["id"] for r in first["results"]} & {r["id"] for r in second["results"]}
+    persons = search(client, headers, q="sberbank", kind="person")["results"]
+    assert all(r["kind"] == "person" for r in persons)
+    dprk = search(client, headers, q="korea", program="DPRK3", per_page="200")["results"]
+    assert dprk and all("DPRK3" in r["programs"] for r in dprk)
+    in_cuba = search(client, headers, q="sberbank", country="Cuba")
+    assert in_cuba["total"] == 0 and in_cuba["results"] == []
 
 
 def test_programs(client: FlaskClient, api_headers: ApiHeaders) -> None:

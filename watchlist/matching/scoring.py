@@ -404,13 +404,18 @@ def compare_names(
     return Comparison(context, q_cover, l_cover, base, applied, max(0.0, min(1.0, score)))
 
 
+# The feature saying how much of the query's name the listed name holds (what a registry
+# search ranks by: a query is often part of a name).
+QUERY_COVERAGE: Final = "query coverage"
+
+
 def explain(comparison: Comparison) -> NameScore:
     """The explained score of a comparison: its alignment, features and unmatched tokens."""
     context, base = comparison.context, comparison.similarity
     query, listed = context.query, context.listed
     features = [
         Feature(
-            "query coverage",
+            QUERY_COVERAGE,
             comparison.query_coverage,
             0.0,
             "share of the query's name (by rarity) found",

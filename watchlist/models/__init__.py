@@ -32,10 +32,20 @@ from watchlist.models.registry import (
     NationalityKind,
     Program,
     VersionStatus,
+    number_key,
 )
-from watchlist.models.review import Action, Decision, Suppression
+from watchlist.models.review import (
+    DISMISS_REASON_LABELS,
+    Action,
+    Decision,
+    DismissReason,
+    Suppression,
+)
 
 __all__ = [
+    "DISMISS_REASON_LABELS",
+    "DismissReason",
+    "number_key",
     "Suppression",
     "Decision",
     "Action",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -240,6 +241,16 @@ class Designation(_EntityChild, Base):
     program: Mapped[Program] = relationship()
 
 
+def number_key(value: str) -> str:
+    """An identifier as searched: spaces, dashes, dots, slashes and case ignored, so that
+    `bd 384-3329` finds the passport listed as `BD3843329`."""
+    return "".join(char for char in value if char.isalnum()).upper()
+
+
+def _number_key_default(context: Any) -> str:
+    return number_key(context.get_current_parameters().get("value") or "")
+
+
 class Identifier(_EntityChild, Base):
     """A document or registry number: passport, national ID, IMO, SWIFT/BIC, tax ID, ..."""
 
@@ -248,6 +259,10 @@ class Identifier(_EntityChild, Base):
     entity_id: Mapped[int] = _entity_fk()
     kind: Mapped[str] = mapped_column(sa.String(100))
     value: Mapped[str] = mapped_column(sa.String(300), index=True)
+    # The value as searched: letters and digits only, upper case (`number_key`).
+    number_key: Mapped[str] = mapped_column(
+        sa.String(300), index=True, default=_number_key_default
+    )
     country: Mapped[str | None] = mapped_column(sa.String(200))
     issued_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     expires_on: Mapped[dt.date | None] = mapped_column(sa.Date)

@@ -23,6 +23,23 @@ class Action(enum.StrEnum):
     REOPEN = "reopen"
 
 
+class DismissReason(enum.StrEnum):
+    """Why a reviewer dismissed a hit: counted in the audit and the export."""
+
+    DIFFERENT_PERSON = "different_person"  # a false positive: someone else of that name
+    NOT_LISTED = "not_listed"  # the mention is not a listed party (a place, a rifle, a word)
+    DUPLICATE = "duplicate"  # the same mention already reviewed elsewhere
+    OTHER = "other"  # the note says why
+
+
+DISMISS_REASON_LABELS: dict[DismissReason, str] = {
+    DismissReason.DIFFERENT_PERSON: "False positive: a different person",
+    DismissReason.NOT_LISTED: "Not a listed party",
+    DismissReason.DUPLICATE: "Duplicate",
+    DismissReason.OTHER: "Other (say why in the note)",
+}
+
+
 class Decision(Base):
     """One decision on a hit. Decisions are only ever appended: they are the audit trail."""
 
@@ -31,6 +48,10 @@ class Decision(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     hit_id: Mapped[int] = mapped_column(sa.ForeignKey("hits.id", ondelete="CASCADE"), index=True)
     action: Mapped[Action] = mapped_column(enum_column(Action, "decision_action"))
+    # Set on dismissals only; dismissals recorded before reasons existed have none.
+    reason: Mapped[DismissReason | None] = mapped_column(
+        enum_column(DismissReason, "dismiss_reason")
+    )
     note: Mapped[str] = mapped_column(sa.Text, default="")
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     actor: Mapped[str] = mapped_column(sa.String(120))  # "user:NAME" or "api-key:NAME"

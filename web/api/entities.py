@@ -11,13 +11,13 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
 
-from watchlist import list_updates, registry
+from watchlist import list_updates, registry, search
 from watchlist.errors import NotFoundError
-from watchlist.models import ChangeKind, Entity, ListSource, ListVersion, Program, Scope
+from watchlist.models import ChangeKind, Entity, EntityKind, ListSource, ListVersion, Program, Scope
 from web.api import api
 from web.api.endpoint import Call, Reply
 from web.api.schemas import Page, Params, PerPage, Text
-from web.api.validation import Limit
+from web.state import state
 
 # --- models -----------------------------------------------------------------------------------
 
@@ -27,19 +27,52 @@ Row = dict[str, Any]
 class EntitySearch(Params):
     q: Annotated[
         Text,
-        Field(min_length=1, max_length=200, pattern=r"\S", description="Text a name contains."),
-    ]
-    limit: Annotated[
-        int, Field(ge=1, description="At most web.max_results entities."), Limit("max_results")
-    ] = 20
+        Field(
+            min_length=1, max_length=200, pattern=r"\S",
+            description="A name or alias (any script, misspelt, in any word order), or an "
+            "identifier: passport, national ID, tax or registration number, IMO, SWIFT/BIC "
+            "(spaces, dashes, dots and case ignored).",
+        ),
+    ]  # fmt: skip
+    min_score: Annotated[
+        float,
+        Field(
+            ge=search.LOWEST_MIN_SCORE, le=1.0,
+            description="Names scoring below this are left out (0.5 finds more, 1.0 only "
+            "exact names). Identifiers score 1.0; names found by a word beginning with the "
+            "text have no score and always show, after the scored ones.",
+        ),
+    ] = search.DEFAULT_MIN_SCORE  # fmt: skip
+    source: Annotated[str | None, Field(max_length=100, description="Only this list, e.g. "
+                                        "us_ofac_sdn.")] = None  # fmt: skip
+    program: Annotated[str | None, Field(max_length=100, description="Only entities "
+                                         "designated under this program tag, e.g. DPRK.")] = None  # fmt: skip
+    kind: Annotated[EntityKind | None, Field(description="Only this kind of entity.")] = None
+    country: Annotated[
+        str | None,
+        Field(max_length=100, description="Only entities with a nationality, citizenship or "
+              "address in this country, e.g. Russia."),
+    ] = None  # fmt: skip
     include_delisted: bool = False
+    page: Page = 1
+    per_page: PerPage = 50
 
 
 class EntitySummary(BaseModel):
     id: int
     kind: str
     primary_name: str
-    matched_name: str = Field(description="The name or alias that contains the text.")
+    matched_name: str = Field(
+        description="The name or alias that matched, or the identifier (kind and number)."
+    )
+    matched_by: str = Field(
+        description="identifier, name (scored by the matcher) or contains (a word of the name "
+        "begins with the text)."
+    )
+    score: float | None = Field(
+        description="How well the name answers the search (0..1): the matcher's score, or the "
+        "share of the text the name holds when higher; 1.0 for identifiers; null for contains."
+    )
     source: str
     source_key: str
     programs: list[str]
@@ -47,7 +80,10 @@ class EntitySummary(BaseModel):
 
 
 class EntitySearchAnswer(BaseModel):
-    results: list[EntitySummary]
+    results: list[EntitySummary] = Field(description="One page of the entities, best first.")
+    total: int = Field(description="Entities found on every page.")
+    page: int
+    per_page: int
 
 
 class EntityRecord(BaseModel):
@@ -158,17 +194,38 @@ class VersionChanges(BaseModel):
 
 
 @api.route(
-    "GET", "/api/v1/entities", summary="Search entities by name", tag="Registry",
-    scope=Scope.READ, query=EntitySearch, ok=Reply("Matching entities.", EntitySearchAnswer),
+    "GET", "/api/v1/entities", summary="Search the registry", tag="Registry",
+    scope=Scope.READ, query=EntitySearch, ok=Reply("One page of entities, best first.",
+                                                   EntitySearchAnswer),
 )  # fmt: skip
 def search_entities(call: Call[EntitySearch, None]) -> dict[str, Any]:
-    """Entities with a name or alias containing `q` (case-insensitive), primary names first.
-    For fuzzy, scored matching use /api/v1/lookup."""
+    """Entities by name (read as the matcher reads names: misspellings, transliterations,
+    other scripts, word order) or by identifier, ranked by score, with filters for list,
+    program, kind and country, paged. To screen a name with birth date and country as
+    qualifiers, use /api/v1/lookup."""
     query = call.query
-    found = registry.search_entities(
-        call.session, query.q, limit=query.limit, include_delisted=query.include_delisted
+    matcher, _ = state().matchers.get(call.session)
+    found = search.search_registry(
+        call.session,
+        matcher,
+        search.SearchQuery(
+            text=query.q,
+            min_score=query.min_score,
+            source=query.source,
+            program=query.program,
+            kind=query.kind.value if query.kind else None,
+            country=query.country,
+            include_delisted=query.include_delisted,
+            page=query.page,
+            per_page=query.per_page,
+        ),
     )
-    return {"results": [dataclasses.asdict(item) for item in found]}
+    return {
+        "results": [dataclasses.asdict(item) for item in found.results],
+        "total": found.total,
+        "page": found.page,
+        "per_page": found.per_page,
+    }
 
 
 @api.route(

@@ -1,4 +1,4 @@
-"""Charts drawn on the server as inline SVG: geometry here, markup in `_charts.html`.
+"""Charts drawn on the server as inline SVG: geometry here, markup in `_macros.html` (`svg_chart`).
 
 No script and no network: the page carries the chart, and a data table beside it says the
 same in text for screen readers and for anyone who wants the numbers.

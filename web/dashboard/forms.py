@@ -58,6 +58,17 @@ def choice(args: Mapping[str, str], name: str, kind: type[E]) -> E | None:
         raise InputError(f"{name} must be one of: {valid}.") from None
 
 
+def score(args: Mapping[str, str], name: str, default: float) -> float:
+    """A minimum score between 0 and 1 (a slider's value)."""
+    value = text(args, name)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise InputError(f"{name} must be a number between 0 and 1.") from None
+
+
 def date(args: Mapping[str, str], name: str) -> dt.date | None:
     value = text(args, name)
     if value is None:

@@ -8,6 +8,7 @@ from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
 from watchlist import list_updates, registry, reports, review
+from watchlist import search as search_registry
 from watchlist.errors import NotFoundError
 from watchlist.models import ChangeKind
 from web.dashboard import charts, forms
@@ -15,7 +16,7 @@ from web.dashboard.blueprint import bp
 from web.dashboard.review import list_changes_chart
 from web.state import session_scope, state
 
-SEARCH_LIMIT = 50
+SEARCH_PAGE = 50
 
 
 @bp.get("/entities/<int:entity_id>")
@@ -40,16 +41,33 @@ def entity(entity_id: int) -> ResponseReturnValue:
 
 @bp.get("/search")
 def search() -> ResponseReturnValue:
-    """Names and aliases of the registry containing the text."""
-    text = request.args.get("q", "").strip()
-    include_delisted = request.args.get("delisted") == "yes"
-    results: list[registry.EntitySummary] = []
-    if text:
-        with session_scope() as db:
-            results = registry.search_entities(db, text, limit=SEARCH_LIMIT,
-                                               include_delisted=include_delisted)  # fmt: skip
-    return render_template("dashboard/search.html", q=text, results=results,
-                           include_delisted=include_delisted, limit=SEARCH_LIMIT)  # fmt: skip
+    """The registry searched as the matcher reads names, and by identifier, with filters."""
+    args = request.args
+    paging = forms.paging(args, state().settings.web.max_page_size, default=SEARCH_PAGE)
+    query = search_registry.SearchQuery(
+        text=args.get("q", "").strip(),
+        min_score=forms.score(args, "min_score", search_registry.DEFAULT_MIN_SCORE),
+        source=forms.text(args, "list"),
+        program=forms.text(args, "program"),
+        kind=forms.text(args, "kind"),
+        country=forms.text(args, "country"),
+        include_delisted=args.get("delisted") == "yes",
+        page=paging.page,
+        per_page=paging.per_page,
+    )
+    with session_scope() as db:
+        found = None
+        if query.text:
+            matcher, _ = state().matchers.get(db)
+            found = search_registry.search_registry(db, matcher, query)
+        return render_template(
+            "dashboard/search.html",
+            query=query,
+            found=found,
+            paging=paging,
+            choices=search_registry.filter_choices(db),
+            lowest_score=search_registry.LOWEST_MIN_SCORE,
+        )
 
 
 @bp.get("/lists")
