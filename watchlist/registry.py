@@ -1,4 +1,6 @@
-"""Registry queries: find entities by name, load one with everything known about it."""
+"""Registry queries: load an entity with everything known about it, or its card.
+
+Searching the registry by name or identifier is `watchlist.search`."""
 
 from __future__ import annotations
 
@@ -8,45 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from watchlist.errors import NotFoundError
-from watchlist.models import Designation, Entity, EntityName, EntityRelation, ListSource
-
-
-@dataclasses.dataclass(frozen=True)
-class EntitySummary:
-    """One line of a search result."""
-
-    id: int
-    kind: str
-    primary_name: str
-    matched_name: str
-    source: str
-    source_key: str
-    programs: tuple[str, ...]
-    delisted_on: str | None
-
-
-def search_entities(
-    session: Session, text: str, *, limit: int = 20, include_delisted: bool = False
-) -> list[EntitySummary]:
-    """Entities with a name containing `text` (case-insensitive), primary names first."""
-    pattern = f"%{_escape_like(text.strip().casefold())}%"
-    query = (
-        sa.select(Entity, EntityName.name)
-        .join(EntityName, EntityName.entity_id == Entity.id)
-        .where(sa.func.lower(EntityName.name).like(pattern, escape="\\"))
-        .order_by(EntityName.kind != "primary", Entity.primary_name, Entity.id)
-        .options(selectinload(Entity.designations).selectinload(Designation.program))
-        .options(selectinload(Entity.source))
-    )
-    if not include_delisted:
-        query = query.where(Entity.delisted_on.is_(None))
-    results: dict[int, EntitySummary] = {}
-    for entity, name in session.execute(query):
-        if entity.id not in results:
-            results[entity.id] = _summary(entity, name)
-        if len(results) >= limit:
-            break
-    return list(results.values())
+from watchlist.models import Designation, Entity, EntityRelation, ListSource
 
 
 def get_entity(session: Session, entity_id: int) -> Entity:
@@ -121,20 +85,3 @@ def entity_cards(session: Session, ids: list[int]) -> dict[int, EntityCard]:
         )
         for entity in entities
     }
-
-
-def _summary(entity: Entity, matched_name: str) -> EntitySummary:
-    return EntitySummary(
-        id=entity.id,
-        kind=entity.kind.value,
-        primary_name=entity.primary_name,
-        matched_name=matched_name,
-        source=entity.source.code,
-        source_key=entity.source_key,
-        programs=tuple(sorted(d.program.code for d in entity.designations)),
-        delisted_on=entity.delisted_on.isoformat() if entity.delisted_on else None,
-    )
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

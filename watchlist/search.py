@@ -145,7 +145,9 @@ def _by_identifier(session: Session, text: str) -> list[_Found]:
     rows = session.execute(
         sa.select(Identifier.entity_id, Identifier.kind, Identifier.value).where(matches)
     )
-    return [_Found(entity_id, f"{kind} {value}", "identifier", 1.0) for entity_id, kind, value in rows]
+    return [
+        _Found(entity_id, f"{kind} {value}", "identifier", 1.0) for entity_id, kind, value in rows
+    ]
 
 
 def _by_name(matcher: Matcher | None, query: SearchQuery) -> list[_Found]:
@@ -169,9 +171,7 @@ def _by_name(matcher: Matcher | None, query: SearchQuery) -> list[_Found]:
 def search_score(match: Match) -> float:
     """How well a listed name answers a search: the match score, or the share of the searched
     text the name holds when that is higher (the text is often part of the name)."""
-    coverage = next(
-        (f.value for f in match.explanation.features if f.name == QUERY_COVERAGE), 0.0
-    )
+    coverage = next((f.value for f in match.explanation.features if f.name == QUERY_COVERAGE), 0.0)
     return round(max(match.score, coverage), 4)
 
 

@@ -59,6 +59,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("decisions", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_decisions_dismiss_reason"), type_="check")
         batch_op.drop_column("reason")
     with op.batch_alter_table("identifiers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_identifiers_number_key"))

@@ -59,8 +59,9 @@ def test_search_finds_him_as_an_analyst_writes_him(viewer: FlaskClient, q: str) 
     assert names[:1] == ["MKRTYCHEV, Ashot"], names
 
 
-@pytest.mark.parametrize(("q", "listed"), [("Kim Jong Un", "KIM, Jong Un"),
-                                            ("Путин", "PUTIN, Vladimir Vladimirovich")])
+@pytest.mark.parametrize(
+    ("q", "listed"), [("Kim Jong Un", "KIM, Jong Un"), ("Путин", "PUTIN, Vladimir Vladimirovich")]
+)
 def test_search_reads_names_like_the_matcher(viewer: FlaskClient, q: str, listed: str) -> None:
     page = text(viewer.get("/search", query_string={"q": q}))
     assert result_names(page)[:1] == [listed]

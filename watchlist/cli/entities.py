@@ -7,13 +7,15 @@ from collections.abc import Iterator
 import click
 from sqlalchemy.orm import Session
 
-from watchlist import registry
+from watchlist import lookup as lookups
+from watchlist import registry, search
 from watchlist.cli.app import AppContext, WatchlistGroup, cli, pass_app
 from watchlist.db import transaction
 from watchlist.models import (
     Address,
     BirthDate,
     Entity,
+    EntityKind,
     Identifier,
 )
 
@@ -24,29 +26,55 @@ def entities() -> None:
 
 
 @entities.command("search")
-@click.argument("name")
-@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@click.argument("text")
+@click.option("--min-score", type=click.FloatRange(search.LOWEST_MIN_SCORE, 1.0),
+              default=search.DEFAULT_MIN_SCORE, show_default=True,
+              help="Leave out names scoring below this.")  # fmt: skip
+@click.option("--list", "source", metavar="SOURCE", help="Only this list, e.g. us_ofac_sdn.")
+@click.option("--program", help="Only entities designated under this program tag.")
+@click.option("--kind", type=click.Choice([k.value for k in EntityKind]), help="Only this kind.")
+@click.option("--country", help="Only entities with a nationality or address in this country.")
 @click.option("--include-delisted", is_flag=True, help="Also show delisted entities.")
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--per-page", type=click.IntRange(1, 500), default=20, show_default=True)
 @pass_app
-def entities_search(app: AppContext, name: str, limit: int, include_delisted: bool) -> None:
-    """List entities with a name or alias containing NAME (case-insensitive)."""
-    if not name.strip():
-        raise click.BadParameter("give a name to search for", param_hint="NAME")
+def entities_search(
+    app: AppContext,
+    text: str,
+    min_score: float,
+    source: str | None,
+    program: str | None,
+    kind: str | None,
+    country: str | None,
+    include_delisted: bool,
+    page: int,
+    per_page: int,
+) -> None:
+    """Search the registry for TEXT: a name or alias (misspelt, in another script or word
+    order: ranked by the matcher's score) or an identifier (passport, national ID, tax or
+    registration number, IMO, SWIFT/BIC; spaces, dashes and case ignored)."""
+    if not text.strip():
+        raise click.BadParameter("give a name or an identifier to search for", param_hint="TEXT")
+    query = search.SearchQuery(text, min_score, source, program, kind, country,
+                               include_delisted, page, per_page)  # fmt: skip
     with transaction(app.sessions) as session:
-        found = registry.search_entities(
-            session, name, limit=limit, include_delisted=include_delisted
-        )
-    if not found:
-        click.echo(f"No entity has a name containing {name!r}.")
+        matcher = lookups.build_matcher(session, app.settings.matching)
+        found = search.search_registry(session, matcher, query)
+    if not found.results:
+        click.echo(f"Nothing in the registry matches {text!r} at a score of {min_score:.2f}.")
         return
-    for item in found:
+    for item in found.results:
+        how = f"{item.score:.2f}" if item.score is not None else "word"
         alias = "" if item.matched_name == item.primary_name else f"  (as {item.matched_name})"
         delisted = f"  DELISTED {item.delisted_on}" if item.delisted_on else ""
         programs = ", ".join(item.programs) or "-"
         click.echo(
-            f"{item.id:>7}  {item.kind:<12} {item.primary_name}{alias}  [{programs}]  "
+            f"{item.id:>7}  {how:>5}  {item.kind:<12} {item.primary_name}{alias}  [{programs}]  "
             f"{item.source}:{item.source_key}{delisted}"
         )
+    shown = (page - 1) * per_page + len(found.results)
+    if found.total > shown:
+        click.echo(f"{shown} of {found.total} shown; --page {page + 1} for more.")
 
 
 @entities.command("show")

@@ -260,9 +260,7 @@ class Identifier(_EntityChild, Base):
     kind: Mapped[str] = mapped_column(sa.String(100))
     value: Mapped[str] = mapped_column(sa.String(300), index=True)
     # The value as searched: letters and digits only, upper case (`number_key`).
-    number_key: Mapped[str] = mapped_column(
-        sa.String(300), index=True, default=_number_key_default
-    )
+    number_key: Mapped[str] = mapped_column(sa.String(300), index=True, default=_number_key_default)
     country: Mapped[str | None] = mapped_column(sa.String(200))
     issued_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     expires_on: Mapped[dt.date | None] = mapped_column(sa.Date)

@@ -43,10 +43,13 @@ class EntitySearch(Params):
             "text have no score and always show, after the scored ones.",
         ),
     ] = search.DEFAULT_MIN_SCORE  # fmt: skip
-    source: Annotated[str | None, Field(max_length=100, description="Only this list, e.g. "
-                                        "us_ofac_sdn.")] = None  # fmt: skip
-    program: Annotated[str | None, Field(max_length=100, description="Only entities "
-                                         "designated under this program tag, e.g. DPRK.")] = None  # fmt: skip
+    source: Annotated[
+        str | None, Field(max_length=100, description="Only this list, e.g. us_ofac_sdn.")
+    ] = None
+    program: Annotated[
+        str | None,
+        Field(max_length=100, description="Only entities under this program tag, e.g. DPRK."),
+    ] = None
     kind: Annotated[EntityKind | None, Field(description="Only this kind of entity.")] = None
     country: Annotated[
         str | None,
