@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from watchlist.extract.text import readable
+
 
 @dataclass(frozen=True)
 class Span:
@@ -27,7 +29,8 @@ class Segment:
 
 
 def segments(text: str, spans: Iterable[Span], *, offset: int = 0) -> list[Segment]:
-    """`text` (which starts at `offset` of the article) cut at the spans that fall in it.
+    """`text` (which starts at `offset` of the article) cut at the spans that fall in it,
+    each piece repaired for reading (`readable`: mis-decoded quotes shown as the quotes meant).
 
     Overlapping spans are merged into the first (the current mention wins a tie)."""
     ordered = sorted(spans, key=lambda s: (s.start, not s.current, -(s.end - s.start)))
@@ -38,9 +41,13 @@ def segments(text: str, spans: Iterable[Span], *, offset: int = 0) -> list[Segme
         if start < position or end > len(text) or start >= end:
             continue  # overlaps an earlier span, or lies outside this text
         if start > position:
-            cut.append(Segment(text[position:start]))
-        cut.append(Segment(text[start:end], span))
+            cut.append(Segment(_piece(text, position, start)))
+        cut.append(Segment(_piece(text, start, end), span))
         position = end
     if position < len(text):
-        cut.append(Segment(text[position:]))
+        cut.append(Segment(_piece(text, position, len(text))))
     return cut
+
+
+def _piece(text: str, start: int, end: int) -> str:
+    return readable(text[start:end], before=text[start - 1] if start else "")

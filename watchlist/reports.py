@@ -8,7 +8,7 @@ import datetime as dt
 import io
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +22,7 @@ from watchlist.models import (
     Article,
     Decision,
     Designation,
+    DismissReason,
     Entity,
     Hit,
     HitStatus,
@@ -277,12 +278,21 @@ class DecisionFilter:
     until: dt.datetime | None = None
     actor: str | None = None
     action: Action | None = None
+    reason: DismissReason | None = None
 
 
-def decision_log(
-    session: Session, where: DecisionFilter, *, limit: int = 50, offset: int = 0
-) -> tuple[Sequence[Decision], int]:
-    """Decisions, newest first, with their hit, mention, entity and article loaded."""
+def dismissals_by_reason(session: Session, where: DecisionFilter) -> dict[str, int]:
+    """How many dismissals give each reason (`none`: recorded before reasons were asked for),
+    among the decisions the filter keeps."""
+    log = decision_conditions(replace(where, action=Action.DISMISS))
+    rows = session.execute(
+        sa.select(Decision.reason, sa.func.count(Decision.id)).where(*log).group_by(Decision.reason)
+    )
+    return {reason.value if reason else "none": count for reason, count in rows}
+
+
+def decision_conditions(where: DecisionFilter) -> list[sa.ColumnElement[bool]]:
+    """The SQL conditions of a decision filter."""
     conditions: list[sa.ColumnElement[bool]] = []
     if where.since is not None:
         conditions.append(Decision.created_at >= where.since)
@@ -292,6 +302,16 @@ def decision_log(
         conditions.append(Decision.actor == where.actor)
     if where.action is not None:
         conditions.append(Decision.action == where.action)
+    if where.reason is not None:
+        conditions.append(Decision.reason == where.reason)
+    return conditions
+
+
+def decision_log(
+    session: Session, where: DecisionFilter, *, limit: int = 50, offset: int = 0
+) -> tuple[Sequence[Decision], int]:
+    """Decisions, newest first, with their hit, mention, entity and article loaded."""
+    conditions = decision_conditions(where)
     load = [
         selectinload(Decision.hit).selectinload(Hit.mention),
         selectinload(Decision.hit).selectinload(Hit.entity),
@@ -306,7 +326,8 @@ EXPORT_FIELDS = (
     "hit_id", "found_at", "status", "score", "route", "mention", "matched_name",
     "entity_id", "entity_name", "entity_source", "entity_source_key", "programs",
     "article_id", "article_title", "article_url", "article_source", "article_published_at",
-    "decisions", "last_action", "last_decided_at", "last_decided_by", "last_note", "all_notes",
+    "decisions", "last_action", "last_dismiss_reason", "last_decided_at", "last_decided_by",
+    "last_note", "all_notes",
 )  # fmt: skip
 EXPORT_BATCH = 500
 
@@ -374,6 +395,7 @@ def _export_row(hit: Hit, decisions: list[Decision]) -> list[object]:
         "; ".join(programs),
         article.id, article.title, article.url, article.source, _iso(article.published_at),
         len(decisions), last.action.value if last else None,
+        last.reason.value if last and last.reason else None,
         _iso(last.created_at) if last else None, last.actor if last else None,
         last.note if last else None, notes,
     ]  # fmt: skip

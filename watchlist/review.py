@@ -20,6 +20,7 @@ from watchlist.models import (
     Article,
     Decision,
     Designation,
+    DismissReason,
     Hit,
     HitStatus,
     Program,
@@ -156,15 +157,19 @@ def decide(
     note: str = "",
     user_id: int | None = None,
     suppress: bool = False,
+    reason: DismissReason | None = None,
 ) -> Decision:
-    """Append a decision to a hit and set its status; `suppress` (with a dismissal only) adds a
-    rule so that this name is never again a hit for this entity."""
+    """Append a decision to a hit and set its status. A dismissal says why (`reason`);
+    `suppress` (with a dismissal only) adds a rule so that this name is never again a hit for
+    this entity."""
     if len(note) > MAX_NOTE:
         raise InputError(f"a note may have at most {MAX_NOTE:,} characters.")
+    _check_reason(action, reason, note)
     if suppress and action is not Action.DISMISS:
         raise InputError("only a dismissal can silence a name for an entity.")
     hit = get_hit(session, hit_id)
-    decision = Decision(hit=hit, action=action, note=note.strip(), actor=actor, user_id=user_id)
+    decision = Decision(hit=hit, action=action, note=note.strip(), actor=actor, user_id=user_id,
+                        reason=reason)  # fmt: skip
     session.add(decision)
     hit.status = OUTCOME[action]
     session.flush()
@@ -172,6 +177,16 @@ def decide(
         add_suppression(session, hit.entity_id, hit.mention.text, actor=actor, note=note,
                         decision_id=decision.id)  # fmt: skip
     return decision
+
+
+def _check_reason(action: Action, reason: DismissReason | None, note: str) -> None:
+    if action is Action.DISMISS and reason is None:
+        reasons = ", ".join(r.value for r in DismissReason)
+        raise InputError(f"a dismissal needs a reason: one of {reasons}.")
+    if action is not Action.DISMISS and reason is not None:
+        raise InputError("only a dismissal takes a reason.")
+    if reason is DismissReason.OTHER and not note.strip():
+        raise InputError("a dismissal for another reason needs a note saying why.")
 
 
 def history(session: Session, hit_id: int) -> Sequence[Decision]:

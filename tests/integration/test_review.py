@@ -13,7 +13,7 @@ from watchlist.config import load_settings
 from watchlist.errors import ConflictError, InputError, NotFoundError
 from watchlist.ingest.articles import ArticleInput
 from watchlist.ingest.service import Screener, make_screener, store_and_screen
-from watchlist.models import Action, Decision, Hit, HitStatus
+from watchlist.models import Action, Decision, DismissReason, Hit, HitStatus
 
 TEXT = "Ashot Mkrtychev, a Slovak citizen, brokered the talks, officials said. {tail}"
 
@@ -58,7 +58,16 @@ def test_bad_decisions_are_refused_and_write_nothing(seeded: Session) -> None:
     with pytest.raises(InputError, match="at most"):
         review.decide(seeded, hit.id, Action.DISMISS, actor="user:ann", note="x" * 10_001)
     with pytest.raises(NotFoundError, match="no hit with id 999999"):
-        review.decide(seeded, 999_999, Action.DISMISS, actor="user:ann")
+        review.decide(seeded, 999_999, Action.DISMISS, actor="user:ann",
+                      reason=DismissReason.NOT_LISTED)  # fmt: skip
+    with pytest.raises(InputError, match="a dismissal needs a reason"):
+        review.decide(seeded, hit.id, Action.DISMISS, actor="user:ann")
+    with pytest.raises(InputError, match="only a dismissal takes a reason"):
+        review.decide(seeded, hit.id, Action.CONFIRM, actor="user:ann",
+                      reason=DismissReason.DUPLICATE)  # fmt: skip
+    with pytest.raises(InputError, match="needs a note"):
+        review.decide(seeded, hit.id, Action.DISMISS, actor="user:ann",
+                      reason=DismissReason.OTHER, note="  ")  # fmt: skip
     assert seeded.query(Decision).count() == 0
     assert hit.status is HitStatus.OPEN
 
@@ -67,7 +76,7 @@ def test_a_suppressed_name_is_never_a_hit_again_until_the_rule_goes(seeded: Sess
     screener = make_screener(seeded, load_settings({}))
     (hit,) = add(seeded, screener, "Third.")
     review.decide(seeded, hit.id, Action.DISMISS, actor="user:ann", note="namesake",
-                  suppress=True)  # fmt: skip
+                  suppress=True, reason=DismissReason.DIFFERENT_PERSON)  # fmt: skip
     (rule,) = review.suppressions(seeded)
     assert (rule.entity_id, rule.name_key, rule.actor) == (
         hit.entity_id, "ashot mkrtychev", "user:ann"

@@ -66,3 +66,20 @@ def test_an_empty_explanation_still_gives_the_score() -> None:
     lines = describe({}, mention="Shoigu", matched_name="SHOIGU, Sergei", score=0.8,
                      threshold=0.8)  # fmt: skip
     assert len(lines) == 2 and lines[-1].startswith("Score 0.80")
+
+
+def test_segments_show_mis_decoded_quotes_as_the_quotes_meant() -> None:
+    """A curly quote read as Windows-1252 or as the Thai code page is shown repaired, and
+    the mention between such quotes keeps its place."""
+    text = "He said, โAshot Mkrtychev met them.โ And itâ€™s a â€œdealâ€\x9d â€” Ã©tÃ©."
+    start = text.index("Ashot")
+    cut = segments(text, [Span(start, start + len("Ashot Mkrtychev"), 1)])
+    shown = "".join(part.text for part in cut)
+    said = "He said, \u201cAshot Mkrtychev met them.\u201d"
+    assert shown == said + " And it\u2019s a \u201cdeal\u201d \u2014 été."
+    assert [part.text for part in cut if part.span] == ["Ashot Mkrtychev"]
+
+
+def test_text_without_mis_decodings_is_shown_as_it_is() -> None:
+    text = "Thai: \u0e2a\u0e27\u0e31\u0e2a\u0e14\u0e35 and \u201cquotes\u201d stay."
+    assert "".join(part.text for part in segments(text, [])) == text

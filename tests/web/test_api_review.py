@@ -127,9 +127,17 @@ def test_decision_errors(client: FlaskClient, api_headers: ApiHeaders) -> None:
     assert missing.status_code == 404
     read_only = client.post(url, json={"action": "dismiss"}, headers=api_headers("read"))
     assert read_only.status_code == 403
-    dismissed = client.post(url, json={"action": "dismiss", "suppress": True}, headers=headers)
+    no_reason = client.post(url, json={"action": "dismiss"}, headers=headers)
+    assert no_reason.status_code == 422
+    assert "needs a reason" in no_reason.get_json()["error"]["message"]
+    body = {"action": "dismiss", "suppress": True, "reason": "different_person"}
+    dismissed = client.post(url, json=body, headers=headers)
     assert dismissed.status_code == 201
     assert dismissed.get_json()["hit"]["status"] == "dismissed"
+    assert dismissed.get_json()["decision"]["reason"] == "different_person"
+    unknown_reason = client.post(url, json={"action": "dismiss", "reason": "bored"},
+                                 headers=headers)  # fmt: skip
+    assert unknown_reason.get_json()["error"]["details"][0]["field"] == "reason"
 
 
 def test_ids_out_of_range_are_404(client: FlaskClient, api_headers: ApiHeaders) -> None:

@@ -14,7 +14,7 @@ from tests.web.dashboard import add_article, fresh_hit, post, sign_in, text
 from watchlist import review
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory
-from watchlist.models import Article, Hit
+from watchlist.models import DISMISS_REASON_LABELS, Article, DismissReason, Hit
 
 pytestmark = pytest.mark.usefixtures("dashboard_users")
 
@@ -110,11 +110,14 @@ def test_dismissing_with_a_note_is_appended_to_the_history(
     analyst: FlaskClient, day_one: Settings
 ) -> None:
     hit_id = fresh_hit(day_one)
-    data = {"action": "dismiss", "note": "Another Ashot, a football coach."}
+    data = {"action": "dismiss", "note": "Another Ashot, a football coach.",
+            "reason": "different_person"}  # fmt: skip
     response = post(analyst, f"/hits/{hit_id}/decisions", data, form=f"/hits/{hit_id}")
     assert response.status_code == 303
+    assert "#" not in response.headers["Location"]  # the confirmation on top stays in view
     page = text(analyst.get(f"/hits/{hit_id}"))
-    assert "Dismissed as a false positive." in page
+    assert f"Hit {hit_id}: dismissed as false positive: a different person." in page
+    assert "(False positive: a different person)" in page  # in the history
     assert "Another Ashot, a football coach." in page and "user:analyst" in page
     assert '<span class="badge badge-dismissed">dismissed</span>' in page
     post(analyst, f"/hits/{hit_id}/decisions", {"action": "reopen", "note": "Second look."},
@@ -135,7 +138,8 @@ def test_confirm_and_escalate(analyst: FlaskClient, day_one: Settings) -> None:
 def test_a_dismissal_can_silence_the_name(client: FlaskClient, day_one: Settings) -> None:
     sign_in(client, "analyst")
     hit_id = fresh_hit(day_one)
-    data = {"action": "dismiss", "note": "Never this one.", "suppress": "yes"}
+    data = {"action": "dismiss", "note": "Never this one.", "suppress": "yes",
+            "reason": "different_person"}  # fmt: skip
     post(client, f"/hits/{hit_id}/decisions", data, form=f"/hits/{hit_id}")
     assert "will not be reported for this entity again" in text(client.get(f"/hits/{hit_id}"))
     rules = text(client.get("/suppressions"))
@@ -182,7 +186,7 @@ def test_a_decision_can_cover_the_whole_group(analyst: FlaskClient, day_one: Set
 def test_bad_decisions_are_refused(analyst: FlaskClient) -> None:
     assert post(analyst, "/hits/1/decisions", {"action": "approve"}, form="/").status_code == 422
     assert post(analyst, "/hits/1/decisions", {}, form="/").status_code == 422
-    missing = post(analyst, "/hits/999999/decisions", {"action": "dismiss"}, form="/")
+    missing = post(analyst, "/hits/999999/decisions", {"action": "confirm"}, form="/")
     assert missing.status_code == 404
     assert analyst.get("/hits/999999").status_code == 404
     assert analyst.get("/hits/1/decisions").status_code == 405
@@ -227,17 +231,70 @@ def test_article_page_highlights_every_hit(analyst: FlaskClient) -> None:
 def test_export_gives_hits_with_their_decisions(analyst: FlaskClient, day_one: Settings) -> None:
     hit_id = fresh_hit(day_one)
     note = '=HYPERLINK("http://evil.example")'
-    post(analyst, f"/hits/{hit_id}/decisions", {"action": "dismiss", "note": note},
-         form=f"/hits/{hit_id}")  # fmt: skip
+    data = {"action": "dismiss", "note": note, "reason": "not_listed"}
+    post(analyst, f"/hits/{hit_id}/decisions", data, form=f"/hits/{hit_id}")
     response = analyst.get("/export/hits.csv?from=2000-01-01")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = {row["hit_id"]: row for row in csv.DictReader(io.StringIO(text(response)))}
     row = rows[str(hit_id)]
     assert row["status"] == "dismissed" and row["last_action"] == "dismiss"
+    assert row["last_dismiss_reason"] == "not_listed"
     assert row["last_decided_by"] == "user:analyst" and row["decisions"] == "1"
     assert row["last_note"] == "'" + note  # a spreadsheet will not run it
     assert row["entity_source_key"] == "41736" and "US OFAC DPRK" in row["programs"]
     empty = analyst.get("/export/hits.csv?from=2000-01-01&to=2000-01-31")
     assert text(empty).count("\n") == 1  # the header only
     assert analyst.get("/export/hits.csv?from=2000-02-01&to=2000-01-01").status_code == 422
+
+
+def test_dismiss_and_next_records_the_reason_and_opens_the_next_open_hit(
+    analyst: FlaskClient, day_one: Settings
+) -> None:
+    first, second = fresh_hit(day_one), fresh_hit(day_one)
+    data = {"action": "dismiss", "reason": "not_listed", "note": ""}
+    response = post(analyst, f"/hits/{first}/decisions?then=next", data, form=f"/hits/{first}")
+    assert response.status_code == 303
+    following = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert following != first and following <= second
+    page = text(analyst.get(f"/hits/{following}"))
+    assert f"Hit {first}: dismissed as not a listed party." in page  # confirmed on the next page
+    assert "badge-dismissed" in text(analyst.get(f"/hits/{first}"))
+
+
+def test_a_dismissal_without_a_reason_records_nothing(
+    analyst: FlaskClient, day_one: Settings
+) -> None:
+    hit_id = fresh_hit(day_one)
+    post(analyst, f"/hits/{hit_id}/decisions?then=next", {"action": "dismiss", "note": "x"},
+         form=f"/hits/{hit_id}")  # fmt: skip
+    page = text(analyst.get(f"/hits/{hit_id}"))
+    assert "Nothing was recorded: a dismissal needs a reason" in page
+    assert "badge-open" in page
+
+
+def test_the_decision_form_comes_before_the_explanation_and_the_article(
+    analyst: FlaskClient, day_one: Settings
+) -> None:
+    page = text(analyst.get(f"/hits/{fresh_hit(day_one)}"))
+    assert page.index("Dismiss &amp; next") < page.index('id="why-h"')
+    assert page.index('id="decide-h"') < page.index('id="why-h"') < page.index('id="entity-h"')
+    for label in DISMISS_REASON_LABELS.values():
+        assert label in page
+
+
+def test_the_audit_log_counts_dismissals_by_reason(analyst: FlaskClient, day_one: Settings) -> None:
+    def count(page: str, label: str) -> int:
+        found = re.search(rf"<th scope=\"row\">{re.escape(label)}</th><td>(\d+)</td>", page)
+        assert found, label
+        return int(found[1])
+
+    label = DISMISS_REASON_LABELS[DismissReason.DUPLICATE]
+    before = count(text(analyst.get("/audit")), label)
+    hit_id = fresh_hit(day_one)
+    post(analyst, f"/hits/{hit_id}/decisions", {"action": "dismiss", "reason": "duplicate"},
+         form=f"/hits/{hit_id}")  # fmt: skip
+    assert count(text(analyst.get("/audit")), label) == before + 1
+    only = text(analyst.get("/audit?reason=duplicate"))
+    assert f"/hits/{hit_id}" in only and "Duplicate" in only
+    assert analyst.get("/audit?reason=bored").status_code == 422

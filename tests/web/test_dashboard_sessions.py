@@ -64,7 +64,12 @@ def test_sign_out_ends_the_session_for_every_copy_of_the_cookie(
     assert not is_signed_out(stolen)
     browser.post("/logout", data={"csrf_token": token})
     assert is_signed_out(stolen)
-    data = {"action": "dismiss", "note": "after sign-out", "csrf_token": token}
+    data = {
+        "action": "dismiss",
+        "reason": "duplicate",
+        "note": "after sign-out",
+        "csrf_token": token,
+    }
     response = stolen.post(f"/hits/{hit_id}/decisions", data=data)
     assert response.status_code in (302, 400)
     assert decisions(day_one, hit_id) == 0

@@ -83,7 +83,7 @@ def test_nul_in_an_api_query_is_refused(
 def test_nul_in_a_dashboard_form_is_refused(client: FlaskClient) -> None:
     sign_in(client, "analyst")
     token = csrf(client, "/")
-    data = {"action": "dismiss", "note": "a\x00b", "csrf_token": token}
+    data = {"action": "dismiss", "reason": "other", "note": "a\x00b", "csrf_token": token}
     response = client.post("/hits/1/decisions", data=data)
     assert response.status_code in (400, 422)
 

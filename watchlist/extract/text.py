@@ -88,6 +88,39 @@ def prepare(original: str) -> PreparedText:
     return PreparedText(original=original, text=text, origin=tuple(origin))
 
 
+# For reading: the characters the mis-decodings stood for, curly quotes and dashes kept.
+_READABLE: Final = {
+    **_MOJIBAKE, "â€™": "\u2019", "â€˜": "\u2018", "â€œ": "\u201c", "â€\x9d": "\u201d",
+    "â€“": "\u2013", "â€”": "\u2014", "â€¦": "\u2026",
+}  # fmt: skip
+_THAI_QUOTE: Final = "\u0e42"
+_READABLE_PATTERN: Final = re.compile(
+    "|".join(re.escape(key) for key in sorted(_READABLE, key=len)[::-1]) + "|" + _THAI_QUOTE
+)
+
+
+def readable(text: str, before: str = "") -> str:
+    """`text` as a reader should see it: mis-decoded characters repaired to the characters
+    meant, curly quotes kept curly (`before`: the character preceding the text, which says
+    whether a quote opens or closes). For display only: offsets do not hold."""
+    if _THAI_QUOTE not in text and not any(lead in text for lead in _MOJIBAKE_LEADS):
+        return text
+    pieces: list[str] = []
+    position = 0
+    for match in _READABLE_PATTERN.finditer(text):
+        pieces.append(text[position : match.start()])
+        found = match.group()
+        if found == _THAI_QUOTE:
+            previous = text[match.start() - 1] if match.start() else before
+            opens = not previous or previous.isspace() or previous in "([{"
+            pieces.append("\u201c" if opens else "\u201d")
+        else:
+            pieces.append(_READABLE[found])
+        position = match.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def _normalise(text: str) -> str:
     """`text.translate(_SINGLE)`, scanning in C for the few characters it replaces."""
     return _SINGLE_CHARACTERS.sub(lambda match: match.group().translate(_SINGLE), text)

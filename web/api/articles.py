@@ -13,7 +13,7 @@ from watchlist import registry, review
 from watchlist.errors import NotFoundError
 from watchlist.ingest.articles import WEB_URL_PATTERN, ArticleInput
 from watchlist.ingest.service import Screener, store_and_screen
-from watchlist.models import Action, Article, Decision, Hit, HitStatus, Scope
+from watchlist.models import Action, Article, Decision, DismissReason, Hit, HitStatus, Scope
 from watchlist.screening import settings_fingerprint
 from web.api import api
 from web.api.endpoint import Call, Reply
@@ -119,6 +119,11 @@ class HitList(BaseModel):
 class DecisionOut(BaseModel):
     id: int
     action: str
+    reason: str | None = Field(
+        description="Why a hit was dismissed: different_person (a false positive: someone "
+        "else of that name), not_listed (not a listed party), duplicate, or other (the note "
+        "says why). Null for other actions, and for dismissals recorded before reasons."
+    )
     note: str
     actor: str = Field(description="user:NAME or api-key:NAME.")
     created_at: str
@@ -130,6 +135,12 @@ class HitDetail(StoredHit):
 
 class DecisionRequest(Body):
     action: Action
+    reason: DismissReason | None = Field(
+        default=None,
+        description="Required with a dismissal, refused with any other action: "
+        "different_person (a false positive: someone else of that name), not_listed (the "
+        "mention is not a listed party), duplicate, or other (then the note says why).",
+    )
     note: Annotated[Text, Field(max_length=review.MAX_NOTE)] = ""
     suppress: bool = Field(
         default=False,
@@ -240,6 +251,7 @@ def decide(call: Call[None, DecisionRequest], hit_id: int) -> dict[str, Any]:
         actor=call.actor,
         note=call.body.note,
         suppress=call.body.suppress,
+        reason=call.body.reason,
     )
     hit = review.get_hit(call.session, hit_id)
     return {"decision": decision_json(decision), "hit": hit_detail(call.session, hit)}
@@ -285,6 +297,7 @@ def decision_json(decision: Decision) -> dict[str, Any]:
     return {
         "id": decision.id,
         "action": decision.action.value,
+        "reason": decision.reason.value if decision.reason else None,
         "note": decision.note,
         "actor": decision.actor,
         "created_at": decision.created_at.isoformat(),

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 
 from watchlist import access, audit, reports, review
 from watchlist.errors import InputError
-from watchlist.models import Action, Role
+from watchlist.models import DISMISS_REASON_LABELS, Action, Role
 from web.dashboard import forms, security
 from web.dashboard.blueprint import bp
 from web.state import session_scope, state
@@ -32,7 +32,9 @@ def decisions() -> ResponseReturnValue:
         found, total = reports.decision_log(db, where, limit=paging.per_page,
                                             offset=paging.offset)  # fmt: skip
         return render_template("dashboard/audit.html", decisions=found, total=total,
-                               paging=paging, where=where, actions=list(Action))  # fmt: skip
+                               paging=paging, where=where, actions=list(Action),
+                               reasons=DISMISS_REASON_LABELS,
+                               by_reason=reports.dismissals_by_reason(db, where))  # fmt: skip
 
 
 @bp.get("/audit/screening")

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from watchlist import errors
-from watchlist.models import Role
+from watchlist.models import DISMISS_REASON_LABELS, Role
 from web import errors as web_errors
 from web.dashboard import security
 
@@ -39,7 +39,8 @@ def _configure(state: BlueprintSetupState) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["day"] = day
     app.jinja_env.tests["web_link"] = web_link
-    app.jinja_env.globals.update(csrf_token=security.csrf_token, may=security.may, Role=Role)
+    app.jinja_env.globals.update(csrf_token=security.csrf_token, may=security.may, Role=Role,
+                                 reason_labels=DISMISS_REASON_LABELS)  # fmt: skip
 
 
 @bp.before_request

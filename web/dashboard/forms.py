@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from watchlist.errors import InputError
-from watchlist.models import Action, HitStatus
+from watchlist.models import Action, DismissReason, HitStatus
 from watchlist.reports import DecisionFilter
 from watchlist.review import HitFilter
 
@@ -127,4 +127,6 @@ def hit_filter(args: Mapping[str, str], *, default_status: HitStatus | None) -> 
 def decision_filter(args: Mapping[str, str]) -> DecisionFilter:
     since, until = date_range(args)
     action = choice(args, "action", Action)
-    return DecisionFilter(since=since, until=until, actor=text(args, "actor"), action=action)
+    reason = choice(args, "reason", DismissReason)
+    return DecisionFilter(since=since, until=until, actor=text(args, "actor"), action=action,
+                          reason=reason)  # fmt: skip

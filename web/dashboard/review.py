@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from watchlist import explanations, registry, reports, review
 from watchlist.errors import InputError
 from watchlist.highlight import Span, segments
-from watchlist.models import Action, Hit, HitStatus, Role
+from watchlist.models import DISMISS_REASON_LABELS, Action, DismissReason, Hit, HitStatus, Role
 from web.dashboard import charts, forms, security
 from web.dashboard.blueprint import bp
 from web.state import session_scope, state
@@ -19,7 +19,7 @@ from web.state import session_scope, state
 HIT_SORTS = tuple(review.SORTS)
 DONE = {
     Action.CONFIRM: "Confirmed",
-    Action.DISMISS: "Dismissed as a false positive",
+    Action.DISMISS: "Dismissed",
     Action.ESCALATE: "Escalated",
     Action.REOPEN: "Reopened",
 }
@@ -99,11 +99,13 @@ def _span(hit: Hit, *, current: bool = False) -> Span:
 @bp.post("/hits/<int:hit_id>/decisions")
 @security.requires(Role.ANALYST)
 def decide(hit_id: int) -> ResponseReturnValue:
-    """Append a decision (with its note) to the hit, or to its whole open group."""
+    """Append a decision (with its reason and note) to the hit, or to its whole open group;
+    then show the hit again, or the next open hit (`?then=next`), its confirmation on top."""
     form = request.form
     action = forms.choice(form, "action", Action)
     if action is None:
         raise InputError("choose confirm, dismiss, escalate or reopen.")
+    reason = forms.choice(form, "reason", DismissReason) if action is Action.DISMISS else None
     user = security.current_user()
     suppress = form.get("suppress") == "yes"
     try:
@@ -114,15 +116,24 @@ def decide(hit_id: int) -> ResponseReturnValue:
                             if i != hit_id]  # fmt: skip
             for target in targets:
                 review.decide(db, target, action, actor=f"user:{user.name}", user_id=user.id,
-                              note=form.get("note", ""),
+                              note=form.get("note", ""), reason=reason,
                               suppress=suppress and target == hit_id)  # fmt: skip
+            onward = (
+                reports.next_open_hit(db, hit_id) if request.args.get("then") == "next" else None
+            )
     except InputError as error:
         flash(f"Nothing was recorded: {error.message}", "error")
         return redirect(url_for("dashboard.hit", hit_id=hit_id), 303)
     many = f" ({len(targets)} hits)" if len(targets) > 1 else ""
+    why = f" as {DISMISS_REASON_LABELS[reason].lower()}" if reason else ""
     silenced = "; this name will not be reported for this entity again" if suppress else ""
-    flash(f"{DONE[action]}{many}{silenced}.", "success")
-    return redirect(url_for("dashboard.hit", hit_id=hit_id, _anchor="history"), 303)
+    flash(f"Hit {hit_id}: {DONE[action].lower()}{why}{many}{silenced}.", "success")
+    if request.args.get("then") == "next":
+        if onward is None:
+            flash("No open hit is left in the queue.", "success")
+            return redirect(url_for("dashboard.queue"), 303)
+        return redirect(url_for("dashboard.hit", hit_id=onward), 303)
+    return redirect(url_for("dashboard.hit", hit_id=hit_id), 303)
 
 
 @bp.get("/articles/<int:article_id>")
