@@ -9,6 +9,8 @@ import pytest
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import Select
 
 from tests.browser.conftest import Site
 from tests.web.conftest import DASHBOARD_PASSWORD
@@ -50,22 +52,70 @@ def test_analyst_dismisses_a_seed_hit_and_finds_it_audited(
     browser.save_screenshot(str(artifacts / "hit-view.png"))
     browser.set_window_size(1280, 1000)
 
+    browser.set_window_size(1280, 900)
+    onward = browser.find_element(By.XPATH, "//button[normalize-space()='Dismiss & next']")
+    assert in_view(browser, onward)  # no scrolling to decide
     heading = browser.find_element(By.TAG_NAME, "h1").text
-    browser.find_element(By.ID, "note").send_keys("Same person; the article is about him.")
-    dismiss = browser.find_element(By.CSS_SELECTOR, "button[value=dismiss]")
-    dismiss.send_keys(Keys.ENTER)  # from the keyboard, as the focus order allows
+    Select(browser.find_element(By.ID, "reason")).select_by_value("different_person")
+    browser.find_element(By.ID, "note").send_keys("Another Ashot; not the broker.")
+    onward.send_keys(Keys.ENTER)  # from the keyboard, as the focus order allows
 
     status = browser.find_element(By.CSS_SELECTOR, ".messages").text
-    assert "Dismissed as a false positive" in status
-    history = browser.find_element(By.CSS_SELECTOR, "ol.history").text
-    assert "Dismiss by user:analyst" in history
-    assert "Same person; the article is about him." in history
-    assert browser.find_element(By.TAG_NAME, "h1").text == heading
+    assert "dismissed as false positive: a different person" in status
+    assert in_view(browser, browser.find_element(By.CSS_SELECTOR, ".messages"))
+    assert browser.find_element(By.TAG_NAME, "h1").text != heading  # the next open hit
 
     browser.find_element(By.LINK_TEXT, "Audit").send_keys(Keys.ENTER)
     first = browser.find_element(By.CSS_SELECTOR, "table.audit tbody tr").text
-    assert "user:analyst" in first and "Same person; the article is about him." in first
-    assert "dismiss" in first.lower()
+    assert "user:analyst" in first and "Another Ashot; not the broker." in first
+    assert "False positive: a different person" in first
+    counts = browser.find_element(By.CSS_SELECTOR, "table.reason-counts").text
+    assert "False positive: a different person 1" in counts
+
+
+def in_view(browser: WebDriver, element: WebElement) -> bool:
+    box = browser.execute_script("return arguments[0].getBoundingClientRect()", element)
+    height = browser.execute_script("return window.innerHeight")
+    return bool(0 <= box["top"] and box["bottom"] <= height)
+
+
+def test_on_a_phone_the_decision_comes_before_the_entity_record(
+    signed_in: WebDriver, site: Site
+) -> None:
+    browser = signed_in
+    (hit_id,) = add_article(site.settings, "Ashot Mkrtychev was seen in Minsk.", title="Phone")
+    browser.set_window_size(390, 844)
+    browser.get(f"{site.url}/hits/{hit_id}")
+    decide = browser.find_element(By.XPATH, "//button[normalize-space()='Confirm & next']")
+    record = browser.find_element(By.ID, "entity-h")
+    assert decide.rect["y"] < record.rect["y"]
+    browser.set_window_size(1280, 1000)
+
+
+def test_search_finds_a_misspelt_name_and_a_passport_and_the_entity_charts_its_hits(
+    signed_in: WebDriver, site: Site, artifacts: Path
+) -> None:
+    browser = signed_in
+    add_article(site.settings, "Ashot Mkrtychev met officials.", title="Chart")
+    browser.find_element(By.LINK_TEXT, "Search").send_keys(Keys.ENTER)
+    for written in ("Mkrtichev", "bd 384-3329"):
+        box = browser.find_element(By.ID, "q")
+        box.clear()
+        box.send_keys(written, Keys.ENTER)
+        first = browser.find_element(By.CSS_SELECTOR, "table.search-results tbody tr")
+        assert first.find_element(By.TAG_NAME, "th").text == "MKRTYCHEV, Ashot", written
+    assert "passport BD3843329" in first.text
+    browser.save_screenshot(str(artifacts / "search.png"))
+
+    first.find_element(By.LINK_TEXT, "MKRTYCHEV, Ashot").send_keys(Keys.ENTER)
+    chart = browser.find_element(By.CSS_SELECTOR, "figure.chart svg")
+    assert browser.execute_script("return arguments[0].getAttribute('viewBox')", chart) == (
+        "0 0 640 220"
+    )
+    bars = chart.find_elements(By.TAG_NAME, "rect")
+    assert bars and all(bar.size["height"] >= 0 for bar in bars)
+    assert max(bar.size["height"] for bar in bars) > 0
+    browser.save_screenshot(str(artifacts / "entity.png"))
 
 
 def test_hostile_article_shows_markup_as_text_and_runs_nothing(
