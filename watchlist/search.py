@@ -137,7 +137,8 @@ def _check(query: SearchQuery) -> None:
 
 def _by_identifier(session: Session, text: str) -> list[_Found]:
     key = number_key(text)
-    if len(key) < 4 or not any(char.isdigit() for char in key) and len(key) < 8:
+    # A number has digits; a SWIFT/BIC code may not, but has 8 or 11 characters.
+    if len(key) < 4 or (len(key) < 8 and not any(char.isdigit() for char in key)):
         return []
     matches = Identifier.number_key == key
     if len(key) >= PREFIX_MIN_LENGTH:
