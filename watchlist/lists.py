@@ -39,7 +39,7 @@ from watchlist.models import (
 )
 from watchlist.models.base import utcnow
 from watchlist.plausibility import RemovalGuard, removals
-from watchlist.sources import seed
+from watchlist.sources import ofac_programs, seed
 from watchlist.sources.parsed import (
     ParsedEntity,
     ParsedList,
@@ -52,7 +52,10 @@ from watchlist.sources.parsed import (
 )
 
 CHUNK = 500
-UNKNOWN_PROGRAM_NOTE = "Program tag not described in the seed data: legal basis unknown."
+UNKNOWN_PROGRAM_NOTE = (
+    "Program tag described neither in the seed nor in OFAC's program tag table: "
+    "legal basis unknown."
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,17 +127,27 @@ def apply_list(
 def load_seed(session: Session, seed_dir: Path) -> tuple[int, ListVersion | None]:
     """Load the seed programs and entities; return programs written and the version, if any.
 
-    Idempotent: a second run finds nothing to change and writes nothing. Once a real list of
-    the seed's source has been imported, that list is the authority on its entities and the
-    seed leaves them as the list has them.
+    The programs are every tag of OFAC's program tag table and the hand-written programs of
+    `programs.toml`, which win where both describe a tag; a tag an earlier import created as
+    'legal basis unknown' gets its name and basis here. Idempotent: a second run finds nothing
+    to change and writes nothing. Once a real list of the seed's source has been imported,
+    that list is the authority on its entities and the seed leaves them as the list has them.
     """
-    written = upsert_programs(session, seed.read_programs(seed_dir))
+    written = upsert_programs(session, _seed_programs(seed_dir))
     parsed = seed.read_entities(seed_dir)
     info = VersionInfo(location=str(seed_dir / seed.ENTITIES_FILE))
     if _list_imported(session, parsed.source.code):
         return written, None
     version = apply_list(session, parsed, info, complete=False, record_unchanged=False)
     return written, version
+
+
+def _seed_programs(seed_dir: Path) -> tuple[ParsedProgram, ...]:
+    """OFAC's program tag table, overlaid by the hand-written programs of `programs.toml`."""
+    hand_written = seed.read_programs(seed_dir)
+    codes = {program.code for program in hand_written}
+    table = ofac_programs.read_program_tags()
+    return tuple(p for p in table if p.code not in codes) + hand_written
 
 
 def _refusal(
@@ -193,21 +206,36 @@ def upsert_programs(session: Session, programs: Iterable[ParsedProgram]) -> int:
 def ensure_program_codes(
     session: Session, codes: Iterable[str], source: SourceInfo
 ) -> dict[str, int]:
-    """Ids of the programs named by `codes`, creating any unknown tag as 'legal basis unknown'."""
-    wanted = set(codes)
+    """Ids of the programs named by `codes`, creating any tag the database does not hold: from
+    OFAC's program tag table for an OFAC list, else as 'legal basis unknown'."""
     known = {code: id_ for code, id_ in session.execute(sa.select(Program.code, Program.id))}
-    for code in sorted(wanted - known.keys()):
-        program = Program(
-            code=code,
-            name=code,
-            authority=source.authority,
-            legal_basis=None,
-            description=f"{UNKNOWN_PROGRAM_NOTE} Seen in {source.name}.",
-        )
+    missing = sorted(set(codes) - known.keys())
+    described = _described_tags(source) if missing else {}
+    for code in missing:
+        program = _new_program(code, source, described.get(code))
         session.add(program)
         session.flush()
         known[code] = program.id
     return known
+
+
+def _described_tags(source: SourceInfo) -> dict[str, ParsedProgram]:
+    """The programs a list's tags are looked up in: OFAC's table for OFAC's lists only."""
+    if source.authority != ofac_programs.AUTHORITY:
+        return {}
+    return {program.code: program for program in ofac_programs.read_program_tags()}
+
+
+def _new_program(code: str, source: SourceInfo, described: ParsedProgram | None) -> Program:
+    if described is not None:
+        return Program(**dataclasses.asdict(described))
+    return Program(
+        code=code,
+        name=code,
+        authority=source.authority,
+        legal_basis=None,
+        description=f"{UNKNOWN_PROGRAM_NOTE} Seen in {source.name}.",
+    )
 
 
 def _check_unique_keys(entities: Sequence[ParsedEntity]) -> None:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tests.conftest import ROOT, migrated_session
-from watchlist import list_updates, registry
+from watchlist import list_updates, lists, registry
 from watchlist.models import (
     Base,
     ChangeKind,
@@ -24,6 +24,7 @@ from watchlist.models import (
     VersionStatus,
 )
 from watchlist.sources import formats
+from watchlist.sources.parsed import SourceInfo
 
 SDN_DIR = ROOT / "data/ofac/sdn_legacy_csv"
 HISTORY = ROOT / "data/ofac/sdn_legacy_csv_history"
@@ -116,13 +117,36 @@ def test_strong_and_weak_aliases(sdn: tuple[Session, ListVersion]) -> None:
     assert ("SHAHED AVIATION INDUSTRIES", NameKind.AKA) in names_of(shahed)
 
 
-def test_unknown_program_tags_are_marked(sdn: tuple[Session, ListVersion]) -> None:
-    session, _ = sdn
+def test_tags_the_database_lacks_take_the_ofac_table(sdn: tuple[Session, ListVersion]) -> None:
+    session, _ = sdn  # imported without seeding first
     sdntk = session.scalar(sa.select(Program).where(Program.code == "SDNTK"))
     assert sdntk is not None
-    assert sdntk.legal_basis is None
-    assert "legal basis unknown" in (sdntk.description or "")
-    assert sdntk.authority == "US OFAC"
+    assert (sdntk.name, sdntk.authority) == ("Foreign Narcotics Kingpins", "US OFAC")
+    assert sdntk.legal_basis and sdntk.legal_basis.startswith("Foreign Narcotics Kingpin")
+    unknown = sa.select(sa.func.count()).where(Program.legal_basis.is_(None))
+    assert session.scalar(unknown) == 0
+
+
+def test_a_tag_in_no_table_still_reads_unknown(session: Session, tmp_path: Path) -> None:
+    row = '1,"DOE, John","individual","SDGT] [NOT-AN-OFAC-TAG"' + ",-0- " * 8 + "\r\n"
+    (tmp_path / "sdn.csv").write_bytes(row.encode() + b"\x1a")
+    import_path(session, "ofac-csv", tmp_path / "sdn.csv")
+    made_up = session.scalar(sa.select(Program).where(Program.code == "NOT-AN-OFAC-TAG"))
+    assert made_up is not None
+    assert (made_up.name, made_up.authority, made_up.legal_basis) == (
+        "NOT-AN-OFAC-TAG", "US OFAC", None
+    )  # fmt: skip
+    assert made_up.description and "legal basis unknown" in made_up.description
+    sdgt = session.scalar(sa.select(Program).where(Program.code == "SDGT"))
+    assert sdgt is not None and sdgt.legal_basis and sdgt.legal_basis.startswith("E.O. 13224")
+
+
+def test_only_ofac_lists_consult_the_ofac_table(session: Session) -> None:
+    other = SourceInfo(code="other", name="Another List", publisher="Someone", authority="Else")
+    ids = lists.ensure_program_codes(session, ["SDGT"], other)
+    program = session.get(Program, ids["SDGT"])
+    assert program is not None and program.legal_basis is None
+    assert program.authority == "Else"
 
 
 def test_putin_title_and_vessel_details(sdn: tuple[Session, ListVersion]) -> None:

@@ -11,8 +11,17 @@ from tests.conftest import ROOT
 from watchlist import list_updates, lists, registry
 from watchlist.config import CONFIG_DIR
 from watchlist.errors import ListFormatError
-from watchlist.models import Base, EntityKind, NameKind, NationalityKind, Program
-from watchlist.sources import formats
+from watchlist.models import (
+    Base,
+    Designation,
+    Entity,
+    EntityKind,
+    ListSource,
+    NameKind,
+    NationalityKind,
+    Program,
+)
+from watchlist.sources import formats, ofac_programs
 
 SEED = CONFIG_DIR / "seed"
 REQUIRED_PROGRAMS = {
@@ -50,6 +59,49 @@ def test_seed_programs_carry_authority_legal_basis_and_description(session: Sess
         assert program.authority and program.legal_basis and program.description
     assert programs["DPRK3"].legal_basis.startswith("E.O. 13722")
     assert programs["UN-1718"].authority == "UN Security Council"
+
+
+def sdn_programs(session: Session) -> sa.Select[tuple[Program]]:
+    """The programs the SDN list's entities are designated under, each once."""
+    return (
+        sa.select(Program)
+        .join(Designation, Designation.program_id == Program.id)
+        .join(Entity, Entity.id == Designation.entity_id)
+        .join(ListSource, ListSource.id == Entity.source_id)
+        .where(ListSource.code == "us_ofac_sdn")
+        .distinct()
+    )
+
+
+def test_after_seed_and_sdn_import_every_sdn_program_has_a_name_and_legal_basis(
+    session: Session,
+) -> None:
+    lists.load_seed(session, SEED)
+    list_file = formats.read_local("ofac-csv", ROOT / "data/ofac/sdn_legacy_csv")
+    list_updates.import_parsed(session, list_file, formats.parse(list_file))
+    session.commit()
+    programs = sdn_programs(session).subquery()
+    count = sa.select(sa.func.count()).select_from(programs)
+    assert session.scalar(count) == 75
+    assert session.scalar(count.where(programs.c.legal_basis.is_(None))) == 0
+    assert session.scalar(count.where(programs.c.name == programs.c.code)) == 0
+    assert session.scalar(count.where(programs.c.authority != "US OFAC")) == 0
+    unknown = count.where(programs.c.description.like("%legal basis unknown%"))
+    assert session.scalar(unknown) == 0
+    # programs.toml wins over the table where both describe a tag
+    dprk = session.scalar(sa.select(Program).where(Program.code == "DPRK"))
+    assert dprk is not None and dprk.legal_basis.startswith("E.O. 13551 (as amended)")
+
+
+def test_seed_names_a_tag_an_earlier_import_left_unknown(session: Session) -> None:
+    session.add(Program(code="SDNTK", name="SDNTK", authority="US OFAC", legal_basis=None,
+                        description=lists.UNKNOWN_PROGRAM_NOTE))  # fmt: skip
+    session.flush()
+    lists.load_seed(session, SEED)
+    sdntk = session.scalar(sa.select(Program).where(Program.code == "SDNTK"))
+    assert sdntk is not None and sdntk.name == "Foreign Narcotics Kingpins"
+    assert sdntk.legal_basis and "31 CFR part 598" in sdntk.legal_basis
+    assert sdntk.description and sdntk.description.startswith(ofac_programs.DESCRIPTION)
 
 
 def test_mkrtychev_record_is_fully_structured(session: Session) -> None:

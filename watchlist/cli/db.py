@@ -51,7 +51,8 @@ def db_current(app: AppContext) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=CONFIG_DIR / "seed",
     show_default="config/seed",
-    help="Directory holding programs.toml and entities.toml.",
+    help="Directory holding programs.toml and entities.toml (OFAC's program tag table is "
+    "always config/seed/ofac_program_tags.csv).",
 )
 @pass_app
 def seed(app: AppContext, seed_dir: Path) -> None:

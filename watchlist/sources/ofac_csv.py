@@ -18,6 +18,7 @@ from pathlib import Path
 
 from watchlist.errors import ListFormatError
 from watchlist.models.registry import EntityKind, NameKind
+from watchlist.sources import ofac_programs
 from watchlist.sources.files import decode_text, read_list_bytes
 from watchlist.sources.ofac_remarks import parse_remarks
 from watchlist.sources.parsed import (
@@ -36,7 +37,7 @@ SDN_SOURCE = SourceInfo(
     code="us_ofac_sdn",
     name="OFAC Specially Designated Nationals and Blocked Persons List",
     publisher=_PUBLISHER,
-    authority="US OFAC",
+    authority=ofac_programs.AUTHORITY,
     url="https://www.treasury.gov/ofac/downloads/",
     format="ofac-csv",
 )
@@ -44,7 +45,7 @@ CONS_SOURCE = SourceInfo(
     code="us_ofac_cons",
     name="OFAC Consolidated (non-SDN) Sanctions List",
     publisher=_PUBLISHER,
-    authority="US OFAC",
+    authority=ofac_programs.AUTHORITY,
     url="https://www.treasury.gov/ofac/downloads/consolidated/",
     format="ofac-cons-csv",
 )
