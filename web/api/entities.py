@@ -14,9 +14,10 @@ from pydantic import BaseModel, Field
 from watchlist import list_updates, registry
 from watchlist.errors import NotFoundError
 from watchlist.models import ChangeKind, Entity, ListSource, ListVersion, Program, Scope
+from watchlist.timestamps import rfc3339
 from web.api import api
 from web.api.endpoint import Call, Reply
-from web.api.schemas import Page, Params, PerPage, Text
+from web.api.schemas import Page, Params, PerPage, Text, Timestamp
 from web.api.validation import Limit
 
 # --- models -----------------------------------------------------------------------------------
@@ -97,8 +98,8 @@ class SourceStatus(BaseModel):
     delisted: int
     latest_version: int | None
     latest_status: str | None
-    last_update: str | None
-    last_change: str | None
+    last_update: Timestamp | None
+    last_change: Timestamp | None
     refused: str | None = Field(
         description="Why the latest version was refused (a damaged or implausible list), "
         "when it was; the registry keeps the version before it."
@@ -117,8 +118,8 @@ class VersionOut(BaseModel):
     )
     refusal: str | None = Field(description="Why a refused version was refused.")
     location: str | None
-    published_at: str | None
-    imported_at: str
+    published_at: Timestamp | None
+    imported_at: Timestamp
     checksum: str | None
     entity_count: int
     added_count: int
@@ -293,6 +294,8 @@ def _row(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
 def _value(value: object) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, dt.date | dt.datetime):
+    if isinstance(value, dt.datetime):
+        return rfc3339(value)
+    if isinstance(value, dt.date):
         return value.isoformat()
     return value
