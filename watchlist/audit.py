@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from watchlist.db import newest_first
 from watchlist.models import ScreeningRecord
 from watchlist.models.base import utcnow
+from watchlist.timestamps import rfc3339
 
 QUERY_CHARS = 2_000  # a screened text is kept as its first characters and its length
 FIELDS = (
@@ -99,7 +100,7 @@ def as_dict(entry: ScreeningRecord) -> dict[str, Any]:
     """A record as the API and the JSON export give it."""
     return {
         "id": entry.id,
-        "created_at": entry.created_at.isoformat(),
+        "created_at": rfc3339(entry.created_at),
         "actor": entry.actor,
         "kind": entry.kind,
         "query": entry.query,

@@ -19,6 +19,7 @@ from watchlist.plausibility import RemovalGuard
 from watchlist.sources import formats
 from watchlist.sources.formats import ListFile
 from watchlist.sources.parsed import ParsedList
+from watchlist.timestamps import rfc3339
 
 Stage = Callable[[str], None]
 
@@ -176,14 +177,10 @@ def _status(session: Session, source: ListSource) -> SourceStatus:
         delisted=counts.get(False, 0),
         latest_version=latest.id if latest else None,
         latest_status=latest.status.value if latest else None,
-        last_update=_iso(latest.imported_at) if latest else None,
-        last_change=_iso(changed[-1].imported_at) if changed else None,
+        last_update=rfc3339(latest.imported_at) if latest else None,
+        last_change=rfc3339(changed[-1].imported_at) if changed else None,
         refused=latest.refusal if latest and latest.status is VersionStatus.REFUSED else None,
     )
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.replace(microsecond=0).isoformat()
 
 
 @dataclasses.dataclass(frozen=True)

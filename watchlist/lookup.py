@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from watchlist.config import MatchingSettings
 from watchlist.lexicon import build_lexicon
-from watchlist.matching.matcher import Matcher, normalize_country
+from watchlist.matching.matcher import Matcher
 from watchlist.matching.model import (
     EntityProfile,
     Explanation,
@@ -37,6 +37,7 @@ from watchlist.models import (
     Program,
     VersionStatus,
 )
+from watchlist.qualifiers import country_key
 from watchlist.registry import EntityCard, entity_cards
 from watchlist.sources.parsed import ParsedEntity, ParsedList
 
@@ -110,7 +111,7 @@ def _profiles(session: Session) -> dict[int, EntityProfile]:
             .join(Entity, Entity.id == model.entity_id)
             .where(active, model.country.is_not(None))
         ):
-            countries[entity_id].add(normalize_country(country or ""))
+            countries[entity_id].add(country_key(country or ""))
     links = dict(
         session.execute(
             sa.select(EntityRelation.object_id, sa.func.count())
@@ -158,7 +159,7 @@ def records_from_list(
             key,
             kind,
             birth_dates=tuple((b.year, b.month, b.day) for b in entity.birth_dates if b.year),
-            countries=frozenset(normalize_country(n.country) for n in entity.nationalities),
+            countries=frozenset(country_key(n.country) for n in entity.nationalities),
             linked_from=links[key],
             gender=entity.gender,
         )

@@ -35,6 +35,7 @@ from watchlist.models import (
     VersionStatus,
 )
 from watchlist.review import HitFilter, hit_conditions
+from watchlist.timestamps import rfc3339
 
 # --- the grouped queue -----------------------------------------------------------------------
 
@@ -389,24 +390,16 @@ def _export_row(hit: Hit, decisions: list[Decision]) -> list[object]:
     programs = sorted(f"{d.program.authority} {d.program.code}" for d in hit.entity.designations)
     notes = " | ".join(f"{d.action.value} by {d.actor}: {d.note}" for d in decisions if d.note)
     return [
-        hit.id, _iso(hit.created_at), hit.status.value, round(hit.score, 4), hit.route,
+        hit.id, rfc3339(hit.created_at), hit.status.value, round(hit.score, 4), hit.route,
         hit.mention.text, hit.matched_name,
         hit.entity_id, hit.entity.primary_name, hit.entity.source.code, hit.entity.source_key,
         "; ".join(programs),
-        article.id, article.title, article.url, article.source, _iso(article.published_at),
+        article.id, article.title, article.url, article.source, rfc3339(article.published_at),
         len(decisions), last.action.value if last else None,
         last.reason.value if last and last.reason else None,
-        _iso(last.created_at) if last else None, last.actor if last else None,
+        rfc3339(last.created_at) if last else None, last.actor if last else None,
         last.note if last else None, notes,
     ]  # fmt: skip
-
-
-def _iso(moment: dt.datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:  # SQLite gives back naive UTC
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.replace(microsecond=0).isoformat()
 
 
 def _drain(buffer: io.StringIO) -> str:

@@ -24,6 +24,7 @@ from watchlist.ingest.service import Screener, make_screener
 from watchlist.models import Article, Entity, Hit, HitStatus, RunStatus, ScanError, ScanRun
 from watchlist.models.base import utcnow
 from watchlist.screening import screen_article
+from watchlist.timestamps import rfc3339
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
@@ -252,8 +253,8 @@ def summary_json(
         "run": {
             "id": run.id,
             "status": run.status.value,
-            "started_at": run.started_at.isoformat(),
-            "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+            "started_at": rfc3339(run.started_at),
+            "finished_at": rfc3339(run.finished_at),
             "list_state": run.list_state,
             "articles_screened": run.articles_screened,
             "articles_rescreened": run.articles_rescreened,

@@ -22,8 +22,9 @@ from collections.abc import Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from watchlist import qualifiers
 from watchlist.errors import InputError
-from watchlist.matching.matcher import Matcher, normalize_country
+from watchlist.matching.matcher import Matcher
 from watchlist.matching.model import Match
 from watchlist.matching.scoring import QUERY_COVERAGE
 from watchlist.models import (
@@ -38,6 +39,7 @@ from watchlist.models import (
     Program,
     number_key,
 )
+from watchlist.qualifiers import country_key
 
 DEFAULT_MIN_SCORE = 0.8
 LOWEST_MIN_SCORE = 0.5
@@ -233,8 +235,9 @@ def _filter(session: Session, found: Sequence[_Found], query: SearchQuery) -> li
 
 
 def _in_country(session: Session, ids: set[int], country: str) -> set[int]:
-    """Those of the entities with a nationality, citizenship or address in the country."""
-    wanted = normalize_country(country)
+    """Those of the entities with a nationality, citizenship or address in the country (an ISO
+    code or a name, read as lookups read a country)."""
+    wanted = country_key(qualifiers.country(country))
     within: set[int] = set()
     for chunk in _chunks(sorted(ids)):
         for model in (Nationality, Address):
@@ -242,7 +245,7 @@ def _in_country(session: Session, ids: set[int], country: str) -> set[int]:
                 sa.select(model.entity_id, model.country)
                 .where(model.entity_id.in_(chunk), model.country.is_not(None))
             )  # fmt: skip
-            within.update(e for e, listed in rows if normalize_country(listed or "") == wanted)
+            within.update(e for e, listed in rows if country_key(listed or "") == wanted)
     return within
 
 

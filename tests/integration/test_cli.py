@@ -110,3 +110,46 @@ def test_lookup_finds_seeded_mkrtychev_with_an_explanation(run_cli: RunCli) -> N
     text = run_cli("lookup", "Verus LLC")
     assert "LIMITED LIABILITY COMPANY VERUS" in text.output
     assert "No listed entity" in run_cli("lookup", "Janet Yellen").output
+
+
+def country_feature(result: click.testing.Result) -> tuple[float, float]:
+    """The best match's score and what the country added to it, from `lookup --json`."""
+    import json
+
+    assert result.exit_code == 0, result.stderr
+    best = json.loads(result.output)["results"][0]
+    assert best["entity"]["source_key"] == "41736"
+    feature = next(f for f in best["explanation"]["features"] if f["name"] == "country")
+    return best["score"], feature["contribution"]
+
+
+def test_lookup_reads_a_country_code_and_its_name_alike(run_cli: RunCli) -> None:
+    run_cli("db", "upgrade")
+    run_cli("seed")
+    found = {
+        country: country_feature(run_cli("lookup", "Ashot Mkrtychev", "--country", country,
+                                          "--json"))
+        for country in ("SK", "svk", "Slovakia")
+    }  # fmt: skip
+    assert len(set(found.values())) == 1
+    (score, contribution), *_ = found.values()
+    assert contribution > 0
+    other_score, other = country_feature(
+        run_cli("lookup", "Ashot Mkrtychev", "--country", "JP", "--threshold", "0", "--json")
+    )
+    assert other < 0 and other_score < score
+    echoed = run_cli("lookup", "Ashot Mkrtychev", "--country", "SVK", "--json").output
+    assert '"country": "Slovakia"' in echoed
+
+
+def test_lookup_refuses_an_unknown_country_and_a_date_that_is_none(run_cli: RunCli) -> None:
+    run_cli("db", "upgrade")
+    run_cli("seed")
+    unknown = run_cli("lookup", "Ashot Mkrtychev", "--country", "Narnia")
+    assert_one_line_error(unknown, 65, "'Narnia' is not a country known here")
+    dotted = run_cli("lookup", "Ashot Mkrtychev", "--birth-date", "07.10.1952")
+    assert_one_line_error(dotted, 65, "'07.10.1952' is not of the form YYYY, YYYY-MM or YYYY-MM-DD")
+    unreal = run_cli("lookup", "Ashot Mkrtychev", "--birth-date", "1952-02-30")
+    assert_one_line_error(unreal, 65, "'1952-02-30' is not a real date")
+    born = run_cli("lookup", "Ashot Mkrtychev", "--birth-date", "1966-05-07", "--json")
+    assert born.exit_code == 0 and '"birth_date": "1966-05-07"' in born.output

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -27,6 +28,7 @@ from watchlist.extract.screen import screen_text
 from watchlist.ingest.articles import ArticleInput, add_article
 from watchlist.lookup import build_matcher
 from watchlist.models import Article, Entity, Hit, HitStatus, ScanRun
+from watchlist.timestamps import RFC3339_PATTERN
 
 HISTORY = ROOT / "data/ofac/sdn_legacy_csv_history"
 SEEDS = ROOT / "tests/fixtures/articles"
@@ -80,6 +82,24 @@ def test_new_designation_surfaces_past_mentions(run_cli: RunCli, march_28: Engin
     assert hits_on(march_28, "41736") == 1
     again = json.loads(run_cli("scan", "--no-fetch-feeds", "--json").output)
     assert again["run"]["articles_screened"] + again["run"]["articles_rescreened"] == 0
+
+
+def test_json_output_writes_every_time_in_utc_with_z(run_cli: RunCli, migrated: Engine) -> None:
+    """SQLite gives stored times back without a zone, the job's own with one: the output
+    writes both one way, RFC 3339 with Z (`2026-12-05T16:01:28Z`)."""
+    run_cli("seed")
+    assert "1 new hit" in run_cli("articles", "add", "-", input=MENTION).output
+    scanned = run_cli("scan", "--no-fetch-feeds", "--json")
+    assert scanned.exit_code == 0, scanned.stderr
+    run = json.loads(scanned.output)["run"]
+    listed = [json.loads(line) for line in run_cli("runs", "list", "--json").output.splitlines()]
+    hits = [json.loads(line) for line in run_cli("hits", "list", "--json").output.splitlines()]
+    sources = json.loads(run_cli("lists", "status", "--json").output)
+    times = [run["started_at"], run["finished_at"], hits[0]["created_at"]]
+    times += [listed[0]["started_at"], listed[0]["finished_at"], sources[0]["last_update"]]
+    for moment in times:
+        assert re.fullmatch(RFC3339_PATTERN, moment), moment
+    assert listed[0]["started_at"] == run["started_at"]
 
 
 def test_delisted_entities_open_hits_are_marked(run_cli: RunCli, march_28: Engine) -> None:

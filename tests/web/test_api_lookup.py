@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.testing import FlaskClient
 
 from tests.conftest import ROOT
@@ -59,6 +61,57 @@ def test_batch_lookup_answers_in_the_order_asked(
     assert "PRIGOZHIN" in responses[0]["results"][0]["entity"]["name"]
     assert responses[1]["results"] == []
     assert responses[2]["results"][0]["entity"]["source_key"] == "41736"
+
+
+def country_contribution(result: dict[str, Any]) -> float:
+    features = result["explanation"]["features"]
+    contribution: float = next(f for f in features if f["name"] == "country")["contribution"]
+    return contribution
+
+
+def test_a_country_code_and_a_country_name_confirm_alike(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    """KIM Jong Un is listed as a national of `Korea, North`: every way of naming the DPRK
+    confirms it, and gets the same score."""
+    scores = set()
+    for country in ("KP", "prk", "North Korea", "Korea, North"):
+        response = client.get(
+            "/api/v1/lookup", query_string={"name": "Kim Jong Un", "country": country},
+            headers=api_headers("lookup"),
+        )  # fmt: skip
+        assert response.status_code == 200, country
+        answer = response.get_json()
+        assert answer["query"]["country"] == "North Korea"
+        best = answer["results"][0]
+        assert best["entity"]["source_key"] == "20157"
+        assert country_contribution(best) > 0, country
+        scores.add(best["score"])
+    assert len(scores) == 1
+
+
+def test_bad_qualifiers_say_what_is_wrong_with_them(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    for query, field, message in (
+        ("birth_date=07.10.1952", "birth_date",
+         "the birth date '07.10.1952' is not of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("birth_date=1952-02-30", "birth_date",
+         "the birth date '1952-02-30' is not a real date (day is out of range for month)"),
+        ("country=Narnia", "country", "'Narnia' is not a country known here: give an ISO 3166 "
+         "code (SK or SVK) or a country's name (Slovakia)"),
+    ):  # fmt: skip
+        response = client.get(f"/api/v1/lookup?name=Putin&{query}", headers=api_headers("lookup"))
+        assert response.status_code == 422, query
+        assert error(response)["code"] == "invalid_request"
+        assert error(response)["details"] == [{"field": field, "message": message}]
+        assert error(response)["message"] == f"The request is invalid: {field}: {message}."
+    batch = {
+        "queries": [{"name": "Putin", "country": "RU"}, {"name": "Putin", "country": "Ruritania"}]
+    }
+    response = client.post("/api/v1/lookup", json=batch, headers=api_headers("lookup"))
+    assert response.status_code == 422
+    assert [d["field"] for d in error(response)["details"]] == ["queries.1.country"]
 
 
 def test_screen_gives_offsets_into_the_submitted_text(

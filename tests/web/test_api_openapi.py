@@ -68,3 +68,18 @@ def test_the_limits_of_this_deployment_are_written_in(
     hits = {p["name"]: p for p in doc["paths"]["/api/v1/hits"]["get"]["parameters"]}
     assert hits["per_page"]["schema"]["maximum"] == 200
     assert "x-watchlist-limit" not in str(doc)
+
+
+def test_the_lookup_qualifiers_say_which_forms_they_take(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    doc = document(client, api_headers)
+    lookup = {p["name"]: p for p in doc["paths"]["/api/v1/lookup"]["get"]["parameters"]}
+    batch = doc["components"]["schemas"]["BatchQuery"]["properties"]
+    for described in (lookup["birth_date"]["description"], batch["birth_date"]["description"]):
+        assert "YYYY, YYYY-MM or YYYY-MM-DD" in described
+    for described in (lookup["country"]["description"], batch["country"]["description"]):
+        assert "ISO 3166 alpha-2 or alpha-3 code" in described and "name" in described
+    example = doc["components"]["schemas"]["EntityExample"]["properties"]["properties"]
+    assert "YYYY, YYYY-MM or YYYY-MM-DD" in example["description"]
+    assert "ISO 3166 alpha-2 or alpha-3 codes" in example["description"]

@@ -68,6 +68,12 @@ def test_entity_search_pages_and_filters(client: FlaskClient, api_headers: ApiHe
     assert dprk and all("DPRK3" in r["programs"] for r in dprk)
     in_cuba = search(client, headers, q="sberbank", country="Cuba")
     assert in_cuba["total"] == 0 and in_cuba["results"] == []
+    russian = [
+        search(client, headers, q="sberbank", country=c)["total"] for c in ("RU", "RUS", "Russia")
+    ]
+    assert russian[0] > 0 and len(set(russian)) == 1
+    narnia = client.get("/api/v1/entities?q=sberbank&country=Narnia", headers=headers)
+    assert narnia.status_code == 422 and "Narnia" in narnia.get_json()["error"]["message"]
 
 
 def test_programs(client: FlaskClient, api_headers: ApiHeaders) -> None:

@@ -90,3 +90,60 @@ def test_invalid_examples_are_422(client: FlaskClient, api_headers: ApiHeaders) 
         assert response.get_json()["error"]["details"][0]["field"] == field
     many = {"queries": {f"q{i}": person("x") for i in range(101)}}
     assert match(client, headers, many).get_json()["error"]["code"] == "limit_exceeded"
+
+
+def best_country(answer: Any) -> tuple[float, float]:
+    """The best result's score and its country feature's contribution."""
+    best = answer["responses"]["q"]["results"][0]
+    assert best["id"] == "us_ofac_sdn:41736"
+    return best["score"], best["features"]["country"]
+
+
+def test_nationality_codes_and_names_are_read_as_the_api_lookup_reads_them(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    found = set()
+    for nationality in (["sk"], ["SVK"], ["Slovakia"]):
+        body = {"queries": {"q": person("Ashot Mkrtychev", nationality=nationality)}}
+        response = match(client, api_headers("lookup"), body)
+        assert response.status_code == 200, nationality
+        found.add(best_country(response.get_json()))
+    [(_, contribution)] = found
+    assert contribution > 0
+
+
+def test_a_date_with_a_time_counts_as_its_date(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    scores = []
+    for born in ("1966-05-07", "1966-05-07T00:00:00", "1966-05-07T08:30:00Z"):
+        body = {"queries": {"q": person("Ashot Mkrtychev", birthDate=[born])}}
+        answer = match(client, api_headers("lookup"), body).get_json()
+        best = answer["responses"]["q"]["results"][0]
+        assert best["features"]["birth date"] > 0, born
+        scores.append(best["score"])
+    assert len(set(scores)) == 1
+
+
+def test_an_unreadable_date_or_an_unknown_country_is_422_naming_it(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    for properties, field, message in (
+        ({"birthDate": ["1952-02-30"]}, "birthDate",
+         "the birth date '1952-02-30' is not a real date (day is out of range for month)"),
+        ({"birthDate": ["1966-05-07", "07.10.1952"]}, "birthDate",
+         "the birth date '07.10.1952' is not of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        ({"nationality": ["xx"]}, "nationality", "'xx' is not a country known here: give an "
+         "ISO 3166 code (SK or SVK) or a country's name (Slovakia)"),
+        ({"nationality": ["sk"], "country": ["Narnia"]}, "country", "'Narnia' is not a country "
+         "known here: give an ISO 3166 code (SK or SVK) or a country's name (Slovakia)"),
+    ):  # fmt: skip
+        body = {"queries": {"q1": person("Ashot Mkrtychev", **properties)}}
+        response = match(client, api_headers("lookup"), body)
+        assert response.status_code == 422, properties
+        problem = response.get_json()["error"]
+        assert problem["code"] == "invalid_request"
+        assert problem["message"] == f"Query 'q1': {message}."
+        assert problem["details"] == [
+            {"field": f"queries.q1.properties.{field}", "message": message}
+        ]

@@ -17,6 +17,7 @@ from watchlist.ingest.articles import ArticleInput, parse_batch
 from watchlist.ingest.documents import decode, to_document
 from watchlist.ingest.web import http_session
 from watchlist.models import Feed
+from watchlist.timestamps import rfc3339
 
 
 @cli.group("articles", cls=WatchlistGroup)
@@ -114,11 +115,7 @@ def feeds_list(app: AppContext) -> None:
     with transaction(app.sessions) as session:
         feeds = session.scalars(sa.select(Feed).order_by(Feed.id)).all()
         for feed in feeds:
-            fetched = (
-                feed.last_fetched_at.isoformat(timespec="seconds")
-                if feed.last_fetched_at
-                else "never"
-            )
+            fetched = rfc3339(feed.last_fetched_at) or "never"
             error = f"  last error: {feed.last_error}" if feed.last_error else ""
             click.echo(f"{feed.id:>4}  {feed.url}  (read {fetched}){error}")
     if not feeds:

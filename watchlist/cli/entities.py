@@ -33,7 +33,10 @@ def entities() -> None:
 @click.option("--list", "source", metavar="SOURCE", help="Only this list, e.g. us_ofac_sdn.")
 @click.option("--program", help="Only entities designated under this program tag.")
 @click.option("--kind", type=click.Choice([k.value for k in EntityKind]), help="Only this kind.")
-@click.option("--country", help="Only entities with a nationality or address in this country.")
+@click.option(
+    "--country",
+    help="Only entities with a nationality or address in this country (RU, RUS, Russia).",
+)
 @click.option("--include-delisted", is_flag=True, help="Also show delisted entities.")
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--per-page", type=click.IntRange(1, 500), default=20, show_default=True)

@@ -7,7 +7,7 @@ import json
 import click
 
 from watchlist import lookup as lookups
-from watchlist import registry
+from watchlist import qualifiers, registry
 from watchlist.cli.app import AppContext, cli, pass_app
 from watchlist.db import transaction
 
@@ -20,9 +20,15 @@ from watchlist.db import transaction
     help="What the name is; other kinds score lower.",
 )
 @click.option(
-    "--birth-date", metavar="YYYY[-MM[-DD]]", help="Date of birth, to confirm or rule out."
+    "--birth-date",
+    metavar="YYYY[-MM[-DD]]",
+    help="Date of birth, to confirm or rule out: YYYY, YYYY-MM or YYYY-MM-DD.",
 )
-@click.option("--country", help="Nationality or country, to confirm or rule out.")
+@click.option(
+    "--country",
+    help="Nationality or country, to confirm or rule out: an ISO 3166 code (SK, SVK) or a "
+    "name (Slovakia, 'Korea, North').",
+)
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option(
     "--threshold",
@@ -44,10 +50,14 @@ def lookup_command(
     """Which listed entities could NAME be? Ranked, scored 0..1 and explained.
 
     The score says how alike the names are (token by token, weighing rare name parts more),
-    adjusted by the qualifiers given. Exit code 0 whether or not anything matched.
+    adjusted by the qualifiers given. A birth date that is no real date, or a country this
+    service does not know, is an error (exit code 65). Exit code 0 whether or not anything
+    matched.
     """  # fmt: skip
     if not name.strip():
         raise click.BadParameter("give a name to look up", param_hint="NAME")
+    birth_date = qualifiers.birth_date(birth_date) if birth_date is not None else None
+    country = qualifiers.country(country) if country is not None else None
     with transaction(app.sessions) as session:
         matcher = lookups.build_matcher(session, app.settings.matching)
         matches = matcher.lookup(

@@ -18,6 +18,7 @@ from watchlist import scan, scan_job
 from watchlist.cli.app import AppContext, WatchlistGroup, cli, pass_app
 from watchlist.db import transaction
 from watchlist.models import Article, Hit, HitStatus, Mention, RunStatus, ScanRun
+from watchlist.timestamps import rfc3339
 
 log = logging.getLogger("watchlist.scan")
 EXIT_PARTIAL = 4
@@ -186,7 +187,7 @@ def _hit_line(hit: Hit, mention: Mention, title: str | None, as_json: bool) -> s
         "matched_name": hit.matched_name,
         "score": hit.score,
         "status": hit.status.value,
-        "created_at": hit.created_at.isoformat(),
+        "created_at": rfc3339(hit.created_at),
     }
     if as_json:
         return json.dumps(record)

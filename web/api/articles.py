@@ -15,6 +15,7 @@ from watchlist.ingest.articles import WEB_URL_PATTERN, ArticleInput
 from watchlist.ingest.service import Screener, store_and_screen
 from watchlist.models import Action, Article, Decision, DismissReason, Hit, HitStatus, Scope
 from watchlist.screening import settings_fingerprint
+from watchlist.timestamps import rfc3339
 from web.api import api
 from web.api.endpoint import Call, Reply
 from web.api.schemas import (
@@ -27,6 +28,7 @@ from web.api.schemas import (
     PerPage,
     RecordId,
     Text,
+    Timestamp,
 )
 from web.api.validation import Limit
 from web.state import request_deadline, state
@@ -56,7 +58,7 @@ class StoredHit(BaseModel):
     article_id: int
     story_id: int | None
     status: str = Field(description="open, confirmed, dismissed, escalated or delisted.")
-    created_at: str
+    created_at: Timestamp
     list_state: int = Field(description="The list state the hit was made with.")
     start: int
     end: int
@@ -75,8 +77,8 @@ class ArticleOut(BaseModel):
     title: str | None
     source: str | None
     story_id: int | None
-    published_at: str | None
-    fetched_at: str
+    published_at: Timestamp | None
+    fetched_at: Timestamp
     language: str | None
     screened_state: int | None
     hits: list[StoredHit]
@@ -126,7 +128,7 @@ class DecisionOut(BaseModel):
     )
     note: str
     actor: str = Field(description="user:NAME or api-key:NAME.")
-    created_at: str
+    created_at: Timestamp
 
 
 class HitDetail(StoredHit):
@@ -194,8 +196,8 @@ def get_article(call: Call[None, None], article_id: int) -> dict[str, Any]:
         "title": article.title,
         "source": article.source,
         "story_id": article.story_id,
-        "published_at": _iso(article.published_at),
-        "fetched_at": article.fetched_at.isoformat(),
+        "published_at": rfc3339(article.published_at),
+        "fetched_at": rfc3339(article.fetched_at),
         "language": article.language,
         "screened_state": article.screened_state,
         "hits": hits_json(call.session, _hits(article)),
@@ -273,7 +275,7 @@ def hit_json(hit: Hit, card: registry.EntityCard) -> dict[str, Any]:
         "article_id": hit.article_id,
         "story_id": article.story_id,
         "status": hit.status.value,
-        "created_at": hit.created_at.isoformat(),
+        "created_at": rfc3339(hit.created_at),
         "list_state": hit.list_state,
         "start": mention.start,
         "end": mention.end,
@@ -300,7 +302,7 @@ def decision_json(decision: Decision) -> dict[str, Any]:
         "reason": decision.reason.value if decision.reason else None,
         "note": decision.note,
         "actor": decision.actor,
-        "created_at": decision.created_at.isoformat(),
+        "created_at": rfc3339(decision.created_at),
     }
 
 
@@ -313,7 +315,3 @@ def _article(session: Session, article_id: int) -> Article:
 
 def _hits(article: Article) -> list[Hit]:
     return sorted((h for m in article.mentions for h in m.hits), key=lambda h: h.id)
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None

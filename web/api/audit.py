@@ -12,7 +12,7 @@ from watchlist import audit
 from watchlist.models import Scope
 from web.api import api
 from web.api.endpoint import Call, Reply
-from web.api.schemas import Moment, Page, Params, PerPage, Text
+from web.api.schemas import Moment, Page, Params, PerPage, Text, Timestamp
 
 EXPORTS = {
     "csv": ("text/csv", "csv", audit.export_csv),
@@ -44,7 +44,7 @@ class AuditQuery(Params):
 
 class AuditRecord(BaseModel):
     id: int
-    created_at: str
+    created_at: Timestamp
     actor: str
     kind: str = Field(description="lookup, screen or match.")
     query: str = Field(description="The name, or the first 2,000 characters of the text.")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from watchlist.access import KeyHolder
 from watchlist.db import translate_errors
 from watchlist.models import Scope
+from watchlist.timestamps import rfc3339
 from web.api import validation
 from web.api.auth import authenticate
 from web.state import state
@@ -178,13 +179,15 @@ def _respond(endpoint: Endpoint, result: object) -> Response:
 
 
 def json_response(data: object, status: int = 200) -> Response:
-    """A JSON answer (dates as ISO 8601 text)."""
+    """A JSON answer (dates as ISO 8601 text, times as RFC 3339 in UTC)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_json_default)
     return Response(text, status=status, mimetype="application/json")
 
 
 def _json_default(value: object) -> object:
-    if isinstance(value, dt.date | dt.datetime):
+    if isinstance(value, dt.datetime):
+        return rfc3339(value)
+    if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True)

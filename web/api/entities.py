@@ -14,9 +14,10 @@ from pydantic import BaseModel, Field
 from watchlist import list_updates, registry, search
 from watchlist.errors import NotFoundError
 from watchlist.models import ChangeKind, Entity, EntityKind, ListSource, ListVersion, Program, Scope
+from watchlist.timestamps import rfc3339
 from web.api import api
 from web.api.endpoint import Call, Reply
-from web.api.schemas import Page, Params, PerPage, Text
+from web.api.schemas import Page, Params, PerPage, Text, Timestamp
 from web.state import state
 
 # --- models -----------------------------------------------------------------------------------
@@ -54,7 +55,7 @@ class EntitySearch(Params):
     country: Annotated[
         str | None,
         Field(max_length=100, description="Only entities with a nationality, citizenship or "
-              "address in this country, e.g. Russia."),
+              "address in this country: an ISO 3166 code (RU or RUS) or a name (Russia)."),
     ] = None  # fmt: skip
     include_delisted: bool = False
     page: Page = 1
@@ -136,8 +137,8 @@ class SourceStatus(BaseModel):
     delisted: int
     latest_version: int | None
     latest_status: str | None
-    last_update: str | None
-    last_change: str | None
+    last_update: Timestamp | None
+    last_change: Timestamp | None
     refused: str | None = Field(
         description="Why the latest version was refused (a damaged or implausible list), "
         "when it was; the registry keeps the version before it."
@@ -156,8 +157,8 @@ class VersionOut(BaseModel):
     )
     refusal: str | None = Field(description="Why a refused version was refused.")
     location: str | None
-    published_at: str | None
-    imported_at: str
+    published_at: Timestamp | None
+    imported_at: Timestamp
     checksum: str | None
     entity_count: int
     added_count: int
@@ -353,6 +354,8 @@ def _row(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
 def _value(value: object) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, dt.date | dt.datetime):
+    if isinstance(value, dt.datetime):
+        return rfc3339(value)
+    if isinstance(value, dt.date):
         return value.isoformat()
     return value

@@ -3,15 +3,15 @@ screening audit log in the transaction that answers it."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from watchlist import audit
+from watchlist import audit, qualifiers
 from watchlist.budget import Deadline
+from watchlist.errors import InputError
 from watchlist.lookup import match_json
 from watchlist.matching.matcher import Matcher
 from watchlist.matching.model import Match
@@ -26,30 +26,45 @@ from web.state import request_deadline, state
 Kind = Literal["person", "organization", "vessel", "aircraft"]
 
 
-def _real_date(value: str | None) -> str | None:
-    if value is None:
-        return None
-    parts = [int(p) for p in value.split("-")]
-    try:
-        dt.date(parts[0], *(parts[1:] + [1, 1])[:2])
-    except ValueError:
-        raise PydanticCustomError("date", "is not a real date") from None
-    return value
+def _qualifier(read: Callable[[str], str]) -> Callable[[str | None], str | None]:
+    """A validator reading a qualifier as the CLI and /match read it (`watchlist.qualifiers`);
+    its one-sentence error becomes the field's problem in the usual 422 answer."""
+
+    def check(value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return read(value)
+        except InputError as error:
+            message = error.message.removesuffix(".")
+            raise PydanticCustomError("qualifier", "{message}", {"message": message}) from None
+
+    return check
 
 
 BirthDate = Annotated[
     str | None,
     Field(
         default=None,
-        pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
-        description="Date of birth, YYYY, YYYY-MM or YYYY-MM-DD: a match that disagrees "
-        "scores lower, one that agrees higher.",
+        max_length=100,
+        description="Date of birth: YYYY, YYYY-MM or YYYY-MM-DD, a real date (anything else is "
+        "a 422 saying why). A match that disagrees scores lower, one that agrees higher.",
+        json_schema_extra={"pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"},
+        examples=["1966-05-07"],
     ),
-    AfterValidator(_real_date),
+    AfterValidator(_qualifier(qualifiers.birth_date)),
 ]
 Country = Annotated[
     Text | None,
-    Field(default=None, max_length=100, description="Nationality or country, e.g. Russia."),
+    Field(
+        default=None,
+        max_length=100,
+        description="Nationality or country: an ISO 3166 alpha-2 or alpha-3 code (SK, SVK) or "
+        "a country's name (Slovakia, as the lists write it too: 'Korea, North'); an unknown "
+        "country is a 422. Echoed as the country's name (SK -> Slovakia).",
+        examples=["SK"],
+    ),
+    AfterValidator(_qualifier(qualifiers.country)),
 ]
 KindField = Annotated[
     Kind | None,

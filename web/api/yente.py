@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from watchlist import registry
-from watchlist.errors import NotFoundError
+from watchlist import qualifiers, registry
+from watchlist.errors import InputError, NotFoundError
 from watchlist.matching.matcher import Matcher
 from watchlist.matching.model import Match
 from watchlist.models import (
@@ -32,7 +32,6 @@ from watchlist.models import (
     Scope,
 )
 from web.api import api
-from web.api.countries import country_name
 from web.api.endpoint import Call, Reply
 from web.api.lookup import record
 from web.api.schemas import Text
@@ -54,7 +53,8 @@ KIND_SCHEMAS = {"person": "Person", "organization": "Organization", "vessel": "V
                 "aircraft": "Airplane"}  # fmt: skip
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
-DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
+# FollowTheMoney may write a time after a whole date (`1966-05-07T00:00:00`); the date counts.
+TIME_OF_DAY = re.compile(r"[0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?")
 SCREEN_FLOOR = 0.5  # yente's default cutoff: weaker candidates are not returned at all
 
 Values = Annotated[list[Annotated[Text, Field(max_length=500)]], Field(max_length=50)]
@@ -71,7 +71,13 @@ class EntityExample(BaseModel):
     )
     properties: Annotated[
         dict[str, Values | Annotated[Text, Field(max_length=500)]],
-        Field(description="At least one of name or alias; birthDate and nationality help."),
+        Field(
+            description="At least one of name or alias. birthDate (YYYY, YYYY-MM or "
+            "YYYY-MM-DD, a real date; a time after a whole date is ignored) and nationality, "
+            "citizenship, country or jurisdiction (ISO 3166 alpha-2 or alpha-3 codes, as "
+            "FollowTheMoney writes them, or country names) help: the first of each counts; "
+            "a date that is not one, or an unknown country, is a 422."
+        ),
     ]
 
 
@@ -166,7 +172,8 @@ def match(call: Call[MatchParams, MatchRequest], dataset: str) -> dict[str, Any]
     for key, example in call.body.queries.items():
         deadline.check()
         kind = _kind(key, example)
-        matches = _lookup(matcher, example, kind, call.query, source)
+        birth, country = _qualifiers(key, example)
+        matches = _lookup(matcher, example, kind, birth, country, call.query, source)
         results = _results(call.session, matches, threshold, source)[: call.query.limit]
         tops = [{"entity": {"id": r["entity_id"], "name": r["caption"]}, "score": r["score"]}
                 for r in results]  # fmt: skip
@@ -217,16 +224,47 @@ def _values(example: EntityExample, props: Iterable[str]) -> list[str]:
     return found
 
 
+def _qualifiers(key: str, example: EntityExample) -> tuple[str | None, str | None]:
+    """The example's first birth date and first country, read as the API's lookup reads them;
+    any value that is no date or no known country is a 422 naming it."""
+    births = [_read(key, "birthDate", _ftm_date, d) for d in _values(example, ["birthDate"])]
+    countries = [
+        _read(key, prop, qualifiers.country, value)
+        for prop in COUNTRY_PROPS
+        for value in _values(example, [prop])
+    ]
+    return next(iter(births), None), next(iter(countries), None)
+
+
+def _read(key: str, prop: str, read: Callable[[str], str], value: str) -> str:
+    try:
+        return read(value)
+    except InputError as error:
+        message = error.message.removesuffix(".")
+        raise RequestError(
+            422, "invalid_request", f"Query {key!r}: {message}.",
+            [FieldProblem(f"queries.{key}.properties.{prop}", message)],
+        ) from None  # fmt: skip
+
+
+def _ftm_date(value: str) -> str:
+    """A FollowTheMoney date as a birth date: its date, when a time follows a whole date."""
+    day, separator, time = value.strip().partition("T")
+    if separator and len(day) == 10 and TIME_OF_DAY.fullmatch(time):
+        return qualifiers.birth_date(day)
+    return qualifiers.birth_date(value)
+
+
 def _lookup(
     matcher: Matcher,
     example: EntityExample,
     kind: str | None,
+    birth: str | None,
+    country: str | None,
     params: MatchParams,
     source: str | None,
 ) -> list[Match]:
     """The best match per entity over every name of the example, best first."""
-    birth = next((d[:10] for d in _values(example, ["birthDate"]) if _is_date(d)), None)
-    country = next(filter(None, map(country_name, _values(example, COUNTRY_PROPS))), None)
     # A restricted dataset filters afterwards, so ask for more to fill the page.
     wanted = params.limit * (4 if source else 1)
     best: dict[int, Match] = {}
@@ -238,10 +276,6 @@ def _lookup(
             if found.entity_id not in best or found.score > best[found.entity_id].score:
                 best[found.entity_id] = found
     return sorted(best.values(), key=lambda m: (-m.score, m.entity_id))
-
-
-def _is_date(text: str) -> bool:
-    return re.match(DATE_PATTERN, text) is not None
 
 
 def _results(

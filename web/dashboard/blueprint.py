@@ -8,9 +8,10 @@ from typing import Any
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from watchlist import errors
+from watchlist import errors, timestamps
 from watchlist.models import DISMISS_REASON_LABELS, Role
 from web import errors as web_errors
 from web.dashboard import security
@@ -37,6 +38,7 @@ def _configure(state: BlueprintSetupState) -> None:
     app = state.app
     security.configure_sessions(app, app.config["WATCHLIST_SETTINGS"])
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["utc_time"] = utc_time
     app.jinja_env.filters["day"] = day
     app.jinja_env.tests["web_link"] = web_link
     app.jinja_env.globals.update(csrf_token=security.csrf_token, may=security.may, Role=Role,
@@ -81,13 +83,24 @@ def error_page(status: int, message: str) -> ResponseReturnValue:
     return page, status
 
 
-def when(moment: dt.datetime | None) -> str:
-    """A stored time as `2026-11-02 07:15 UTC` (SQLite gives naive UTC back)."""
+def when(moment: dt.datetime | str | None) -> str:
+    """A stored time (or one written in RFC 3339) as `2026-11-02 07:15 UTC`."""
     if moment is None:
         return "—"
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return timestamps.readable(_moment(moment))
+
+
+def utc_time(moment: dt.datetime | str | None) -> Markup:
+    """A time as `<time datetime="2026-11-02T07:15:09Z">2026-11-02 07:15 UTC</time>`: readable,
+    and exact for programs; a dash when there is none."""
+    if moment is None:
+        return Markup("—")
+    exact = timestamps.rfc3339(_moment(moment))
+    return Markup('<time datetime="{}">{}</time>').format(exact, when(moment))
+
+
+def _moment(moment: dt.datetime | str) -> dt.datetime:
+    return dt.datetime.fromisoformat(moment) if isinstance(moment, str) else moment
 
 
 def web_link(url: object) -> bool:
