@@ -13,7 +13,7 @@ from tests.web.dashboard import fresh_hit, sign_in, text
 from watchlist import audit, review
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory
-from watchlist.models import Action, RunStatus, ScanRun, Suppression
+from watchlist.models import Action, DismissReason, RunStatus, ScanRun, Suppression
 from watchlist.models.base import utcnow
 
 pytestmark = pytest.mark.usefixtures("dashboard_users")
@@ -38,7 +38,14 @@ def hit_with_history(day_one: Settings) -> int:
     engine = create_engine(day_one.database)
     try:
         with session_factory(engine)() as session, session.begin():
-            review.decide(session, hit_id, Action.DISMISS, actor="user:analyst", suppress=True)
+            review.decide(
+                session,
+                hit_id,
+                Action.DISMISS,
+                actor="user:analyst",
+                suppress=True,
+                reason=DismissReason.DIFFERENT_PERSON,
+            )
             session.add(ScanRun(status=RunStatus.SUCCEEDED, finished_at=utcnow()))
             audit.record(session, actor="api-key:times", kind="lookup", query="Times test",
                          list_state=1, result_count=0, top=None)  # fmt: skip
