@@ -192,7 +192,8 @@ def lists_changes(
     """The change log of a list version (default: the newest version that changed anything)."""
     with transaction(app.sessions) as session:
         version = list_updates.get_version(session, version_id, source)
-        lines = list_updates.changes(session, version, kinds=[ChangeKind(k) for k in kinds])
+        where = list_updates.ChangeFilter(kinds=[ChangeKind(k) for k in kinds])
+        lines = list_updates.changes(session, version, where)
         header = _version_line(version.source.code, version)
     if as_json:
         for line in lines:

@@ -230,7 +230,7 @@ def version_changes(call: Call[ChangeQuery, None], source: str, version_id: int)
         raise NotFoundError(f"list source {source!r} has no version {version_id}.")
     query = call.query
     kinds = [query.kind] if query.kind else []
-    lines = list_updates.changes(call.session, version, kinds=kinds)
+    lines = list_updates.changes(call.session, version, list_updates.ChangeFilter(kinds=kinds))
     start = (query.page - 1) * query.per_page
     return {
         "version": version_json(version),

@@ -66,7 +66,8 @@ def lists() -> ResponseReturnValue:
             if version_id is not None:
                 raise
             chosen = None
-        log = list_updates.changes(db, chosen, kinds=[kind] if kind else ()) if chosen else []
+        where = list_updates.ChangeFilter(kinds=[kind] if kind else ())
+        log = list_updates.changes(db, chosen, where) if chosen else []
         return render_template(
             "dashboard/lists.html",
             sources=list_updates.status(db),
