@@ -1,4 +1,4 @@
-"""A version's change log on the dashboard: before and after values, pages and
+"""A version's change log on the dashboard and over the API: before and after values, pages and
 filters, on two real SDN lists twenty months apart."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import ROOT, fresh_database
-from tests.web.conftest import DASHBOARD_PASSWORD, web_settings
+from tests.web.conftest import DASHBOARD_PASSWORD, make_key, web_settings
 from tests.web.dashboard import sign_in, text
 from watchlist import access, list_updates, migrate
 from watchlist.config import Settings
@@ -138,3 +138,43 @@ def test_an_entry_without_values_names_its_fields(
     engine.dispose()
     row = row_of(text(viewer.get(f"/lists?version={version}&q=815")), "815")
     assert "<dl" not in row and "names, addresses" in row
+
+
+def test_the_api_pages_in_sql_and_returns_the_values(
+    history_app: Flask, two_years: tuple[Settings, int]
+) -> None:
+    settings, version = two_years
+    client = history_app.test_client()
+    headers = {"Authorization": f"Bearer {make_key(settings, 'read')}"}
+    url = f"/api/v1/lists/us_ofac_sdn/versions/{version}"
+    answer = client.get(f"{url}?q=marin%20arango", headers=headers).get_json()
+    assert answer["total"] == 1
+    (marin,) = answer["changes"]
+    diff = {change["field"]: change for change in marin["diff"]}
+    assert diff["designations"] == {
+        "field": "designations",
+        "before": ["SDNTK"],
+        "after": ["SDGT"],
+        "omitted_before": 0,
+        "omitted_after": 0,
+    }
+    assert diff["birth_dates"]["after"] == ["06 Jun 1955", "16 Jun 1955"]
+    page = client.get(f"{url}?kind=changed&per_page=40&page=179", headers=headers).get_json()
+    assert (page["total"], page["page"], len(page["changes"])) == (7_138, 179, 18)
+    added = client.get(f"{url}?kind=added&per_page=1", headers=headers).get_json()
+    assert added["changes"][0]["diff"] == [] and added["changes"][0]["fields"] == []
+    assert client.get(f"{url}?q=", headers=headers).get_json()["total"] > 10_000
+
+
+def test_the_openapi_document_describes_the_values(
+    history_app: Flask, two_years: tuple[Settings, int]
+) -> None:
+    client = history_app.test_client()
+    headers = {"Authorization": f"Bearer {make_key(two_years[0], 'read')}"}
+    document = client.get("/api/v1/openapi.json", headers=headers).get_json()
+    values = document["components"]["schemas"]["FieldChangeOut"]["properties"]
+    assert {"field", "before", "after", "omitted_before", "omitted_after"} == set(values)
+    assert all(value["description"] for value in values.values())
+    operation = document["paths"]["/api/v1/lists/{source}/versions/{version_id}"]["get"]
+    (q,) = (p for p in operation["parameters"] if p["name"] == "q")
+    assert "primary name" in q["description"]
