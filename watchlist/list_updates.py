@@ -7,11 +7,14 @@ import datetime as dt
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from watchlist import list_diff
 from watchlist.errors import ConfigError, NotFoundError
+from watchlist.list_diff import FieldChange
 from watchlist.lists import VersionInfo, apply_list
 from watchlist.models import ChangeKind, Entity, ListChange, ListSource, ListVersion
 from watchlist.models.registry import VersionStatus
@@ -192,6 +195,17 @@ class ChangeLine:
     source_key: str
     name: str
     fields: tuple[str, ...]
+    # Before and after values of the changed fields (none on entries from before they were kept).
+    diff: tuple[FieldChange, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class ChangeFilter:
+    """Which entries of a change log to show."""
+
+    kinds: Sequence[ChangeKind] = ()
+    # Text the entity's primary name contains (any case), or its key in the list.
+    text: str | None = None
 
 
 def get_version(session: Session, version_id: int | None, source_code: str | None) -> ListVersion:
@@ -211,18 +225,54 @@ def get_version(session: Session, version_id: int | None, source_code: str | Non
 
 
 def changes(
-    session: Session, version: ListVersion, *, kinds: Sequence[ChangeKind] = ()
+    session: Session,
+    version: ListVersion,
+    where: ChangeFilter = ChangeFilter(),
+    *,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[ChangeLine]:
-    """The change log of one version, in the order added, changed, relisted, delisted."""
+    """The change log of one version, in the order added, changed, relisted, delisted; `limit`
+    and `offset` give one page of it."""
     query = (
-        sa.select(ListChange, Entity.source_key, Entity.primary_name)
-        .join(Entity, Entity.id == ListChange.entity_id)
-        .where(ListChange.version_id == version.id)
+        _change_query(version, where)
+        .add_columns(ListChange, Entity.source_key, Entity.primary_name)
         .order_by(ListChange.id)
+        .offset(offset)
+        .limit(limit)
     )
-    if kinds:
-        query = query.where(ListChange.change.in_(list(kinds)))
     return [
-        ChangeLine(row.change.value, row.entity_id, key, name, tuple(row.fields or ()))
+        ChangeLine(
+            row.change.value,
+            row.entity_id,
+            key,
+            name,
+            tuple(row.fields or ()),
+            list_diff.read_diff(row.fields or (), row.diff),
+        )
         for row, key, name in session.execute(query)
     ]
+
+
+def count_changes(
+    session: Session, version: ListVersion, where: ChangeFilter = ChangeFilter()
+) -> int:
+    """How many entries of the change log of one version `where` selects."""
+    query = _change_query(version, where).add_columns(sa.func.count())
+    return session.scalar(query) or 0
+
+
+def _change_query(version: ListVersion, where: ChangeFilter) -> sa.Select[Any]:
+    query = (
+        sa.select()
+        .select_from(ListChange)
+        .join(Entity, Entity.id == ListChange.entity_id)
+        .where(ListChange.version_id == version.id)
+    )
+    if where.kinds:
+        query = query.where(ListChange.change.in_(list(where.kinds)))
+    text = (where.text or "").strip()
+    if text:
+        name = sa.func.lower(Entity.primary_name).contains(text.casefold(), autoescape=True)
+        query = query.where(sa.or_(name, Entity.source_key == text))
+    return query

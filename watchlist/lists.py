@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from watchlist import list_diff
 from watchlist.errors import ListFormatError
 from watchlist.models import (
     Address,
@@ -335,16 +336,39 @@ def _write_plan(
     programs: dict[str, int],
     on: dt.date,
 ) -> None:
-    added_ids = _insert_entities(session, source.id, version.id, plan)
     updated = plan.changed + plan.relisted
+    before = list_diff.stored_values(session, {id_: f for id_, _, f in updated if f})
+    added_ids = _insert_entities(session, source.id, version.id, plan)
     _update_entities(session, version.id, updated, plan.hashes)
     kept_dates = _designation_dates(session, [id_ for id_, _, _ in updated])
     _delete_children(session, [id_ for id_, _, _ in updated])
     written = list(zip(added_ids, plan.added, strict=True)) + [(i, e) for i, e, _ in updated]
     _insert_children(session, written, programs, kept_dates)
     _delist(session, plan.delisted, on)
-    _log_changes(session, version.id, plan, added_ids)
+    diffs = _diffs(updated, before, programs, kept_dates)
+    _log_changes(session, version.id, plan, added_ids, diffs)
     resolve_relations(session, source.id)
+
+
+def _diffs(
+    updated: Sequence[tuple[int, ParsedEntity, list[str]]],
+    before: dict[int, list_diff.Values],
+    programs: dict[str, int],
+    kept_dates: dict[tuple[int, int], dt.date],
+) -> dict[int, dict[str, Any]]:
+    """The before and after values of the changed fields of each changed or relisted entity."""
+    diffs: dict[int, dict[str, Any]] = {}
+    for id_, entity, fields in updated:
+        if not fields:
+            continue
+        kept = {
+            d.program: kept_dates[(id_, programs[d.program])]
+            for d in entity.designations
+            if (id_, programs[d.program]) in kept_dates
+        }
+        after = list_diff.parsed_values(entity, fields, kept)
+        diffs[id_] = list_diff.entity_diff(fields, before[id_], after)
+    return diffs
 
 
 def _entity_values(entity: ParsedEntity, hashes: dict[str, str]) -> dict[str, Any]:
@@ -495,7 +519,13 @@ def _delist(session: Session, ids: Sequence[int], on: dt.date) -> None:
         )
 
 
-def _log_changes(session: Session, version_id: int, plan: _Plan, added_ids: list[int]) -> None:
+def _log_changes(
+    session: Session,
+    version_id: int,
+    plan: _Plan,
+    added_ids: list[int],
+    diffs: dict[int, dict[str, Any]],
+) -> None:
     rows: list[dict[str, Any]] = []
     rows += [{"entity_id": i, "change": ChangeKind.ADDED, "fields": []} for i in added_ids]
     rows += [
@@ -507,6 +537,7 @@ def _log_changes(session: Session, version_id: int, plan: _Plan, added_ids: list
     rows += [{"entity_id": i, "change": ChangeKind.DELISTED, "fields": []} for i in plan.delisted]
     for row in rows:
         row["version_id"] = version_id
+        row["diff"] = diffs.get(row["entity_id"])
     for chunk in _chunks(rows):
         session.execute(sa.insert(ListChange), chunk)
 

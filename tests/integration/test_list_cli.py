@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import signal
 import subprocess
@@ -69,6 +70,32 @@ def test_import_then_status_and_changes(run_cli: RunCli, seeded: Engine, tmp_pat
     changes = run_cli("lists", "changes", "--kind", "delisted")
     assert changes.exit_code == 0
     assert "VERSOR S.R.O." in changes.output  # seeded, but not listed in March 2023
+
+
+def test_changes_show_each_changed_field_as_a_diff(run_cli: RunCli, seeded: Engine) -> None:
+    """Ashot Mkrtychev, seeded, is missing from the list of 28 March 2023 and relisted by
+    that of 30 March, which (without OFAC's alias and address files) gives him neither."""
+    for day in ("28", "30"):
+        path = HISTORY / f"sdn_2023-03-{day}.csv.gz"
+        assert run_cli("lists", "import", "ofac-csv", str(path)).exit_code == 0
+    result = run_cli("lists", "changes", "--entity", "41736")
+    assert result.exit_code == 0, result.stderr
+    assert result.output.splitlines()[1:] == [
+        "  relisted     41736  MKRTYCHEV, Ashot",
+        "      names",
+        "        - MKRTYCEV, Asot (aka)",
+        "      designations",
+        "          DPRK, designated 2023-03-30",
+        "          (no difference shown: a detail not shown, or one the registry keeps)",
+        "      addresses",
+        "        - Hana Melichkova Street 3448/37, 84105 Bratislava, Slovakia",
+    ]
+    as_json = json.loads(run_cli("lists", "changes", "--entity", "mkrtychev", "--json").output)
+    assert as_json["diff"][0] == {"field": "names", "before": ["MKRTYCEV, Asot (aka)"],
+                                  "after": [], "omitted_before": 0, "omitted_after": 0}  # fmt: skip
+    assert (
+        run_cli("lists", "changes", "--kind", "added", "--entity", "41736").output.count("\n") == 1
+    )  # the version line alone
 
 
 @pytest.mark.parametrize(

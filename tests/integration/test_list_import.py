@@ -28,6 +28,7 @@ from watchlist.sources.parsed import SourceInfo
 
 SDN_DIR = ROOT / "data/ofac/sdn_legacy_csv"
 HISTORY = ROOT / "data/ofac/sdn_legacy_csv_history"
+CONSISTENT = ROOT / "data/ofac/sdn_legacy_csv_2021-07_consistent"
 
 
 def import_path(
@@ -184,6 +185,74 @@ def test_designation_day_pair(session: Session) -> None:
     assert smilewallet.names and smilewallet.designations  # rows kept, not deleted
     changes = session.scalar(sa.select(sa.func.count()).where(ListChange.version_id == second.id))
     assert changes == 24
+    assert all(line.diff == () for line in log)  # additions and delistings have no values
+
+
+@pytest.fixture(scope="module")
+def two_years(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Session, ListVersion]]:
+    """The July 2021 SDN list, then the list of 30 March 2023: 7,138 entities changed."""
+    with migrated_session(tmp_path_factory.mktemp("two-years")) as session:
+        import_path(session, "ofac-csv", CONSISTENT)
+        yield session, import_path(session, "ofac-csv", HISTORY / "sdn_2023-03-30.csv.gz")
+
+
+def changed_entry(session: Session, version: ListVersion, key: str) -> list_updates.ChangeLine:
+    where = list_updates.ChangeFilter(kinds=[ChangeKind.CHANGED], text=key)
+    (line,) = list_updates.changes(session, version, where)
+    return line
+
+
+def test_a_changed_entity_shows_its_values_before_and_after(
+    two_years: tuple[Session, ListVersion],
+) -> None:
+    session, version = two_years
+    assert version.changed_count == 7_138
+    marin = changed_entry(session, version, "8159")
+    assert marin.name == "MARIN ARANGO, Luciano"
+    diff = {change.field: change for change in marin.diff}
+    assert list(diff) == list(marin.fields)
+    # Moved from the narcotics kingpin program to the terrorism one, with a second birth date.
+    assert (diff["designations"].before, diff["designations"].after) == (("SDNTK",), ("SDGT",))
+    birth = diff["birth_dates"]
+    assert birth.before == ("16 Jun 1955",) and birth.added == ("06 Jun 1955",)
+    assert not birth.removed and "16 Jun 1955" in birth.after
+    assert diff["relations"].added == ("linked to SEGUNDA MARQUETALIA",)
+    assert diff["gender"].before == () and diff["gender"].after == ("Male",)
+    cartel = changed_entry(session, version, "8237")
+    renamed = cartel.diff[0]
+    assert renamed.field == "primary_name"
+    assert (renamed.before, renamed.after) == (
+        ("CARRILLO FUENTES ORGANIZATION",),
+        ("JUAREZ CARTEL",),
+    )
+    designations = next(change for change in cartel.diff if change.field == "designations")
+    assert designations.removed == () and designations.added == ("ILLICIT-DRUGS-EO14059",)
+
+
+def test_the_change_log_pages_and_filters_in_the_database(
+    two_years: tuple[Session, ListVersion],
+) -> None:
+    session, version = two_years
+    every = list_updates.changes(session, version)
+    total = version.added_count + version.changed_count + version.delisted_count
+    assert len(every) == list_updates.count_changes(session, version) == total
+    page_3 = list_updates.changes(session, version, limit=50, offset=100)
+    assert page_3 == every[100:150]
+    changed = list_updates.ChangeFilter(kinds=[ChangeKind.CHANGED])
+    assert list_updates.count_changes(session, version, changed) == version.changed_count
+    assert list_updates.changes(session, version, changed, limit=5, offset=7_136)[-1] == next(
+        line for line in reversed(every) if line.change == "changed"
+    )
+    by_name = list_updates.ChangeFilter(text="  marin ARANGO ")
+    assert [line.source_key for line in list_updates.changes(session, version, by_name)] == ["8159"]
+    by_key = list_updates.ChangeFilter(text="8159")  # the whole key, not a part of it
+    assert [line.name for line in list_updates.changes(session, version, by_key)] == [
+        "MARIN ARANGO, Luciano"
+    ]
+    part = list_updates.changes(session, version, list_updates.ChangeFilter(text="815"))
+    assert [line.source_key for line in part] == ["815"]  # not 8150 to 8159
+    wildcard = list_updates.ChangeFilter(text="%")  # a LIKE wildcard is a plain character
+    assert list_updates.count_changes(session, version, wildcard) == 0
 
 
 def test_seeded_record_survives_the_real_list(session: Session) -> None:

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from watchlist import migrate
-from watchlist.models import Base
+from watchlist import list_updates, migrate
+from watchlist.db import session_factory
+from watchlist.models import Base, ListVersion
 
 
 def table_names(engine: Engine) -> set[str]:
@@ -22,6 +25,42 @@ def test_upgrade_downgrade_upgrade_round_trip(engine: Engine) -> None:
 
     migrate.upgrade(engine)
     assert table_names(engine) == set(Base.metadata.tables)
+
+
+OLDER_CHANGE_LOG = [
+    "INSERT INTO list_sources (id, code, name, publisher) VALUES (1, 'us_ofac_sdn', 'SDN', 'OFAC')",
+    "INSERT INTO list_versions (id, source_id, status, imported_at, entity_count, name_count,"
+    " added_count, changed_count, delisted_count, relisted_count)"
+    " VALUES (1, 1, 'changed', :now, 1, 1, 0, 1, 0, 0)",
+    "INSERT INTO entities (id, source_id, source_key, kind, primary_name, content_hash,"
+    " field_hashes, created_at, updated_at)"
+    " VALUES (1, 1, '41736', 'person', 'MKRTYCHEV, Ashot', 'x', '{}', :now, :now)",
+    "INSERT INTO list_changes (id, version_id, entity_id, change, fields)"
+    " VALUES (1, 1, 1, 'changed', '[\"names\", \"birth_dates\"]')",
+]
+
+
+def test_the_change_log_keeps_its_older_entries_across_0008(engine: Engine) -> None:
+    """Entries written before the change log kept values still name their fields."""
+    migrate.upgrade(engine, "0007")
+    with engine.begin() as connection:
+        for statement in OLDER_CHANGE_LOG:
+            connection.execute(sa.text(statement), {"now": dt.datetime.now(dt.UTC)})
+    migrate.upgrade(engine)
+    with session_factory(engine)() as session:
+        version = session.get(ListVersion, 1)
+        assert version is not None
+        (line,) = list_updates.changes(session, version)
+        assert (line.name, line.fields, line.diff) == (
+            "MKRTYCHEV, Ashot",
+            ("names", "birth_dates"),
+            (),
+        )
+    migrate.downgrade(engine, "0007")
+    columns = {column["name"] for column in sa.inspect(engine).get_columns("list_changes")}
+    assert "diff" not in columns and "fields" in columns
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM list_changes")).scalar() == 1
 
 
 def test_models_agree_with_migrations(migrated: Engine) -> None:

@@ -17,6 +17,7 @@ from watchlist import list_jobs, list_updates, locks
 from watchlist.cli.app import AppContext, WatchlistGroup, cli, pass_app
 from watchlist.db import transaction
 from watchlist.errors import UpdateFailedError
+from watchlist.list_diff import FieldChange
 from watchlist.models import ChangeKind, ListVersion, VersionStatus
 from watchlist.sources import formats
 
@@ -180,6 +181,13 @@ def lists_status(app: AppContext, as_json: bool) -> None:
     type=click.Choice([k.value for k in ChangeKind]),
     help="Show only these changes (repeatable).",
 )
+@click.option(
+    "--entity",
+    "text",
+    metavar="TEXT",
+    help="Show only entities whose primary name contains TEXT (any case), or whose list key "
+    "is TEXT.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of text.")
 @pass_app
 def lists_changes(
@@ -187,12 +195,18 @@ def lists_changes(
     version_id: int | None,
     source: str | None,
     kinds: tuple[str, ...],
+    text: str | None,
     as_json: bool,
 ) -> None:
-    """The change log of a list version (default: the newest version that changed anything)."""
+    """The change log of a list version (default: the newest version that changed anything).
+
+    Under each changed or relisted entity, each changed field with its values: "-" before a
+    value the version removed, "+" before one it added, the unchanged ones indented.
+    """
+    where = list_updates.ChangeFilter(kinds=[ChangeKind(k) for k in kinds], text=text)
     with transaction(app.sessions) as session:
         version = list_updates.get_version(session, version_id, source)
-        lines = list_updates.changes(session, version, kinds=[ChangeKind(k) for k in kinds])
+        lines = list_updates.changes(session, version, where)
         header = _version_line(version.source.code, version)
     if as_json:
         for line in lines:
@@ -200,5 +214,24 @@ def lists_changes(
         return
     click.echo(header)
     for line in lines:
-        fields = f" ({', '.join(line.fields)})" if line.fields else ""
+        fields = f" ({', '.join(line.fields)})" if line.fields and not line.diff else ""
         click.echo(f"  {line.change:<9} {line.source_key:>8}  {line.name}{fields}")
+        for change in line.diff:
+            for text_line in _field_change_lines(change):
+                click.echo(text_line)
+
+
+def _field_change_lines(change: FieldChange) -> Iterator[str]:
+    """A changed field as a unified diff: removed values, added values, then the others."""
+    yield f"      {change.field.replace('_', ' ')}"
+    removed, added = change.removed, change.added
+    yield from (f"        - {value}" for value in removed)
+    yield from (f"        + {value}" for value in added)
+    yield from (f"          {value}" for value in change.before if value not in removed)
+    if not (removed or added):
+        yield "          (no difference shown: a detail not shown, or one the registry keeps)"
+    if change.omitted_before or change.omitted_after:
+        yield (
+            f"          (and {change.omitted_before} more before, "
+            f"{change.omitted_after} more after)"
+        )

@@ -109,6 +109,10 @@ class ListChange(Base):
     entity_id: Mapped[int] = mapped_column(sa.ForeignKey("entities.id"), index=True)
     change: Mapped[ChangeKind] = mapped_column(enum_column(ChangeKind, "change_kind"))
     fields: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # The readable values of each changed field before and after the import, as
+    # {field: {"before": [...], "after": [...]}} (see watchlist/list_diff.py); NULL on rows
+    # written before the change log kept them, and on additions and delistings.
+    diff: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))
 
     entity: Mapped[Entity] = relationship()
 

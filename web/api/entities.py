@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
 
-from watchlist import list_updates, registry, search
+from watchlist import list_diff, list_updates, registry, search
 from watchlist.errors import NotFoundError
 from watchlist.models import ChangeKind, Entity, EntityKind, ListSource, ListVersion, Program, Scope
 from watchlist.timestamps import rfc3339
@@ -174,16 +174,55 @@ class VersionList(BaseModel):
 
 class ChangeQuery(Params):
     kind: ChangeKind | None = None
+    q: Annotated[
+        Text | None,
+        Field(
+            max_length=200,
+            description="Text the entity's primary name contains (any case), or its whole key "
+            "in the list.",
+            # Said in the document too: a query holding a NUL character is refused.
+            json_schema_extra={"pattern": "^[^\\x00]*$"},
+        ),
+    ] = None
     page: Page = 1
     per_page: PerPage = 100
 
 
+class FieldChangeOut(BaseModel):
+    """One changed field of an entity, with its values before and after the version."""
+
+    field: str = Field(
+        description="The field: primary_name, names (aliases), designations, identifiers, "
+        "addresses, birth_dates, birth_places, nationalities, facts, relations, title, "
+        "gender, remarks, kind or listing_date."
+    )
+    before: list[str] = Field(
+        description="Its values before, as text (a name with its kind, a program with its "
+        "designation date, an identifier with its country and dates, ...); the values "
+        "missing from `after` were removed. Empty when the field had no value."
+    )
+    after: list[str] = Field(
+        description="Its values after; the values missing from `before` were added. Empty "
+        "when the version removed every value."
+    )
+    omitted_before: int = Field(
+        description=f"Values of `before` left out: past {list_diff.MAX_VALUES} values a side, "
+        "the unchanged ones are left out first."
+    )
+    omitted_after: int = Field(description="Values of `after` left out, likewise.")
+
+
 class ChangeOut(BaseModel):
-    change: str
+    change: str = Field(description="added, changed, delisted or relisted.")
     entity_id: int
-    source_key: str
-    name: str
-    fields: list[str]
+    source_key: str = Field(description="The entity's key in the list (OFAC's ent_num).")
+    name: str = Field(description="The entity's primary name.")
+    fields: list[str] = Field(description="The fields that changed (changed and relisted).")
+    diff: list[FieldChangeOut] = Field(
+        description="Each changed field with its values before and after. Empty for "
+        "additions and delistings, and for entries imported before the change log kept "
+        "values (their `fields` still name what changed)."
+    )
 
 
 class VersionChanges(BaseModel):
@@ -285,18 +324,25 @@ def list_versions(call: Call[None, None], source: str) -> dict[str, Any]:
     ok=Reply("The version and one page of its changes.", VersionChanges),
 )  # fmt: skip
 def version_changes(call: Call[ChangeQuery, None], source: str, version_id: int) -> dict[str, Any]:
-    """What a version added, changed, delisted and relisted, with the fields that changed."""
+    """What a version added, changed, delisted and relisted: for a changed or relisted entity,
+    each changed field with its values before and after. `q` keeps the entities whose primary
+    name contains it or whose list key it is."""
     version = list_updates.get_version(call.session, version_id, None)
     if version.source.code != source:
         raise NotFoundError(f"list source {source!r} has no version {version_id}.")
     query = call.query
-    kinds = [query.kind] if query.kind else []
-    lines = list_updates.changes(call.session, version, kinds=kinds)
-    start = (query.page - 1) * query.per_page
+    where = list_updates.ChangeFilter(kinds=[query.kind] if query.kind else [], text=query.q)
+    lines = list_updates.changes(
+        call.session,
+        version,
+        where,
+        limit=query.per_page,
+        offset=(query.page - 1) * query.per_page,
+    )
     return {
         "version": version_json(version),
-        "changes": [dataclasses.asdict(line) for line in lines[start : start + query.per_page]],
-        "total": len(lines),
+        "changes": [dataclasses.asdict(line) for line in lines],
+        "total": list_updates.count_changes(call.session, version, where),
         "page": query.page,
         "per_page": query.per_page,
     }

@@ -92,11 +92,14 @@ def date_range(args: Mapping[str, str]) -> tuple[dt.datetime | None, dt.datetime
 MAX_PAGE = 1_000_000  # as in the API: far beyond any listing, and within every integer column
 
 
-def paging(args: Mapping[str, str], max_page_size: int, default: int = 50) -> Paging:
-    page = number(args, "page") or 1
+def paging(
+    args: Mapping[str, str], max_page_size: int, default: int = 50, *, prefix: str = ""
+) -> Paging:
+    """`page` and `per_page`; a `prefix` names the paging of a second listing on a page."""
+    page = number(args, f"{prefix}page") or 1
     if page > MAX_PAGE:
-        raise InputError(f"page must be at most {MAX_PAGE:,}.")
-    per_page = min(number(args, "per_page") or default, max_page_size)
+        raise InputError(f"{prefix}page must be at most {MAX_PAGE:,}.")
+    per_page = min(number(args, f"{prefix}per_page") or default, max_page_size)
     return Paging(page, per_page)
 
 

@@ -17,6 +17,7 @@ from web.dashboard.review import list_changes_chart
 from web.state import session_scope, state
 
 SEARCH_PAGE = 50
+LOG_PAGE = 50  # change-log entries a page
 
 
 @bp.get("/entities/<int:entity_id>")
@@ -72,10 +73,15 @@ def search() -> ResponseReturnValue:
 
 @bp.get("/lists")
 def lists() -> ResponseReturnValue:
-    """Sources, their versions, and the change log of one version."""
-    paging = forms.paging(request.args, state().settings.web.max_page_size, default=20)
+    """Sources, their versions, and the change log of one version, a page at a time."""
+    max_page_size = state().settings.web.max_page_size
+    paging = forms.paging(request.args, max_page_size, default=20)
+    log_paging = forms.paging(request.args, max_page_size, default=LOG_PAGE, prefix="log_")
     version_id = forms.number(request.args, "version")
     kind = forms.choice(request.args, "kind", ChangeKind)
+    where = list_updates.ChangeFilter(
+        kinds=[kind] if kind else (), text=forms.text(request.args, "q")
+    )
     with session_scope() as db:
         versions, total = reports.list_versions(db, limit=paging.per_page, offset=paging.offset)
         try:
@@ -84,7 +90,12 @@ def lists() -> ResponseReturnValue:
             if version_id is not None:
                 raise
             chosen = None
-        log = list_updates.changes(db, chosen, kinds=[kind] if kind else ()) if chosen else []
+        log: list[list_updates.ChangeLine] = []
+        log_total = 0
+        if chosen:
+            log = list_updates.changes(db, chosen, where, limit=log_paging.per_page,
+                                       offset=log_paging.offset)  # fmt: skip
+            log_total = list_updates.count_changes(db, chosen, where)
         return render_template(
             "dashboard/lists.html",
             sources=list_updates.status(db),
@@ -94,7 +105,9 @@ def lists() -> ResponseReturnValue:
             chosen=chosen,
             kind=kind,
             kinds=list(ChangeKind),
-            log=log[:1000],
-            log_total=len(log),
+            q=where.text or "",
+            log=log,
+            log_total=log_total,
+            log_paging=log_paging,
             chart=list_changes_chart(reports.list_changes_over_time(db)),
         )
