@@ -562,9 +562,17 @@ def _lone_word(peeled: Span) -> Word | None:
     return found
 
 
+# A hit's context is its sentence, cut to this many characters either side of the mention: a
+# text without sentence ends would otherwise give every hit the whole text (and copying it
+# for each hit would make screening such a text quadratic).
+_CONTEXT: Final = 500
+
+
 def _hit(prepared: PreparedText, span: Span, match: Match, route: str) -> TextHit:
     start, end = prepared.original_span(span.start, span.end)
     sentence_start, sentence_end = prepared.original_span(*span.sentence)
+    sentence_start = max(sentence_start, start - _CONTEXT)
+    sentence_end = min(sentence_end, end + _CONTEXT)
     sentence = prepared.original[sentence_start:sentence_end]
     lead = len(sentence) - len(sentence.lstrip())
     return TextHit(

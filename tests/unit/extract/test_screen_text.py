@@ -229,3 +229,14 @@ def test_screening_work_grows_with_the_text_not_its_square(sdn_matcher: Matcher,
     small, large = seconds(10_000), seconds(80_000)
     # Eight times the text: linear work takes about eight times as long, quadratic sixty-four.
     assert large < 24 * max(small, 0.002), (small, large)
+
+
+def test_a_hit_in_a_text_without_sentence_ends_keeps_context_around_it(
+    sdn_matcher: Matcher,
+) -> None:
+    """Without a full stop the sentence is the whole text: a hit keeps the words around it."""
+    text = "word " * 2_000 + "Ashot Mkrtychev met them " + "word " * 2_000
+    (hit,) = [h for h in screen_text(text, sdn_matcher) if h.text == "Ashot Mkrtychev"]
+    assert "Ashot Mkrtychev met them" in hit.sentence
+    assert len(hit.sentence) <= 2 * 500 + len("Ashot Mkrtychev")
+    assert text[hit.sentence_start :].startswith(hit.sentence)
