@@ -288,6 +288,14 @@ def _results(session: Session, shown: Sequence[_Found]) -> list[SearchResult]:
     return results
 
 
+def _known_country(listed: str) -> str | None:
+    """The country a listed country names, as the filter reads it (None: no country)."""
+    try:
+        return qualifiers.country(listed)
+    except InputError:
+        return None
+
+
 def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
@@ -308,12 +316,13 @@ class FilterChoices:
 
 
 def filter_choices(session: Session) -> FilterChoices:
-    countries = {
+    listed = {
         country
         for model in (Nationality, Address)
         for country in session.scalars(sa.select(model.country).distinct())
         if country
     }
+    countries = {name for name in map(_known_country, listed) if name is not None}
     return FilterChoices(
         sources=list(session.scalars(sa.select(ListSource.code).order_by(ListSource.code))),
         programs=list(session.scalars(sa.select(Program.code).order_by(Program.code))),
