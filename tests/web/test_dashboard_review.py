@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from tests.rewrites import rewrite, seed_text
 from tests.web.dashboard import add_article, fresh_hit, post, sign_in, text
 from watchlist import review
 from watchlist.config import Settings
@@ -221,7 +223,39 @@ def test_article_page_highlights_every_hit(analyst: FlaskClient) -> None:
     page = text(analyst.get("/articles/2"))
     for name in ("Ashot Mkrtychev", "Wagner Group", "Kim Jong Un", "Vladimir Putin"):
         assert f"<mark>{name}</mark>" in page
-    assert "Same story:" in page
+
+
+def test_article_page_links_the_rewrites_of_its_report(
+    analyst: FlaskClient, day_one: Settings
+) -> None:
+    title = f"Rewrite {uuid.uuid4().hex[:8]} of the second seed article"
+    hits = add_article(day_one, rewrite(seed_text(2)), title=title)
+    found = re.search(r'href="/articles/(\d+)"', text(analyst.get(f"/hits/{hits[0]}")))
+    assert found
+    rewritten = text(analyst.get(f"/articles/{found.group(1)}"))
+    assert "Same story:" in rewritten and "Seed article-2" in rewritten
+    assert "Seed article-1" not in rewritten and "Seed article-3" not in rewritten
+    assert title in text(analyst.get("/articles/2"))
+
+
+def test_a_whole_group_decision_stays_in_its_story(analyst: FlaskClient, day_one: Settings) -> None:
+    # Two reports naming the same man and places, each in words of its own: two stories.
+    marker = uuid.uuid4().hex[:8]
+    hearing = (
+        "Ashot Mkrtychev paid for a warehouse near the Danube through a shell company, judges "
+        f"in Vienna heard on the second day of hearing {marker}. Mkrtychev did not attend, and "
+        "two of his former employees are due to testify next month."
+    )
+    first = add_article(day_one, hearing, title="Hearing")
+    interview = (
+        f"Ashot Mkrtychev, named at hearing {marker} in Vienna this week, told a weekly that he "
+        "had never traded arms. Mkrtychev said the warehouse near the Danube held farm machinery."
+    )
+    second = add_article(day_one, interview, title="Interview")
+    data = {"action": "escalate", "note": "The hearing.", "whole_group": "yes"}
+    post(analyst, f"/hits/{first[0]}/decisions", data, form=f"/hits/{first[0]}")
+    assert all("badge-escalated" in text(analyst.get(f"/hits/{hit}")) for hit in first)
+    assert all("badge-open" in text(analyst.get(f"/hits/{hit}")) for hit in second)
 
 
 def test_export_gives_hits_with_their_decisions(analyst: FlaskClient, day_one: Settings) -> None:
