@@ -238,6 +238,35 @@ def test_article_page_links_the_rewrites_of_its_report(
     assert title in text(analyst.get("/articles/2"))
 
 
+BROKER_REPORT = (
+    "Bulletin {marker}. An arms broker with a Slovak passport, Ashot Mkrtychev, arranged "
+    "shipments of shells through a trading house in Bratislava, court papers filed on Monday "
+    "show. Prosecutors say the payments ran through three banks over two years. His lawyer "
+    "said the papers misread ordinary commercial contracts and that he would contest them."
+)
+
+
+def queue_rows(page: str, marker: str) -> list[str]:
+    """The grouped queue's rows that mention `marker` (in their label)."""
+    return [row for row in page.split("<tr>")[1:] if marker in row]
+
+
+def test_a_group_is_labelled_with_one_of_its_own_articles(
+    analyst: FlaskClient, day_one: Settings
+) -> None:
+    marker = uuid.uuid4().hex[:8]
+    report = BROKER_REPORT.format(marker=marker)
+    add_article(day_one, report, title=f"Broker report {marker}")
+    update = report + " Sergei Shoigu was said to have approved the shipments himself."
+    assert add_article(day_one, update, title=f"Broker report, updated {marker}")
+    rows = queue_rows(text(analyst.get("/?per_page=100")), marker)
+    (broker,) = [row for row in rows if "MKRTYCHEV, Ashot" in row]
+    (shoigu,) = [row for row in rows if "SHOIGU" in row]
+    # One story of two articles; Shoigu is in the update only, and is labelled with it.
+    assert f"Broker report {marker} <span" in broker and "(2 articles)" in broker
+    assert f"Broker report, updated {marker} <span" in shoigu and "(1 article)" in shoigu
+
+
 def test_a_whole_group_decision_stays_in_its_story(analyst: FlaskClient, day_one: Settings) -> None:
     # Two reports naming the same man and places, each in words of its own: two stories.
     marker = uuid.uuid4().hex[:8]
