@@ -31,7 +31,6 @@ from watchlist.models import (
     Mention,
     Program,
     ScanRun,
-    Story,
     VersionStatus,
 )
 from watchlist.review import HitFilter, hit_conditions
@@ -42,10 +41,15 @@ from watchlist.timestamps import rfc3339
 
 @dataclass(frozen=True)
 class QueueGroup:
-    """The hits of one story (near-duplicate articles) on one entity: reviewed together."""
+    """The hits of one story (rewrites of one report) on one entity: reviewed together.
+
+    The group is labelled with its earliest article that has a hit on the entity: `article_id`,
+    `title`.
+    """
 
     story_id: int | None
-    story_title: str | None
+    article_id: int
+    title: str | None
     entity_id: int
     entity_name: str
     hits: int
@@ -90,6 +94,7 @@ def queue_groups(
             sa.func.min(Hit.created_at).label("first_seen"),
             sa.func.max(Hit.created_at).label("last_seen"),
             sa.func.min(Hit.id).label("first_hit_id"),
+            sa.func.min(Hit.article_id).label("article_id"),
         )
         .join(Article, Article.id == Hit.article_id)
         .where(*hit_conditions(where))
@@ -103,11 +108,12 @@ def queue_groups(
         grouped.order_by(*_GROUP_SORTS[sort]).limit(per_page).offset((page - 1) * per_page)
     ).all()
     names = _entity_names(session, {row.entity_id for row in rows})
-    titles = _story_titles(session, {row.story_id for row in rows if row.story_id is not None})
+    titles = _article_titles(session, {row.article_id for row in rows})
     groups = [
         QueueGroup(
             story_id=row.story_id,
-            story_title=titles.get(row.story_id) if row.story_id is not None else None,
+            article_id=row.article_id,
+            title=titles.get(row.article_id),
             entity_id=row.entity_id,
             entity_name=names.get(row.entity_id, f"entity {row.entity_id}"),
             hits=row.hits,
@@ -129,11 +135,11 @@ def _entity_names(session: Session, ids: set[int]) -> dict[int, str]:
     return {entity_id: name for entity_id, name in session.execute(query)}
 
 
-def _story_titles(session: Session, ids: set[int]) -> dict[int, str | None]:
+def _article_titles(session: Session, ids: set[int]) -> dict[int, str | None]:
     if not ids:
         return {}
-    query = sa.select(Story.id, Story.title).where(Story.id.in_(ids))
-    return {story_id: title for story_id, title in session.execute(query)}
+    query = sa.select(Article.id, Article.title).where(Article.id.in_(ids))
+    return {article_id: title for article_id, title in session.execute(query)}
 
 
 @dataclass(frozen=True)
@@ -446,7 +452,7 @@ def article_hits(session: Session, article_id: int) -> Sequence[Hit]:
 
 
 def story_articles(session: Session, story_id: int | None, article_id: int) -> Sequence[Article]:
-    """The other articles of a story (near-duplicates), newest first."""
+    """The other articles of a story (rewrites of the same report), newest first."""
     if story_id is None:
         return []
     query = (

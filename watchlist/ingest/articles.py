@@ -16,7 +16,7 @@ from watchlist.config import IntakeSettings
 from watchlist.errors import InputError
 from watchlist.extract.words import SENTENCE_WORDS
 from watchlist.ingest.html import html_to_text
-from watchlist.ingest.stories import assign_story, signature
+from watchlist.ingest.stories import assign_story, fingerprint
 from watchlist.models import Article
 
 
@@ -107,7 +107,7 @@ def _row(item: ArticleInput, digest: str) -> dict[str, object]:
         "text": item.text,
         "content_hash": digest,
         "language": guess_language(item.text),
-        "signature": signature(item.text),
+        "signature": fingerprint(item.text),
     }
 
 

@@ -9,7 +9,7 @@ from watchlist.models.access import (
     SignInOutcome,
     User,
 )
-from watchlist.models.articles import Article, Feed, Hit, HitStatus, Mention, Story
+from watchlist.models.articles import Article, Feed, Hit, HitStatus, Mention, Story, StoryMark
 from watchlist.models.base import Base
 from watchlist.models.ops import RunStatus, ScanError, ScanRun, ScreeningRecord
 from watchlist.models.registry import (
@@ -64,6 +64,7 @@ __all__ = [
     "HitStatus",
     "Mention",
     "Story",
+    "StoryMark",
     "Base",
     "BirthDate",
     "BirthPlace",

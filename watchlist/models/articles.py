@@ -38,7 +38,7 @@ class Feed(Base):
 
 
 class Story(Base):
-    """Near-duplicate articles (rewrites of one wire story), reviewed once."""
+    """Rewrites of one report (articles sharing most of their copy), reviewed once."""
 
     __tablename__ = "stories"
 
@@ -65,7 +65,9 @@ class Article(Base):
     text: Mapped[str] = mapped_column(sa.Text)
     content_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     language: Mapped[str | None] = mapped_column(sa.String(8))
-    # Proper nouns of the text, for story grouping.
+    # The text's fingerprint for story grouping (watchlist/ingest/stories.py): the smallest
+    # hashes of its word shingles, as hex. Articles stored before fingerprints hold their
+    # proper nouns here and no story marks.
     signature: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     # The list state (newest list version id) the article was last screened against.
     screened_state: Mapped[int | None] = mapped_column(index=True)
@@ -75,6 +77,19 @@ class Article(Base):
     mentions: Mapped[list[Mention]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="Mention.start"
     )
+
+
+class StoryMark(Base):
+    """One of the smallest values of an article's fingerprint: rewrites of a report share them,
+    and a new article finds its story through them."""
+
+    __tablename__ = "story_marks"
+    __table_args__ = (sa.Index("ix_story_marks_mark_article_id", "mark", "article_id"),)
+
+    article_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    mark: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
 
 
 class Mention(Base):
