@@ -10,9 +10,10 @@ from sqlalchemy.engine import Engine
 
 from tests.conftest import ROOT, RunCli
 from tests.loopback import Site, serve
-from watchlist.models import Article, Feed, Hit, Story
+from watchlist.models import Article, Feed, Hit, Mention, Story
 
 SEEDS = ROOT / "tests/fixtures/articles"
+PAGES = ROOT / "tests/fixtures/html"
 PAGE = b"""<!doctype html><html><head><title>Arms broker sanctioned</title>
 <script>document.write("Vladimir Putin")</script><style>.x{}</style></head>
 <body><nav>Home | World | Vladimir Putin archive</nav><article>
@@ -65,6 +66,32 @@ def test_article_from_a_url_keeps_main_text_and_finds_hits(
     assert "document.write" not in text and "archive" not in text and "Leave a Reply" not in text
     assert "<script> stays text." in text
     assert site.requests[0][1]["User-Agent"].startswith("Watchlist/")
+
+
+def test_mentions_index_into_the_stored_text(run_cli: RunCli, seeded: Engine, site: Site) -> None:
+    assert run_cli("articles", "add", site.url("/page.html"), env=LOOPBACK).exit_code == 0
+    with seeded.connect() as connection:
+        text = connection.scalar(sa.select(Article.text))
+        mentions = connection.execute(sa.select(Mention.start, Mention.end, Mention.text)).all()
+    assert text and mentions
+    for start, end, mention in mentions:
+        assert text[start:end] == mention
+
+
+def test_a_real_news_page_keeps_its_article_and_drops_the_rest(
+    run_cli: RunCli, seeded: Engine, site: Site
+) -> None:
+    # A page of trafilatura's evaluation set (tests/fixtures/html), with its snippets.
+    site.files["/amazon.html"] = (PAGES / "vice.com.amazon.html").read_bytes()
+    result = run_cli("articles", "add", site.url("/amazon.html"), env=LOOPBACK)
+    assert result.exit_code == 0, result.stderr
+    with seeded.connect() as connection:
+        text, title = connection.execute(sa.select(Article.text, Article.title)).one()
+    assert title == "The Amazon Is on Fire and the Smoke Can Be Seen from Space"
+    flat = " ".join(text.split())
+    assert "Brazil went dark." in flat and "the highest number of deforestation warnings.”" in flat
+    assert "Tagged:" not in flat and "to the VICE newsletter." not in flat
+    assert "Watch this next" not in flat
 
 
 def test_loopback_is_refused_unless_allowed(run_cli: RunCli, seeded: Engine, site: Site) -> None:
