@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -184,3 +185,81 @@ def test_a_feed_that_is_not_a_feed_is_one_line(run_cli: RunCli, seeded: Engine, 
     result = run_cli("feeds", "fetch", env=LOOPBACK)
     assert result.exit_code == 1
     assert "not a readable RSS or Atom feed" in result.stderr or "not an RSS" in result.stderr
+
+
+FEEDS = ROOT / "tests/fixtures/feeds"
+
+
+def serve_feed(site: Site, name: str, content_type: str) -> str:
+    """Serve a fixture feed, its links pointing at the server, and return its URL."""
+    body = (FEEDS / name).read_bytes().replace(b"{base}", site.base_url.encode())
+    site.files[f"/{name}"] = body
+    site.types[f"/{name}"] = content_type
+    return site.url(f"/{name}")
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "items"),
+    [
+        ("rss091.xml", "text/xml", 2),
+        ("rss10.rdf", "application/rdf+xml", 2),
+        ("rss20.xml", "application/rss+xml; charset=utf-8", 3),
+        ("atom.xml", "application/atom+xml", 2),
+        ("wrong-encoding.xml", "application/rss+xml; charset=utf-8", 1),
+    ],
+)
+def test_real_feed_files_from_the_server_are_read(
+    run_cli: RunCli, seeded: Engine, site: Site, name: str, content_type: str, items: int
+) -> None:
+    assert (
+        run_cli("feeds", "add", serve_feed(site, name, content_type), env=LOOPBACK).exit_code == 0
+    )
+    result = run_cli("feeds", "fetch", env=LOOPBACK)
+    assert result.exit_code == 0, result.stderr
+    assert f"{items} items" in result.output
+    # Every item was asked for, over the guarded fetch; none of them but /page.html exists.
+    asked = {path for path, _ in site.requests if path != f"/{name}"}
+    assert len(asked) == items
+    with seeded.connect() as connection:
+        assert connection.scalar(sa.select(Feed.last_error)) is None
+
+
+def test_an_atom_item_is_stored_with_its_date_and_feed(
+    run_cli: RunCli, seeded: Engine, site: Site
+) -> None:
+    run_cli("feeds", "add", serve_feed(site, "atom.xml", "application/atom+xml"), env=LOOPBACK)
+    result = run_cli("feeds", "fetch", env=LOOPBACK)
+    assert "2 items, 1 new articles" in result.output and "1 failed" in result.output
+    with seeded.connect() as connection:
+        url, published, feed_id = connection.execute(
+            sa.select(Article.url, Article.published_at, Article.feed_id)
+        ).one()
+        registered = connection.scalar(sa.select(Feed.id))
+    assert url == site.url("/page.html") and feed_id == registered
+    assert published is not None
+    assert published.replace(tzinfo=dt.UTC) == dt.datetime(2024, 5, 1, 14, 30, tzinfo=dt.UTC)
+
+
+def test_a_feed_on_loopback_is_refused_before_any_request(
+    run_cli: RunCli, seeded: Engine, site: Site
+) -> None:
+    url = serve_feed(site, "rss20.xml", "application/rss+xml")
+    assert run_cli("feeds", "add", url, env=LOOPBACK).exit_code == 0
+    result = run_cli("feeds", "fetch")
+    assert result.exit_code == 1 and "private or loopback address" in result.stderr
+    assert site.requests == [] and count(seeded, Article) == 0
+
+
+def test_a_feed_declaring_entities_is_one_line_and_stores_nothing(
+    run_cli: RunCli, seeded: Engine, site: Site
+) -> None:
+    site.files["/bomb.xml"] = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+        b'<rss version="2.0"><channel><title>&b;</title><item><link>'
+        + site.url("/page.html").encode()
+        + b"</link></item></channel></rss>"
+    )
+    run_cli("feeds", "add", site.url("/bomb.xml"), env=LOOPBACK)
+    result = run_cli("feeds", "fetch", env=LOOPBACK)
+    assert result.exit_code == 1 and "declares XML entities; refused" in result.stderr
+    assert "Traceback" not in result.stderr and count(seeded, Article) == 0
