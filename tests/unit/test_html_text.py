@@ -4,6 +4,7 @@ hostile markup."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -80,6 +81,13 @@ def test_markup_written_as_text_stays_text_and_scripts_are_dropped() -> None:
 def test_a_fragment_trafilatura_finds_no_article_in_is_kept_whole() -> None:
     assert _main_text("<p>Verus LLC</p>") is None
     assert html_to_text("<p>Verus LLC</p>") == ("Verus LLC", None)
+
+
+def test_a_page_without_an_article_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
+    html_to_text("<p>Verus LLC</p>")
+    html_to_text("")
+    assert caplog.records == []
 
 
 def test_deep_nesting_gives_the_text() -> None:

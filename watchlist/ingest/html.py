@@ -13,6 +13,7 @@ decoded, and what remains is plain text that the dashboard escapes like any othe
 from __future__ import annotations
 
 import html
+import logging
 import re
 from html.parser import HTMLParser
 
@@ -29,6 +30,12 @@ _BLOCK = frozenset(
      "blockquote", "pre", "figcaption", "dd", "dt", "main", "table", "ul", "ol"}
 )  # fmt: skip
 _VOID = frozenset({"br", "hr", "img", "meta", "link", "input", "source", "wbr", "area", "col"})
+# trafilatura and htmldate log each page they find no article or date in ("discarding data",
+# "empty HTML tree") as warnings and errors. Such a page is read by the fallback below, or
+# refused with one line: their lines would only add noise to the command's or server's log.
+for _library in ("trafilatura", "htmldate"):
+    logging.getLogger(_library).setLevel(logging.CRITICAL)
+
 _BOILERPLATE = re.compile(
     r"^(read more|leave a reply|share this|subscribe|sign up|advertisement|related:|cookie)",
     re.IGNORECASE,
