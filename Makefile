@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install compile no-compiler run test test-postgres lint bench bench-venv bench-import bench-matching bench-screening bench-scan bench-api clean
+.PHONY: install compile no-compiler run test test-postgres lint bench bench-venv bench-import bench-matching bench-screening bench-scan bench-api bench-extraction clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -91,7 +91,7 @@ BENCH_BASELINES = @$(MAKE) --no-print-directory bench-venv \
 bench-import: install  ## Full SDN import: time and peak memory vs baselines (SQLite, PostgreSQL).
 	$(BIN)/python -m benchmarks.import_speed
 
-bench: bench-import bench-quality bench-matching bench-screening bench-scan bench-api  ## Every benchmark table.
+bench: bench-import bench-quality bench-matching bench-screening bench-scan bench-api bench-extraction  ## Every benchmark table.
 
 bench-quality: install  ## Quality on the development sets (news, press spellings, name pairs, invented people) and on the project's own pairs, beside baselines.
 	$(BENCH_BASELINES)
@@ -110,3 +110,6 @@ bench-scan: install  ## The nightly scan end to end: articles/s on SQLite and Po
 
 bench-api: install  ## Lookups over HTTP (watchlist serve, concurrent clients): p50/p99 and requests/s vs in-process.
 	$(BIN)/python -m benchmarks.api_speed
+
+bench-extraction: install  ## Article main-text extraction on real news pages: trafilatura vs the hand-written reader.
+	$(BIN)/python -m benchmarks.extraction_quality

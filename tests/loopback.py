@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Site:
-    """What the server serves: path -> body, plus per-path failures and a request log."""
+    """What the server serves: path -> body (and Content-Type, when one is set), plus
+    per-path failures and a request log."""
 
     files: dict[str, bytes] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
     failures: dict[str, list[int]] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     posts: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
@@ -44,6 +46,8 @@ def _handler(site: Site) -> type[http.server.BaseHTTPRequestHandler]:
                 return
             self.send_response(200)
             self.send_header("ETag", etag)
+            if self.path in site.types:
+                self.send_header("Content-Type", site.types[self.path])
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

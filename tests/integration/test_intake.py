@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -10,9 +11,10 @@ from sqlalchemy.engine import Engine
 
 from tests.conftest import ROOT, RunCli
 from tests.loopback import Site, serve
-from watchlist.models import Article, Feed, Hit, Story
+from watchlist.models import Article, Feed, Hit, Mention, Story
 
 SEEDS = ROOT / "tests/fixtures/articles"
+PAGES = ROOT / "tests/fixtures/html"
 PAGE = b"""<!doctype html><html><head><title>Arms broker sanctioned</title>
 <script>document.write("Vladimir Putin")</script><style>.x{}</style></head>
 <body><nav>Home | World | Vladimir Putin archive</nav><article>
@@ -65,6 +67,32 @@ def test_article_from_a_url_keeps_main_text_and_finds_hits(
     assert "document.write" not in text and "archive" not in text and "Leave a Reply" not in text
     assert "<script> stays text." in text
     assert site.requests[0][1]["User-Agent"].startswith("Watchlist/")
+
+
+def test_mentions_index_into_the_stored_text(run_cli: RunCli, seeded: Engine, site: Site) -> None:
+    assert run_cli("articles", "add", site.url("/page.html"), env=LOOPBACK).exit_code == 0
+    with seeded.connect() as connection:
+        text = connection.scalar(sa.select(Article.text))
+        mentions = connection.execute(sa.select(Mention.start, Mention.end, Mention.text)).all()
+    assert text and mentions
+    for start, end, mention in mentions:
+        assert text[start:end] == mention
+
+
+def test_a_real_news_page_keeps_its_article_and_drops_the_rest(
+    run_cli: RunCli, seeded: Engine, site: Site
+) -> None:
+    # A page of trafilatura's evaluation set (tests/fixtures/html), with its snippets.
+    site.files["/amazon.html"] = (PAGES / "vice.com.amazon.html").read_bytes()
+    result = run_cli("articles", "add", site.url("/amazon.html"), env=LOOPBACK)
+    assert result.exit_code == 0, result.stderr
+    with seeded.connect() as connection:
+        text, title = connection.execute(sa.select(Article.text, Article.title)).one()
+    assert title == "The Amazon Is on Fire and the Smoke Can Be Seen from Space"
+    flat = " ".join(text.split())
+    assert "Brazil went dark." in flat and "the highest number of deforestation warnings.”" in flat
+    assert "Tagged:" not in flat and "to the VICE newsletter." not in flat
+    assert "Watch this next" not in flat
 
 
 def test_loopback_is_refused_unless_allowed(run_cli: RunCli, seeded: Engine, site: Site) -> None:
@@ -157,3 +185,81 @@ def test_a_feed_that_is_not_a_feed_is_one_line(run_cli: RunCli, seeded: Engine, 
     result = run_cli("feeds", "fetch", env=LOOPBACK)
     assert result.exit_code == 1
     assert "not a readable RSS or Atom feed" in result.stderr or "not an RSS" in result.stderr
+
+
+FEEDS = ROOT / "tests/fixtures/feeds"
+
+
+def serve_feed(site: Site, name: str, content_type: str) -> str:
+    """Serve a fixture feed, its links pointing at the server, and return its URL."""
+    body = (FEEDS / name).read_bytes().replace(b"{base}", site.base_url.encode())
+    site.files[f"/{name}"] = body
+    site.types[f"/{name}"] = content_type
+    return site.url(f"/{name}")
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "items"),
+    [
+        ("rss091.xml", "text/xml", 2),
+        ("rss10.rdf", "application/rdf+xml", 2),
+        ("rss20.xml", "application/rss+xml; charset=utf-8", 3),
+        ("atom.xml", "application/atom+xml", 2),
+        ("wrong-encoding.xml", "application/rss+xml; charset=utf-8", 1),
+    ],
+)
+def test_real_feed_files_from_the_server_are_read(
+    run_cli: RunCli, seeded: Engine, site: Site, name: str, content_type: str, items: int
+) -> None:
+    assert (
+        run_cli("feeds", "add", serve_feed(site, name, content_type), env=LOOPBACK).exit_code == 0
+    )
+    result = run_cli("feeds", "fetch", env=LOOPBACK)
+    assert result.exit_code == 0, result.stderr
+    assert f"{items} items" in result.output
+    # Every item was asked for, over the guarded fetch; none of them but /page.html exists.
+    asked = {path for path, _ in site.requests if path != f"/{name}"}
+    assert len(asked) == items
+    with seeded.connect() as connection:
+        assert connection.scalar(sa.select(Feed.last_error)) is None
+
+
+def test_an_atom_item_is_stored_with_its_date_and_feed(
+    run_cli: RunCli, seeded: Engine, site: Site
+) -> None:
+    run_cli("feeds", "add", serve_feed(site, "atom.xml", "application/atom+xml"), env=LOOPBACK)
+    result = run_cli("feeds", "fetch", env=LOOPBACK)
+    assert "2 items, 1 new articles" in result.output and "1 failed" in result.output
+    with seeded.connect() as connection:
+        url, published, feed_id = connection.execute(
+            sa.select(Article.url, Article.published_at, Article.feed_id)
+        ).one()
+        registered = connection.scalar(sa.select(Feed.id))
+    assert url == site.url("/page.html") and feed_id == registered
+    assert published is not None
+    assert published.replace(tzinfo=dt.UTC) == dt.datetime(2024, 5, 1, 14, 30, tzinfo=dt.UTC)
+
+
+def test_a_feed_on_loopback_is_refused_before_any_request(
+    run_cli: RunCli, seeded: Engine, site: Site
+) -> None:
+    url = serve_feed(site, "rss20.xml", "application/rss+xml")
+    assert run_cli("feeds", "add", url, env=LOOPBACK).exit_code == 0
+    result = run_cli("feeds", "fetch")
+    assert result.exit_code == 1 and "private or loopback address" in result.stderr
+    assert site.requests == [] and count(seeded, Article) == 0
+
+
+def test_a_feed_declaring_entities_is_one_line_and_stores_nothing(
+    run_cli: RunCli, seeded: Engine, site: Site
+) -> None:
+    site.files["/bomb.xml"] = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+        b'<rss version="2.0"><channel><title>&b;</title><item><link>'
+        + site.url("/page.html").encode()
+        + b"</link></item></channel></rss>"
+    )
+    run_cli("feeds", "add", site.url("/bomb.xml"), env=LOOPBACK)
+    result = run_cli("feeds", "fetch", env=LOOPBACK)
+    assert result.exit_code == 1 and "declares XML entities; refused" in result.stderr
+    assert "Traceback" not in result.stderr and count(seeded, Article) == 0

@@ -20,7 +20,7 @@ from watchlist.errors import InputError, WatchlistError
 from watchlist.ingest.articles import ArticleInput, add_article
 from watchlist.ingest.documents import to_document
 from watchlist.ingest.feeds import FeedItem, parse_feed
-from watchlist.ingest.web import check_url, fetch_page
+from watchlist.ingest.web import Page, check_url, fetch_page
 from watchlist.lookup import build_matcher, list_state
 from watchlist.matching.matcher import Matcher
 from watchlist.models import Article, Feed
@@ -141,7 +141,7 @@ def fetch_feed(
     try:
         page = fetch_page(http, url, settings.intake, etag=etag, last_modified=modified)
         limit = settings.intake.max_feed_items
-        items = () if page.body is None else parse_feed(page.body, where=url, limit=limit).items
+        items = () if page.body is None else _feed_items(page, url, limit)
     except WatchlistError as error:
         _record_feed(sessions, feed_id, error=error.message)
         raise
@@ -151,6 +151,14 @@ def fetch_feed(
         _take_item(run, item, result)
     _record_feed(sessions, feed_id, etag=page.etag, last_modified=page.last_modified, error=None)
     return result
+
+
+def _feed_items(page: Page, url: str, limit: int) -> tuple[FeedItem, ...]:
+    body = page.body or b""
+    parsed = parse_feed(
+        body, where=url, limit=limit, content_type=page.content_type, base_url=page.url
+    )
+    return parsed.items
 
 
 def _take_item(run: _FeedRun, entry: FeedItem, result: FeedResult) -> None:
