@@ -12,7 +12,7 @@ import pytest
 
 from watchlist.errors import InputError
 from watchlist.ingest.documents import decode, to_document
-from watchlist.ingest.html import _main_text, html_to_text, page_text
+from watchlist.ingest.html import MAIN_TEXT_LIMIT, _main_text, html_to_text, page_text
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures/html"
 EXPECTED: dict[str, dict[str, list[str]]] = json.loads(
@@ -106,3 +106,16 @@ def test_a_page_with_no_article_text_is_one_clear_error() -> None:
     with pytest.raises(InputError) as caught:
         to_document(markup, where="home.html", max_chars=1000, content_type="text/html")
     assert caught.value.message == "home.html holds no article text."
+
+
+def test_an_oversized_page_is_read_by_the_linear_reader() -> None:
+    """Past the limit trafilatura is not run: the page's visible text is kept, whole."""
+    paragraph = "<p>Ashot Mkrtychev brokered arms deals between North Korea and Russia.</p>\n"
+    markup = (
+        "<html><head><title>Long</title></head><body><nav>Home</nav>"
+        + paragraph * (MAIN_TEXT_LIMIT // len(paragraph) + 1)
+        + "</body></html>"
+    )
+    assert len(markup) > MAIN_TEXT_LIMIT
+    assert html_to_text(markup) == page_text(markup)
+    assert html_to_text(markup)[1] == "Long"

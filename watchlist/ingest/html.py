@@ -42,8 +42,16 @@ _BOILERPLATE = re.compile(
 )
 
 
+# trafilatura needs about 2.7 s a megabyte of paragraph-heavy HTML; a news article's page is
+# well under this. A larger page is read by the linear reader below, so that one oversized or
+# hostile page cannot hold a worker for half a minute.
+MAIN_TEXT_LIMIT = 2_000_000
+
+
 def html_to_text(markup: str) -> tuple[str, str | None]:
     """The article text (paragraphs separated by blank lines) and the page title."""
+    if len(markup) > MAIN_TEXT_LIMIT:
+        return page_text(markup)
     article = _main_text(markup)
     if article is not None and article[0]:
         return article[0], article[1] or page_text(markup)[1]
