@@ -147,3 +147,81 @@ def test_an_unreadable_date_or_an_unknown_country_is_422_naming_it(
         assert problem["details"] == [
             {"field": f"queries.q1.properties.{field}", "message": message}
         ]
+
+
+def ashot(client: FlaskClient, headers: dict[str, str], **properties: list[str]) -> Any:
+    """The result for OFAC 41736 (Ashot Mkrtychev), or None when it is not returned."""
+    body = {"queries": {"q": {"schema": "Person", "properties": properties}}}
+    response = match(client, headers, body, query="?cutoff=0.1")
+    assert response.status_code == 200, response.get_json()
+    results = response.get_json()["responses"]["q"]["results"]
+    return next((r for r in results if r["id"] == "us_ofac_sdn:41736"), None)
+
+
+def test_results_are_followthemoney_entities(client: FlaskClient, api_headers: ApiHeaders) -> None:
+    body = {"queries": {"q": person("Ashot Mkrtychev", birthDate=["1966-05-07"])}}
+    answer = match(client, api_headers("lookup"), body).get_json()
+    assert answer["matcher"]["name"] == "watchlist"
+    best = answer["responses"]["q"]["results"][0]
+    props = best["properties"]
+    assert props["birthDate"] == ["1966-05-07"]
+    assert props["citizenship"] == ["sk"]
+    assert props["passportNumber"] == ["BD3843329", "BD5609822"]
+    assert props["birthPlace"] == ["Baku, Azerbaijan"]
+    assert props["gender"] == ["male"]
+    assert props["topics"] == ["sanction"]
+    assert all(0 <= score <= 1 for score in best["features"].values())
+    assert best["features"]["birth date"] == best["explanations"]["birth date"]["score"] == 1
+
+
+def test_an_equal_passport_confirms_and_a_different_one_contradicts(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    headers = api_headers("lookup")
+    name = {"name": ["Ashot Mkrtychev"], "birthDate": ["1966-05-07"]}
+    plain = ashot(client, headers, **name)
+    same = ashot(client, headers, **name, passportNumber=["bd 384-3329"])
+    other = ashot(client, headers, **name, passportNumber=["XY1234567"])
+    assert same["score"] >= 0.95 and same["features"]["passportNumber"] == 1
+    assert same["explanations"]["passportNumber"]["detail"] == "BD3843329 is listed"
+    assert other["score"] < plain["score"] and other["features"]["passportNumber"] == 0
+    assert "BD3843329" in other["explanations"]["passportNumber"]["detail"]
+    assert "passportNumber" not in plain["features"]
+
+
+def test_an_identifier_alone_finds_its_entity(client: FlaskClient, api_headers: ApiHeaders) -> None:
+    headers = api_headers("lookup")
+    found = ashot(client, headers, passportNumber=["BD5609822"])
+    assert found is not None and found["match"] is True
+    assert found["features"] == {"passportNumber": 1.0}
+    body = {"queries": {"q": {"schema": "Vessel", "properties": {"imoNumber": ["7406784"]}}}}
+    answer = match(client, headers, body).get_json()
+    [vessel] = answer["responses"]["q"]["results"]
+    assert vessel["id"] == "us_ofac_sdn:4243" and vessel["schema"] == "Vessel"
+    assert vessel["properties"]["imoNumber"] == ["7406784"]
+    assert vessel["features"]["imoNumber"] == 1
+
+
+def test_a_conflicting_gender_lowers_the_score(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    headers = api_headers("lookup")
+    male = ashot(client, headers, name=["Ashot Mkrtychev"], gender=["male"])
+    female = ashot(client, headers, name=["Ashot Mkrtychev"], gender=["female"])
+    assert male["features"]["gender"] == 1 and female["features"]["gender"] == 0
+    assert female["score"] < male["score"]
+
+
+def test_an_unknown_gender_or_algorithm_is_a_clear_4xx(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    headers = api_headers("lookup")
+    body = {"queries": {"q": person("Ashot Mkrtychev", gender=["robot"])}}
+    response = match(client, headers, body)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"][0]["field"] == "queries.q.properties.gender"
+    body = {"queries": {"q": person("Ashot Mkrtychev")}}
+    response = match(client, headers, body, query="?algorithm=logic-v2")
+    assert response.status_code == 400
+    assert "logic-v2" in response.get_json()["error"]["message"]
+    assert match(client, headers, body, query="?algorithm=best").status_code == 200
