@@ -225,3 +225,59 @@ def test_an_unknown_gender_or_algorithm_is_a_clear_4xx(
     assert response.status_code == 400
     assert "logic-v2" in response.get_json()["error"]["message"]
     assert match(client, headers, body, query="?algorithm=best").status_code == 200
+
+
+def test_a_match_result_fetches_back_as_its_entity(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    headers = api_headers("lookup")
+    found = ashot(client, headers, name=["Ashot Mkrtychev"])
+    response = client.get(f"/entities/{found['id']}?nested=true", headers=headers)
+    assert response.status_code == 200
+    entity = response.get_json()
+    assert entity["id"] == "us_ofac_sdn:41736" and entity["schema"] == "Person"
+    assert entity["properties"] == found["properties"]
+    assert entity["datasets"] == ["us_ofac_sdn"] and entity["target"] is True
+    for missing in ("us_ofac_sdn:999999999", "nocolon", "eu_fsf:41736"):
+        response = client.get(f"/entities/{missing}", headers=headers)
+        assert response.status_code == 404, missing
+        assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_search_finds_by_name_and_identifier_in_yentes_shape(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    headers = api_headers("lookup")
+    by_name = client.get("/search/default?q=Ashot+Mkrtychev&schema=Person", headers=headers)
+    assert by_name.status_code == 200
+    page = by_name.get_json()
+    assert set(page) == {"limit", "offset", "total", "results", "facets"}
+    assert page["results"][0]["id"] == "us_ofac_sdn:41736"
+    by_number = client.get("/search/us_ofac_sdn?q=BD3843329", headers=headers).get_json()
+    assert [r["id"] for r in by_number["results"]] == ["us_ofac_sdn:41736"]
+    vessels = client.get("/search/default?q=Ashot+Mkrtychev&schema=Vessel", headers=headers)
+    assert all(r["schema"] == "Vessel" for r in vessels.get_json()["results"])
+    second = client.get("/search/default?q=Ashot&limit=1&offset=1", headers=headers).get_json()
+    first = client.get("/search/default?q=Ashot&limit=2", headers=headers).get_json()
+    assert second["results"] == first["results"][1:2]
+    for query, status in (("?q=x&schema=Tank", 400), ("?q=x&countries=Narnia", 400),
+                          ("?q=x&offset=490&limit=20", 400), ("", 422)):  # fmt: skip
+        assert client.get(f"/search/default{query}", headers=headers).status_code == status
+    assert client.get("/search/eu_fsf?q=x", headers=headers).status_code == 404
+
+
+def test_catalog_and_algorithms_in_yentes_shape(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    headers = api_headers("lookup")
+    catalog = client.get("/catalog", headers=headers).get_json()
+    names = [d["name"] for d in catalog["datasets"]]
+    assert names[:2] == ["default", "sanctions"] and "us_ofac_sdn" in names
+    sdn = next(d for d in catalog["datasets"] if d["name"] == "us_ofac_sdn")
+    assert sdn["entity_count"] > 1000
+    assert catalog["current"] == names and catalog["outdated"] == []
+    algorithms = client.get("/algorithms", headers=headers).get_json()
+    assert algorithms["default"] == algorithms["best"] == "watchlist"
+    [algorithm] = algorithms["algorithms"]
+    assert {"passportNumber", "imoNumber", "birth date"} <= set(algorithm["docs"]["features"])
+    assert client.get("/catalog").status_code == 401

@@ -196,7 +196,7 @@ def match(call: Call[MatchParams, MatchRequest], dataset: str) -> dict[str, Any]
     in the screening audit log. A request that runs past web.request_budget_seconds is
     answered 503 (`over_budget`, with Retry-After)."""
     check_algorithm(call.query.algorithm)
-    source = _dataset_source(call.session, dataset)
+    source = dataset_source(call.session, dataset)
     matcher, list_state = state().matchers.get(call.session)
     settings = state().settings.matching
     threshold = call.query.threshold if call.query.threshold is not None else settings.threshold
@@ -243,7 +243,7 @@ def check_algorithm(algorithm: str | None) -> None:
         )  # fmt: skip
 
 
-def _dataset_source(session: Session, dataset: str) -> str | None:
+def dataset_source(session: Session, dataset: str) -> str | None:
     """The list source a dataset restricts to (None: every list); 404 for an unknown one."""
     if dataset in ALL_DATASETS:
         return None
