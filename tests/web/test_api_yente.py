@@ -281,3 +281,21 @@ def test_catalog_and_algorithms_in_yentes_shape(
     [algorithm] = algorithms["algorithms"]
     assert {"passportNumber", "imoNumber", "birth date"} <= set(algorithm["docs"]["features"])
     assert client.get("/catalog").status_code == 401
+
+
+def test_every_property_returned_is_one_its_followthemoney_schema_has(
+    client: FlaskClient, api_headers: ApiHeaders
+) -> None:
+    from followthemoney import model
+
+    headers = api_headers("lookup")
+    seen = set()
+    for q in ("Ashot Mkrtychev", "EBANO", "Verus", "Sberbank", "Mahan Air", "Hamas"):
+        page = client.get(f"/search/default?q={q}&limit=20", headers=headers).get_json()
+        for entity in page["results"]:
+            schema = model.get(entity["schema"])
+            assert schema is not None, entity["schema"]
+            seen.add(entity["schema"])
+            unknown = set(entity["properties"]) - set(schema.properties)
+            assert not unknown, (entity["id"], unknown)
+    assert {"Person", "Organization", "Vessel"} <= seen
