@@ -13,7 +13,8 @@ passportNumber, idNumber, imoNumber, ... finds the entities listing that number 
 may give identifiers only), an equal number raises the score to at least
 matching.identifier_match_score, and a different number of the same kind lowers it by
 matching.identifier_mismatch_penalty; a conflicting gender lowers it as the matcher lowers a
-conflicting kind (matching.kind_penalty). Each appears among the features.
+conflicting kind (matching.kind_penalty). Each appears among the features, as does the
+share of the query address's words the closest listed address has (explained, not scored).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
 NUMBER_PROPS = tuple(yente_ftm.IDENTIFIER_PROPS)
 # FollowTheMoney may write a time after a whole date (`1966-05-07T00:00:00`); the date counts.
 TIME_OF_DAY = re.compile(r"[0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?")
+ADDRESS_WORD = re.compile(r"\w+")
 SCREEN_FLOOR = 0.5  # yente's default cutoff: weaker candidates are not returned at all
 ALGORITHM = "watchlist"
 ALGORITHM_ALIASES = (ALGORITHM, "best", "default")
@@ -81,7 +83,8 @@ class EntityExample(BaseModel):
             "jurisdiction (ISO 3166 alpha-2 or alpha-3 codes, as FollowTheMoney writes them, "
             "or country names) help: the first of each counts; a date that is not one, or an "
             "unknown country, is a 422. gender (male, female, other) is compared; other "
-            "properties (address, ...) are accepted and not scored."
+            "properties are accepted and not scored; the first address is compared with "
+            "the listed ones and explained (not scored)."
         ),
     ]
 
@@ -150,14 +153,14 @@ class EntityMatches(BaseModel):
     query: dict[str, Any]
 
 
-class Matcher_(BaseModel):
+class MatcherInfo(BaseModel):
     name: str
     description: str
 
 
 class MatchAnswer(BaseModel):
     responses: dict[str, EntityMatches]
-    matcher: Matcher_
+    matcher: MatcherInfo
     limit: int
 
 
@@ -171,6 +174,7 @@ class Example:
     country: str | None
     gender: str | None
     numbers: dict[str, dict[str, str]]  # property -> number key -> number as given
+    addresses: list[str]
 
 
 @dataclasses.dataclass
@@ -276,8 +280,9 @@ def _read_example(key: str, example: EntityExample) -> Example:
     birth, country = _qualifiers(key, example)
     genders = [_read(key, "gender", _gender, g) for g in _values(example, ["gender"])]
     return Example(
-        SCHEMA_KINDS[example.schema_], names, birth, country, next(iter(genders), None), numbers
-    )
+        SCHEMA_KINDS[example.schema_], names, birth, country, next(iter(genders), None),
+        numbers, _values(example, ["address"]),
+    )  # fmt: skip
 
 
 def _values(example: EntityExample, props: Iterable[str]) -> list[str]:
@@ -383,8 +388,25 @@ def _weigh(scored: Scored, entity: Entity, asked: Example, settings: MatchingSet
         else:
             scored.score *= 1 - settings.kind_penalty
             scored.features["gender"] = (0.0, f"{asked.gender}; listed as {listed_gender}")
+    _explain_address(scored, entity, asked)
     scored.score = round(min(1.0, scored.score), 4)
     return scored
+
+
+def _explain_address(scored: Scored, entity: Entity, asked: Example) -> None:
+    """The share of the query address's words a listed address has, as a feature only."""
+    listed = [yente_ftm.address_text(a) for a in entity.addresses]
+    if not asked.addresses or not listed:
+        return
+    given = _words(asked.addresses[0])
+    shares = [(len(given & _words(text)) / len(given), text) for text in listed if given]
+    if shares:
+        share, text = max(shares)
+        scored.features["address"] = (share, f"closest listed address: {text}")
+
+
+def _words(text: str) -> set[str]:
+    return set(ADDRESS_WORD.findall(text.casefold()))
 
 
 def _results(

@@ -137,7 +137,7 @@ def properties(entity: Entity) -> dict[str, list[str]]:
     props["birthPlace"] = [place.place for place in entity.birth_places]
     for nationality in entity.nationalities:
         prop = "citizenship" if nationality.kind is NationalityKind.CITIZENSHIP else "nationality"
-        props[prop].append(country_code(nationality.country) or nationality.country)
+        props[prop].append(country_code(nationality.country) or "")
     for identifier in entity.identifiers:
         props[identifier_prop(identifier.kind)].append(identifier.value)
     props["address"] = [a for a in map(address_text, entity.addresses) if a]
@@ -151,7 +151,9 @@ def properties(entity: Entity) -> dict[str, list[str]]:
     props["sourceUrl"] = [entity.source.url] if entity.source.url else []
     props["notes"] = [entity.remarks] if entity.remarks else []
     allowed = SCHEMA_PROPS[schema_of(entity)]
-    return {p: list(dict.fromkeys(v)) for p, v in props.items() if v and p in allowed}
+    return {
+        p: list(dict.fromkeys(filter(None, v))) for p, v in props.items() if any(v) and p in allowed
+    }
 
 
 def gender_of(entity: Entity) -> str | None:
