@@ -194,6 +194,9 @@ def test_an_identifier_alone_finds_its_entity(client: FlaskClient, api_headers: 
     found = ashot(client, headers, passportNumber=["BD5609822"])
     assert found is not None and found["match"] is True
     assert found["features"] == {"passportNumber": 1.0}
+    as_id = ashot(client, headers, idNumber=["BD5609822"])
+    assert as_id["features"] == {"idNumber": 1.0} and as_id["score"] == found["score"]
+    assert as_id["explanations"]["idNumber"]["detail"] == "BD5609822 (passport) is listed"
     body = {"queries": {"q": {"schema": "Vessel", "properties": {"imoNumber": ["7406784"]}}}}
     answer = match(client, headers, body).get_json()
     [vessel] = answer["responses"]["q"]["results"]

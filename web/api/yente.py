@@ -10,8 +10,8 @@ every list; a list source code (`us_ofac_sdn`) only that list.
 
 Identifiers take part in matching here, beside the names the matcher scores: a query's
 passportNumber, idNumber, imoNumber, ... finds the entities listing that number (so a query
-may give identifiers only), an equal number raises the score to at least
-matching.identifier_match_score, and a different number of the same kind lowers it by
+may give identifiers only), an equal number (of any kind) raises the score to at least
+matching.identifier_match_score, and otherwise a different number of the same kind lowers it by
 matching.identifier_mismatch_penalty; a conflicting gender lowers it as the matcher lowers a
 conflicting kind (matching.kind_penalty). Each appears among the features, as does the
 share of the query address's words the closest listed address has (explained, not scored).
@@ -371,9 +371,11 @@ def _numbered(session: Session, asked: Example) -> list[int]:
 
 def _weigh(scored: Scored, entity: Entity, asked: Example, settings: MatchingSettings) -> Scored:
     """The candidate's score with the example's identifiers and gender counted."""
+    # A number listed under another kind (a passport number given as a national ID) counts too.
+    every = {i.number_key: f"{i.value} ({i.kind})" for i in entity.identifiers}
     for prop, given in asked.numbers.items():
         listed = yente_ftm.listed_numbers(entity.identifiers, prop)
-        equal = [listed[key] for key in given if key in listed]
+        equal = [listed.get(key) or every[key] for key in given if key in listed or key in every]
         if equal:
             scored.score = max(scored.score, settings.identifier_match_score)
             scored.features[prop] = (1.0, f"{equal[0]} is listed")
