@@ -45,8 +45,10 @@ log = logging.getLogger(__name__)
 
 
 def match_settings(settings: MatchingSettings) -> MatchSettings:
-    """The engine's settings from the [matching] section."""
-    return MatchSettings(**dataclasses.asdict(settings))
+    """The engine's settings from the [matching] section (less the identifier settings, which
+    the yente-compatible /match applies)."""
+    engine = {field.name for field in dataclasses.fields(MatchSettings)}
+    return MatchSettings(**{k: v for k, v in dataclasses.asdict(settings).items() if k in engine})
 
 
 def list_state(session: Session) -> int:

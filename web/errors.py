@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,7 +33,10 @@ from watchlist.errors import (
 log = logging.getLogger(__name__)
 
 # Paths whose clients are programs: they always get JSON, never HTML.
-JSON_PREFIXES = ("/api/", "/match/", "/readyz", "/healthz")
+JSON_PREFIXES = ("/api/", "/match/", "/search/", "/readyz", "/healthz")
+# The other yente-compatible paths: /catalog, /algorithms and /entities/SOURCE:KEY (the
+# dashboard's entity pages are /entities/NUMBER).
+YENTE_PATHS = re.compile(r"/(catalog|algorithms|entities/(?![0-9]+$)[^/]+)/?")
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ GENERIC_MESSAGE = "The server failed to answer this request; the failure was log
 
 def wants_json(path: str) -> bool:
     """Whether the client at this path is a program (API, yente, health checks)."""
-    return path.startswith(JSON_PREFIXES)
+    return path.startswith(JSON_PREFIXES) or YENTE_PATHS.fullmatch(path) is not None
 
 
 def error_body(code: str, message: str, details: Sequence[FieldProblem] = ()) -> dict[str, object]:

@@ -30,4 +30,5 @@ from web.api import (  # noqa: E402, F401  (registers the endpoints)
     health,
     lookup,
     yente,
+    yente_entities,
 )

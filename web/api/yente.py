@@ -1,37 +1,39 @@
 """yente compatibility: `POST /match/{dataset}` takes the OpenSanctions API's query-by-example
-body and answers in its response shape, so tools written for that API can point here.
+body and answers in its response shape, so tools written for that API (nomenklatura's
+`YenteEnricher`, say) can point here; `web.api.yente_entities` serves the rest of what such a
+client reads (`/entities/{id}`, `/search/{dataset}`, `/catalog`, `/algorithms`).
 
-Result ids are `SOURCE:KEY` (e.g. `us_ofac_sdn:41736`, the list's own identifier); `features`
-and `explanations` carry our matcher's features. Datasets: `default` and `sanctions` search
+Results are FollowTheMoney entities (`web.api.yente_ftm`) with ids `SOURCE:KEY` (e.g.
+`us_ofac_sdn:41736`, the list's own identifier); `features` holds each feature's score (0 to
+1) and `explanations` the same with its detail. Datasets: `default` and `sanctions` search
 every list; a list source code (`us_ofac_sdn`) only that list.
+
+Identifiers take part in matching here, beside the names the matcher scores: a query's
+passportNumber, idNumber, imoNumber, ... finds the entities listing that number (so a query
+may give identifiers only), an equal number (of any kind) raises the score to at least
+matching.identifier_match_score, and otherwise a different number of the same kind lowers it by
+matching.identifier_mismatch_penalty; a conflicting gender lowers it as the matcher lowers a
+conflicting kind (matching.kind_penalty). Each appears among the features, as does the
+share of the query address's words the closest listed address has (explained, not scored).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from watchlist import qualifiers, registry
+from watchlist import qualifiers
+from watchlist.config import MatchingSettings
 from watchlist.errors import InputError, NotFoundError
 from watchlist.matching.matcher import Matcher
-from watchlist.matching.model import Match
-from watchlist.models import (
-    BirthDate,
-    Designation,
-    EntityName,
-    ListSource,
-    NameKind,
-    Nationality,
-    Program,
-    Scope,
-)
-from web.api import api
+from watchlist.models import Entity, Identifier, ListSource, Scope, number_key
+from web.api import api, yente_ftm
 from web.api.endpoint import Call, Reply
 from web.api.lookup import record
 from web.api.schemas import Text
@@ -49,13 +51,15 @@ SCHEMA_KINDS: dict[str, str | None] = {
     "Vessel": "vessel",
     "Airplane": "aircraft",
 }
-KIND_SCHEMAS = {"person": "Person", "organization": "Organization", "vessel": "Vessel",
-                "aircraft": "Airplane"}  # fmt: skip
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
+NUMBER_PROPS = tuple(yente_ftm.IDENTIFIER_PROPS)
 # FollowTheMoney may write a time after a whole date (`1966-05-07T00:00:00`); the date counts.
 TIME_OF_DAY = re.compile(r"[0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?")
+ADDRESS_WORD = re.compile(r"\w+")
 SCREEN_FLOOR = 0.5  # yente's default cutoff: weaker candidates are not returned at all
+ALGORITHM = "watchlist"
+ALGORITHM_ALIASES = (ALGORITHM, "best", "default")
 
 Values = Annotated[list[Annotated[Text, Field(max_length=500)]], Field(max_length=50)]
 
@@ -72,17 +76,21 @@ class EntityExample(BaseModel):
     properties: Annotated[
         dict[str, Values | Annotated[Text, Field(max_length=500)]],
         Field(
-            description="At least one of name or alias. birthDate (YYYY, YYYY-MM or "
-            "YYYY-MM-DD, a real date; a time after a whole date is ignored) and nationality, "
-            "citizenship, country or jurisdiction (ISO 3166 alpha-2 or alpha-3 codes, as "
-            "FollowTheMoney writes them, or country names) help: the first of each counts; "
-            "a date that is not one, or an unknown country, is a 422."
+            description="At least one name (name, alias, previousName, weakAlias) or "
+            "identifier (passportNumber, idNumber, taxNumber, innCode, registrationNumber, "
+            "swiftBic, imoNumber, mmsi). birthDate (YYYY, YYYY-MM or YYYY-MM-DD, a real date; "
+            "a time after a whole date is ignored) and nationality, citizenship, country or "
+            "jurisdiction (ISO 3166 alpha-2 or alpha-3 codes, as FollowTheMoney writes them, "
+            "or country names) help: the first of each counts; a date that is not one, or an "
+            "unknown country, is a 422. gender (male, female, other) is compared; other "
+            "properties are accepted and not scored; the first address is compared with "
+            "the listed ones and explained (not scored)."
         ),
     ]
 
 
 class MatchRequest(BaseModel):
-    """yente's query-by-example body; `weights` is accepted and ignored."""
+    """yente's query-by-example body; `weights` and `config` are accepted and ignored."""
 
     model_config = ConfigDict(allow_inf_nan=False)
 
@@ -92,6 +100,7 @@ class MatchRequest(BaseModel):
         Limit("max_batch"),
     ]
     weights: dict[str, float] = Field(default_factory=dict)
+    config: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
 
 
 class MatchParams(BaseModel):
@@ -107,8 +116,10 @@ class MatchParams(BaseModel):
         float, Field(ge=0, le=1, description="Results below it are not returned.")
     ] = SCREEN_FLOOR
     algorithm: Annotated[
-        Text | None, Field(max_length=100, description="Accepted; this service has one.")
+        Text | None,
+        Field(max_length=100, description="watchlist (or best, default): this service has one."),
     ] = None
+    fuzzy: bool = Field(False, description="Accepted; names are always matched fuzzily.")
 
 
 class FeatureResult(BaseModel):
@@ -125,13 +136,13 @@ class ScoredEntity(BaseModel):
     id: str = Field(description="SOURCE:KEY, the list's own identifier.")
     caption: str
     schema_: str = Field(alias="schema")
-    properties: dict[str, list[str]]
+    properties: dict[str, list[str]] = Field(description="FollowTheMoney properties.")
     datasets: list[str]
     referents: list[str]
     target: bool
     score: float
     match: bool
-    features: dict[str, float]
+    features: dict[str, float] = Field(description="Each feature's score, 0 to 1.")
     explanations: dict[str, FeatureResult]
 
 
@@ -142,10 +153,37 @@ class EntityMatches(BaseModel):
     query: dict[str, Any]
 
 
+class MatcherInfo(BaseModel):
+    name: str
+    description: str
+
+
 class MatchAnswer(BaseModel):
     responses: dict[str, EntityMatches]
-    matcher: dict[str, Any]
+    matcher: MatcherInfo
     limit: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Example:
+    """What a query example asks, read: kind, qualifiers and numbers by property."""
+
+    kind: str | None
+    names: list[str]
+    birth: str | None
+    country: str | None
+    gender: str | None
+    numbers: dict[str, dict[str, str]]  # property -> number key -> number as given
+    addresses: list[str]
+
+
+@dataclasses.dataclass
+class Scored:
+    """A candidate's score and features (name -> (score, detail)), as they are adjusted."""
+
+    entity_id: int
+    score: float
+    features: dict[str, tuple[float, str]]
 
 
 @api.route(
@@ -154,31 +192,29 @@ class MatchAnswer(BaseModel):
     ok=Reply("Scored candidates per query, in yente's shape.", MatchAnswer),
 )  # fmt: skip
 def match(call: Call[MatchParams, MatchRequest], dataset: str) -> dict[str, Any]:
-    """The OpenSanctions (yente) matching API: each query is an entity example
+    """The OpenSanctions (yente) matching API: each query is a FollowTheMoney entity example
     (`{"schema": "Person", "properties": {"name": [...], "birthDate": [...],
-    "nationality": [...]}}`); names and aliases are looked up with the birth date and
-    country as qualifiers. Accepts `Authorization: ApiKey KEY` as well as Bearer. Each query
-    is recorded in the screening audit log. A request that runs past web.request_budget_seconds
-    is answered 503 (`over_budget`, with Retry-After)."""
-    source = _dataset_source(call.session, dataset)
+    "nationality": [...], "passportNumber": [...]}}`); names and aliases are looked up with the
+    birth date and country as qualifiers, and identifiers find, confirm or contradict
+    candidates. Accepts `Authorization: ApiKey KEY` as well as Bearer. Each query is recorded
+    in the screening audit log. A request that runs past web.request_budget_seconds is
+    answered 503 (`over_budget`, with Retry-After)."""
+    check_algorithm(call.query.algorithm)
+    source = dataset_source(call.session, dataset)
     matcher, list_state = state().matchers.get(call.session)
-    threshold = (
-        call.query.threshold
-        if call.query.threshold is not None
-        else state().settings.matching.threshold
-    )
+    settings = state().settings.matching
+    threshold = call.query.threshold if call.query.threshold is not None else settings.threshold
     responses, audited = {}, []
     deadline = request_deadline("Matching this batch")
     for key, example in call.body.queries.items():
         deadline.check()
-        kind = _kind(key, example)
-        birth, country = _qualifiers(key, example)
-        matches = _lookup(matcher, example, kind, birth, country, call.query, source)
-        results = _results(call.session, matches, threshold, source)[: call.query.limit]
+        asked = _read_example(key, example)
+        candidates = _lookup(call.session, matcher, asked, call.query, settings)
+        results = _results(call.session, candidates, threshold, call.query, source)
         tops = [{"entity": {"id": r["entity_id"], "name": r["caption"]}, "score": r["score"]}
                 for r in results]  # fmt: skip
         detail = {"dataset": dataset, "query_id": key, "schema": example.schema_}
-        audited.append((" | ".join(_values(example, NAME_PROPS)), tops, detail))
+        audited.append((_audit_text(asked), tops, detail))
         responses[key] = {
             "status": 200,
             "results": [{k: v for k, v in r.items() if k != "entity_id"} for r in results],
@@ -187,10 +223,31 @@ def match(call: Call[MatchParams, MatchRequest], dataset: str) -> dict[str, Any]
         }
     for names, tops, detail in audited:  # written last: the rows are the only write
         record(call, "match", names, list_state, tops, detail)
-    return {"responses": responses, "matcher": {}, "limit": call.query.limit}
+    return {"responses": responses, "matcher": matcher_json(), "limit": call.query.limit}
 
 
-def _dataset_source(session: Session, dataset: str) -> str | None:
+def matcher_json() -> dict[str, str]:
+    return {"name": ALGORITHM, "description": ALGORITHM_DESCRIPTION}
+
+
+ALGORITHM_DESCRIPTION = (
+    "Watchlist's name matcher (transliterations, other scripts, word order, initials, "
+    "misspellings) with birth date, country and gender as qualifiers, and identifiers "
+    "(passport, national ID, IMO, ...) as evidence for or against a candidate."
+)
+
+
+def check_algorithm(algorithm: str | None) -> None:
+    """A 400 for an algorithm this service does not have."""
+    if algorithm is not None and algorithm.lower() not in ALGORITHM_ALIASES:
+        message = f"must be one of {', '.join(ALGORITHM_ALIASES)}"
+        raise RequestError(
+            400, "invalid_request", f"The algorithm {algorithm!r} is not known here: {message}.",
+            [FieldProblem("algorithm", message)],
+        )  # fmt: skip
+
+
+def dataset_source(session: Session, dataset: str) -> str | None:
     """The list source a dataset restricts to (None: every list); 404 for an unknown one."""
     if dataset in ALL_DATASETS:
         return None
@@ -200,20 +257,32 @@ def _dataset_source(session: Session, dataset: str) -> str | None:
     return dataset
 
 
-def _kind(key: str, example: EntityExample) -> str | None:
+def _read_example(key: str, example: EntityExample) -> Example:
+    """The example read; a 422 naming the property for anything unreadable."""
     if example.schema_ not in SCHEMA_KINDS:
         message = f"must be one of {', '.join(SCHEMA_KINDS)}"
         raise RequestError(
             422, "invalid_request", f"The schema of query {key!r} {message}.",
             [FieldProblem(f"queries.{key}.schema", message)],
         )  # fmt: skip
-    if not _values(example, NAME_PROPS):
-        message = "give at least one name or alias"
+    names = _values(example, NAME_PROPS)
+    numbers = {
+        prop: {number_key(v): v for v in _values(example, [prop]) if number_key(v)}
+        for prop in NUMBER_PROPS
+    }
+    numbers = {prop: given for prop, given in numbers.items() if given}
+    if not names and not numbers:
+        message = "give at least one name, alias or identifier"
         raise RequestError(
             422, "invalid_request", f"Query {key!r}: {message}.",
             [FieldProblem(f"queries.{key}.properties.name", message)],
         )  # fmt: skip
-    return SCHEMA_KINDS[example.schema_]
+    birth, country = _qualifiers(key, example)
+    genders = [_read(key, "gender", _gender, g) for g in _values(example, ["gender"])]
+    return Example(
+        SCHEMA_KINDS[example.schema_], names, birth, country, next(iter(genders), None),
+        numbers, _values(example, ["address"]),
+    )  # fmt: skip
 
 
 def _values(example: EntityExample, props: Iterable[str]) -> list[str]:
@@ -255,92 +324,130 @@ def _ftm_date(value: str) -> str:
     return qualifiers.birth_date(value)
 
 
+def _gender(value: str) -> str:
+    gender = value.strip().lower()
+    if gender not in yente_ftm.GENDERS:
+        raise InputError(f"the gender {value!r} is not one of {', '.join(yente_ftm.GENDERS)}.")
+    return gender
+
+
 def _lookup(
+    session: Session,
     matcher: Matcher,
-    example: EntityExample,
-    kind: str | None,
-    birth: str | None,
-    country: str | None,
+    asked: Example,
     params: MatchParams,
-    source: str | None,
-) -> list[Match]:
-    """The best match per entity over every name of the example, best first."""
-    # A restricted dataset filters afterwards, so ask for more to fill the page.
-    wanted = params.limit * (4 if source else 1)
-    best: dict[int, Match] = {}
-    for name in _values(example, NAME_PROPS):
+    settings: MatchingSettings,
+) -> list[tuple[Scored, Entity]]:
+    """Every candidate the names or the identifiers find, scored, with its full record."""
+    best: dict[int, Scored] = {}
+    for name in asked.names:
         for found in matcher.lookup(
-            name, kind=kind, birth_date=birth, country=country, limit=wanted,
-            threshold=params.cutoff,
+            name, kind=asked.kind, birth_date=asked.birth, country=asked.country,
+            limit=params.limit * 4, threshold=params.cutoff,
         ):  # fmt: skip
             if found.entity_id not in best or found.score > best[found.entity_id].score:
-                best[found.entity_id] = found
-    return sorted(best.values(), key=lambda m: (-m.score, m.entity_id))
-
-
-def _results(
-    session: Session, matches: Sequence[Match], threshold: float, source: str | None
-) -> list[dict[str, Any]]:
-    """Scored entities (with their registry id under `entity_id`, for the audit log)."""
-    cards = state().matchers.cards(session, [m.entity_id for m in matches])
-    kept = [m for m in matches if m.entity_id in cards]
-    if source is not None:
-        kept = [m for m in kept if cards[m.entity_id].source == source]
-    props = _properties(session, [m.entity_id for m in kept])
+                features = {
+                    f.name: (min(1.0, max(0.0, f.value)), f.detail)
+                    for f in found.explanation.features
+                }
+                best[found.entity_id] = Scored(found.entity_id, found.score, features)
+    for entity_id in _numbered(session, asked):
+        best.setdefault(entity_id, Scored(entity_id, 0.0, {}))
+    entities = yente_ftm.load_entities(session, best)
     return [
-        _scored(m, cards[m.entity_id], props[m.entity_id], threshold) | {"entity_id": m.entity_id}
-        for m in kept
+        (_weigh(best[entity_id], entity, asked, settings), entity)
+        for entity_id, entity in entities.items()
     ]
 
 
-def _scored(
-    match: Match, card: registry.EntityCard, properties: dict[str, list[str]], threshold: float
-) -> dict[str, Any]:
-    features = match.explanation.features
+def _numbered(session: Session, asked: Example) -> list[int]:
+    """The entities that list one of the example's numbers."""
+    keys = {key for given in asked.numbers.values() for key in given}
+    if not keys:
+        return []
+    query = sa.select(Identifier.entity_id).where(Identifier.number_key.in_(keys)).distinct()
+    return list(session.scalars(query.limit(200)))
+
+
+def _weigh(scored: Scored, entity: Entity, asked: Example, settings: MatchingSettings) -> Scored:
+    """The candidate's score with the example's identifiers and gender counted."""
+    # A number listed under another kind (a passport number given as a national ID) counts too.
+    every = {i.number_key: f"{i.value} ({i.kind})" for i in entity.identifiers}
+    for prop, given in asked.numbers.items():
+        listed = yente_ftm.listed_numbers(entity.identifiers, prop)
+        equal = [listed.get(key) or every[key] for key in given if key in listed or key in every]
+        if equal:
+            scored.score = max(scored.score, settings.identifier_match_score)
+            scored.features[prop] = (1.0, f"{equal[0]} is listed")
+        elif listed:
+            scored.score = max(0.0, scored.score - settings.identifier_mismatch_penalty)
+            listed_text = ", ".join(listed.values())
+            scored.features[prop] = (0.0, f"{', '.join(given.values())}; listed: {listed_text}")
+    listed_gender = yente_ftm.gender_of(entity)
+    if asked.gender and listed_gender:
+        if asked.gender == listed_gender:
+            scored.features["gender"] = (1.0, f"listed as {listed_gender}")
+        else:
+            scored.score *= 1 - settings.kind_penalty
+            scored.features["gender"] = (0.0, f"{asked.gender}; listed as {listed_gender}")
+    _explain_address(scored, entity, asked)
+    scored.score = round(min(1.0, scored.score), 4)
+    return scored
+
+
+def _explain_address(scored: Scored, entity: Entity, asked: Example) -> None:
+    """The share of the query address's words a listed address has, as a feature only."""
+    listed = [yente_ftm.address_text(a) for a in entity.addresses]
+    if not asked.addresses or not listed:
+        return
+    given = _words(asked.addresses[0])
+    shares = [(len(given & _words(text)) / len(given), text) for text in listed if given]
+    if shares:
+        share, text = max(shares)
+        scored.features["address"] = (share, f"closest listed address: {text}")
+
+
+def _words(text: str) -> set[str]:
+    return set(ADDRESS_WORD.findall(text.casefold()))
+
+
+def _results(
+    session: Session,
+    candidates: list[tuple[Scored, Entity]],
+    threshold: float,
+    params: MatchParams,
+    source: str | None,
+) -> list[dict[str, Any]]:
+    """Scored entities at or above the cutoff, best first (with their registry id under
+    `entity_id`, for the audit log)."""
+    kept = [
+        (scored, entity)
+        for scored, entity in candidates
+        if scored.score >= params.cutoff and (source is None or entity.source.code == source)
+    ]
+    kept.sort(key=lambda pair: (-pair[0].score, pair[0].entity_id))
+    return [_scored(s, e, threshold) | {"entity_id": s.entity_id} for s, e in kept[: params.limit]]
+
+
+def _scored(scored: Scored, entity: Entity, threshold: float) -> dict[str, Any]:
+    found = yente_ftm.entity_json(entity)
     return {
-        "id": f"{card.source}:{card.source_key}",
-        "caption": card.name,
-        "schema": KIND_SCHEMAS.get(card.kind, "LegalEntity"),
-        "properties": properties,
-        "datasets": [card.source],
+        **{k: found[k] for k in ("id", "caption", "schema", "properties", "datasets")},
         "referents": [],
-        "target": True,
-        "score": match.score,
-        "match": match.score >= threshold,
-        "features": {f.name: round(f.contribution, 4) for f in features},
+        "target": found["target"],
+        "score": scored.score,
+        "match": scored.score >= threshold,
+        "features": {name: round(value, 4) for name, (value, _) in scored.features.items()},
         "explanations": {
-            f.name: {"score": round(f.value, 4), "detail": f.detail} for f in features
+            name: {"score": round(value, 4), "detail": detail}
+            for name, (value, detail) in scored.features.items()
         },
     }
 
 
-def _properties(session: Session, ids: list[int]) -> dict[int, dict[str, list[str]]]:
-    """FollowTheMoney-style properties of some entities, in one query per table."""
-    props: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    if not ids:
-        return props
-    names = sa.select(EntityName.entity_id, EntityName.kind, EntityName.name).where(
-        EntityName.entity_id.in_(ids)
-    )
-    for entity_id, kind, name in session.execute(names.order_by(EntityName.id)):
-        prop = {NameKind.PRIMARY: "name", NameKind.WEAK_AKA: "weakAlias",
-                NameKind.FKA: "previousName"}.get(kind, "alias")  # fmt: skip
-        props[entity_id][prop].append(name)
-    births = sa.select(BirthDate.entity_id, BirthDate.text).where(BirthDate.entity_id.in_(ids))
-    countries = sa.select(Nationality.entity_id, Nationality.country).where(
-        Nationality.entity_id.in_(ids)
-    )
-    programs = (
-        sa.select(Designation.entity_id, Program.code)
-        .join(Program, Program.id == Designation.program_id)
-        .where(Designation.entity_id.in_(ids))
-    )
-    for prop, query in (("birthDate", births), ("nationality", countries), ("programId", programs)):
-        for entity_id, value in session.execute(query):
-            props[entity_id][prop].append(value)
-    for entity_id in ids:
-        props[entity_id]["topics"] = ["sanction"]
-    return props
+def _audit_text(asked: Example) -> str:
+    numbers = [number for given in asked.numbers.values() for number in given.values()]
+    return " | ".join([*asked.names, *numbers])
 
 
 def _echo(example: EntityExample) -> dict[str, Any]:
