@@ -151,6 +151,7 @@ class WebSettings:
     workers: int = 4
     threads: int = 2
     secret_key: str = DEV_SECRET_KEY
+    secret_key_file: str = ""  # when set, replaces secret_key (relative: in paths.data_dir)
     debug: bool = False
     secure_cookies: bool = True
     session_hours: int = 12
@@ -363,7 +364,27 @@ def _resolve_paths(settings: Settings, base_dir: Path) -> Settings:
     lists = dataclasses.replace(settings.lists, sources_file=str(sources_file))
     url = _database_url(settings.database.url, data_dir, base_dir)
     database = dataclasses.replace(settings.database, url=url)
-    return dataclasses.replace(settings, paths=paths, lists=lists, database=database)
+    web = settings.web
+    if web.secret_key_file:
+        key_file = data_dir / Path(web.secret_key_file).expanduser()
+        key = _read_secret_key(key_file)
+        web = dataclasses.replace(web, secret_key=key, secret_key_file=str(key_file))
+    return dataclasses.replace(settings, paths=paths, lists=lists, database=database, web=web)
+
+
+def _read_secret_key(path: Path) -> str:
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise ConfigError(f"Secret key file {path} (web.secret_key_file) does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        raise ConfigError(
+            f"Secret key file {path} (web.secret_key_file) cannot be read: {reason}."
+        ) from None
+    if not key:
+        raise ConfigError(f"Secret key file {path} (web.secret_key_file) is empty.")
+    return key
 
 
 def _database_url(url: str, data_dir: Path, base_dir: Path) -> str:

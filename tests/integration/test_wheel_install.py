@@ -107,8 +107,9 @@ def test_the_wheel_installs_and_runs_from_an_unrelated_directory(
     run([watchlist, "lists", "import", "ofac-cons-csv", str(CONS_LIST)], env=env, cwd=work)
     assert "us_ofac_cons" in run([watchlist, "lists", "status"], env=env, cwd=work)
 
+    (work / "var" / "secret-key").write_text(TEST_SECRET + "\n")
     port = free_port()
-    serve_env = env | {"WATCHLIST_WEB_SECRET_KEY": TEST_SECRET}
+    serve_env = env | {"WATCHLIST_WEB_SECRET_KEY_FILE": "secret-key"}  # in the data directory
     args = [watchlist, "serve", "--port", str(port), "--workers", "1", "--threads", "2"]
     server = subprocess.Popen(args, env=serve_env, cwd=work, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)  # fmt: skip

@@ -119,6 +119,31 @@ def test_a_database_url_other_than_a_relative_sqlite_path_is_kept(tmp_path: Path
         assert settings.database.url == url
 
 
+def test_the_secret_key_file_is_read_from_the_data_directory(tmp_path: Path) -> None:
+    write(tmp_path / "secret-key", "a-long-random-key\n")
+    environ = {
+        "WATCHLIST_PATHS_DATA_DIR": str(tmp_path),
+        "WATCHLIST_WEB_SECRET_KEY_FILE": "secret-key",
+    }
+    settings = load_settings(environ)
+    assert settings.web.secret_key == "a-long-random-key"
+    assert settings.web.secret_key_file == str(tmp_path / "secret-key")
+
+
+@pytest.mark.parametrize(("text", "says"), [(None, "does not exist"), ("\n", "is empty")])
+def test_a_missing_or_empty_secret_key_file_is_a_clear_error(
+    tmp_path: Path, text: str | None, says: str
+) -> None:
+    if text is not None:
+        write(tmp_path / "secret-key", text)
+    environ = {"WATCHLIST_WEB_SECRET_KEY_FILE": str(tmp_path / "secret-key")}
+    with pytest.raises(ConfigError) as error:
+        load_settings(environ)
+    assert str(error.value) == (
+        f"Secret key file {tmp_path / 'secret-key'} (web.secret_key_file) {says}."
+    )
+
+
 def test_the_shipped_files_are_the_checkouts_config_and_migrations() -> None:
     assert shipped.checkout_dir() == ROOT
     assert shipped.config_dir() == ROOT / "config"
