@@ -42,7 +42,8 @@ no-compiler:
 	@echo "No C compiler or Python headers: the matching core runs from source (slower)."
 
 # `make run` serves plain HTTP on loopback: cookies without the Secure flag, and a random
-# secret key made once in var/secret-key (never the development key).
+# secret key made once in var/secret-key (never the development key); var/ is the checkout's
+# data directory (paths.data_dir), where the SQLite database is too.
 SECRET_KEY_FILE := var/secret-key
 SERVE_ENV = WATCHLIST_WEB_SECURE_COOKIES=false WATCHLIST_WEB_SECRET_KEY="$$(cat $(SECRET_KEY_FILE))"
 

@@ -105,7 +105,11 @@ def install_guard(package_dir: Path, package: str) -> None:
     native = native_modules(package_dir, package)
     if not any(extension for _, extension in (modules | native).values()):
         return
-    stale = stale_sources(modules | native)
+    # An installed wheel's modules come from one build, and pip dates its files at installation,
+    # in no useful order: only a checkout (a wheel has _shipped/, see watchlist/shipped.py) can
+    # hold a source edited after compiling.
+    installed = (package_dir / "_shipped").is_dir()
+    stale = [] if installed else stale_sources(modules | native)
     if os.environ.get(INTERPRETED_VARIABLE) != "1":
         if not stale:
             return

@@ -1,4 +1,5 @@
-"""Settings: `config/default.toml`, then the file named by WATCHLIST_CONFIG, then environment.
+"""Settings: the shipped `config/default.toml`, then the file named by WATCHLIST_CONFIG, then
+environment.
 
 Environment variables are named `WATCHLIST_<SECTION>_<KEY>` (for example
 `WATCHLIST_DATABASE_URL`). Everything is loaded once into a frozen `Settings` object that callers
@@ -16,10 +17,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from watchlist import shipped
 from watchlist.errors import ConfigError
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-CONFIG_DIR = PROJECT_DIR / "config"
+# The shipped config/ (see watchlist.shipped): in a checkout, the project's own.
+CONFIG_DIR = shipped.config_dir()
 DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
 ENV_PREFIX = "WATCHLIST_"
 # Variables with the prefix that are not settings of a section.
@@ -34,10 +36,17 @@ DEV_SECRET_KEY = "development-only-change-me"
 class DatabaseSettings:
     """Where the registry lives and how to talk to it."""
 
-    url: str = "sqlite:///var/watchlist.db"
+    url: str = ""  # empty: the SQLite file watchlist.db in paths.data_dir
     echo: bool = False
     busy_timeout_ms: int = 30_000
     pool_size: int = 5
+
+
+@dataclasses.dataclass(frozen=True)
+class PathsSettings:
+    """Where the service keeps the files it writes (the SQLite database unless told otherwise)."""
+
+    data_dir: str = "var"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,7 +60,7 @@ class LogSettings:
 class ListsSettings:
     """Where `watchlist lists update` fetches from, and how patiently."""
 
-    sources_file: str = "config/sources.toml"
+    sources_file: str = ""  # empty: the shipped config/sources.toml
     timeout_seconds: float = 60.0
     retries: int = 3
     backoff_seconds: float = 2.0
@@ -147,6 +156,7 @@ class WebSettings:
     workers: int = 4
     threads: int = 2
     secret_key: str = DEV_SECRET_KEY
+    secret_key_file: str = ""  # when set, replaces secret_key (relative: in paths.data_dir)
     debug: bool = False
     secure_cookies: bool = True
     session_hours: int = 12
@@ -169,6 +179,7 @@ class Settings:
     """All settings of the service; built by `load_settings`."""
 
     database: DatabaseSettings = dataclasses.field(default_factory=DatabaseSettings)
+    paths: PathsSettings = dataclasses.field(default_factory=PathsSettings)
     log: LogSettings = dataclasses.field(default_factory=LogSettings)
     lists: ListsSettings = dataclasses.field(default_factory=ListsSettings)
     matching: MatchingSettings = dataclasses.field(default_factory=MatchingSettings)
@@ -182,19 +193,23 @@ _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
 
 
 def load_settings(
-    environ: Mapping[str, str] | None = None, *, project_dir: Path = PROJECT_DIR
+    environ: Mapping[str, str] | None = None, *, base_dir: Path | None = None
 ) -> Settings:
-    """Build settings from the default file, the WATCHLIST_CONFIG file and the environment."""
+    """Build settings from the default file, the WATCHLIST_CONFIG file and the environment.
+
+    Relative paths in them are taken from `base_dir`: by default the project directory in a
+    source checkout, the working directory when the package is installed.
+    """
     env = os.environ if environ is None else environ
     raw: dict[str, dict[str, Any]] = {}
-    _merge(raw, _read_toml(project_dir / "config" / "default.toml"), "config/default.toml")
+    _merge(raw, _read_toml(CONFIG_DIR / "default.toml"), "config/default.toml")
     if env.get("WATCHLIST_CONFIG"):
         path = Path(env["WATCHLIST_CONFIG"])
         _merge(raw, _read_toml(path), str(path))
     _merge(raw, _from_environment(env), "the environment")
     settings = _build(Settings, raw)
     _validate(settings)
-    return _resolve_paths(settings, project_dir)
+    return _resolve_paths(settings, base_dir or shipped.checkout_dir() or Path.cwd())
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -345,18 +360,45 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"Configuration key {key} is out of range.")
 
 
-def _resolve_paths(settings: Settings, project_dir: Path) -> Settings:
-    """Make relative paths relative to the project directory, not the working one."""
-    sources = Path(settings.lists.sources_file)
-    if not sources.is_absolute():
-        lists = dataclasses.replace(settings.lists, sources_file=str(project_dir / sources))
-        settings = dataclasses.replace(settings, lists=lists)
-    url = settings.database.url
+def _resolve_paths(settings: Settings, base_dir: Path) -> Settings:
+    """Make relative paths absolute, from `base_dir`; fill in the paths left empty."""
+    data_dir = base_dir / Path(settings.paths.data_dir).expanduser()
+    paths = dataclasses.replace(settings.paths, data_dir=str(data_dir))
+    sources = settings.lists.sources_file
+    sources_file = base_dir / sources if sources else CONFIG_DIR / "sources.toml"
+    lists = dataclasses.replace(settings.lists, sources_file=str(sources_file))
+    url = _database_url(settings.database.url, data_dir, base_dir)
+    database = dataclasses.replace(settings.database, url=url)
+    web = settings.web
+    if web.secret_key_file:
+        key_file = data_dir / Path(web.secret_key_file).expanduser()
+        key = _read_secret_key(key_file)
+        web = dataclasses.replace(web, secret_key=key, secret_key_file=str(key_file))
+    return dataclasses.replace(settings, paths=paths, lists=lists, database=database, web=web)
+
+
+def _read_secret_key(path: Path) -> str:
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise ConfigError(f"Secret key file {path} (web.secret_key_file) does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        raise ConfigError(
+            f"Secret key file {path} (web.secret_key_file) cannot be read: {reason}."
+        ) from None
+    if not key:
+        raise ConfigError(f"Secret key file {path} (web.secret_key_file) is empty.")
+    return key
+
+
+def _database_url(url: str, data_dir: Path, base_dir: Path) -> str:
+    """The URL with an absolute SQLite path; left empty, the SQLite file data_dir/watchlist.db."""
     prefix = "sqlite:///"
+    if not url:
+        return f"{prefix}{(data_dir / 'watchlist.db').as_posix()}"
     if url.startswith(prefix) and not url.startswith(prefix + "/"):
         relative = url[len(prefix) :]
         if relative and not relative.startswith(":memory:"):
-            absolute = f"{prefix}{(project_dir / relative).as_posix()}"
-            database = dataclasses.replace(settings.database, url=absolute)
-            return dataclasses.replace(settings, database=database)
-    return settings
+            return f"{prefix}{(base_dir / relative).as_posix()}"
+    return url

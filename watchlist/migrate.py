@@ -10,13 +10,20 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
-from watchlist.config import PROJECT_DIR
 from watchlist.db import translate_errors
+from watchlist.shipped import migrations_dir
 
 
 def alembic_config() -> Config:
-    """Alembic's config, read from `[tool.alembic]` in pyproject.toml."""
-    return Config(toml_file=str(PROJECT_DIR / "pyproject.toml"))
+    """Alembic's config: the shipped migrations, in a checkout as in an installed package.
+
+    (`[tool.alembic]` in pyproject.toml names the same directory for the `alembic` command,
+    which writes new revisions.)
+    """
+    config = Config()
+    # The option is interpolated (ConfigParser): a literal % is written %%.
+    config.set_main_option("script_location", str(migrations_dir()).replace("%", "%%"))
+    return config
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -86,6 +86,22 @@ def test_a_fresh_core_is_left_to_the_extensions(
         importlib.import_module("fresh_core_junk.matching.rules")
 
 
+def test_an_installed_core_is_left_to_the_extensions_whatever_the_file_dates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = _package(tmp_path, "installed_core")
+    (package / "_shipped").mkdir()  # as in a wheel: pip dates the files as it writes them
+    _age(package / "matching" / f"rules{SUFFIX}", 120)
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv("WATCHLIST_INTERPRETED", raising=False)
+
+    install_guard(package, "installed_core")
+
+    with pytest.raises(ImportError):  # the junk extension wins over the source
+        importlib.import_module("installed_core.matching.rules")
+
+
 def test_interpreted_on_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     package = _package(tmp_path, "asked_core")
     _age(package / "matching" / "rules.py", 120)

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
+from watchlist import shipped
 from watchlist.config import Settings, load_settings
 from watchlist.errors import ConfigError
 
@@ -85,6 +87,67 @@ def test_bad_config_file_names_the_key(tmp_path: Path, text: str, named: str) ->
 def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings({"WATCHLIST_CONFIG": str(tmp_path / "nope.toml")})
+
+
+def test_in_a_checkout_the_data_directory_is_the_projects_var() -> None:
+    settings = load_settings({})
+    assert settings.paths.data_dir == str(ROOT / "var")
+    assert settings.database.url == f"sqlite:///{(ROOT / 'var' / 'watchlist.db').as_posix()}"
+    assert Path(settings.lists.sources_file) == ROOT / "config" / "sources.toml"
+
+
+def test_the_database_is_kept_in_the_data_directory(tmp_path: Path) -> None:
+    settings = load_settings({"WATCHLIST_PATHS_DATA_DIR": str(tmp_path / "data")})
+    assert settings.paths.data_dir == str(tmp_path / "data")
+    assert settings.database.url == f"sqlite:///{(tmp_path / 'data/watchlist.db').as_posix()}"
+
+
+def test_relative_paths_are_taken_from_the_base_directory(tmp_path: Path) -> None:
+    environ = {
+        "WATCHLIST_DATABASE_URL": "sqlite:///other/registry.db",
+        "WATCHLIST_LISTS_SOURCES_FILE": "site/sources.toml",
+    }
+    settings = load_settings(environ, base_dir=tmp_path)
+    assert settings.paths.data_dir == str(tmp_path / "var")
+    assert settings.database.url == f"sqlite:///{(tmp_path / 'other/registry.db').as_posix()}"
+    assert settings.lists.sources_file == str(tmp_path / "site/sources.toml")
+
+
+def test_a_database_url_other_than_a_relative_sqlite_path_is_kept(tmp_path: Path) -> None:
+    for url in ("postgresql+psycopg://watchlist@db/watchlist", "sqlite:///:memory:"):
+        settings = load_settings({"WATCHLIST_DATABASE_URL": url}, base_dir=tmp_path)
+        assert settings.database.url == url
+
+
+def test_the_secret_key_file_is_read_from_the_data_directory(tmp_path: Path) -> None:
+    write(tmp_path / "secret-key", "a-long-random-key\n")
+    environ = {
+        "WATCHLIST_PATHS_DATA_DIR": str(tmp_path),
+        "WATCHLIST_WEB_SECRET_KEY_FILE": "secret-key",
+    }
+    settings = load_settings(environ)
+    assert settings.web.secret_key == "a-long-random-key"
+    assert settings.web.secret_key_file == str(tmp_path / "secret-key")
+
+
+@pytest.mark.parametrize(("text", "says"), [(None, "does not exist"), ("\n", "is empty")])
+def test_a_missing_or_empty_secret_key_file_is_a_clear_error(
+    tmp_path: Path, text: str | None, says: str
+) -> None:
+    if text is not None:
+        write(tmp_path / "secret-key", text)
+    environ = {"WATCHLIST_WEB_SECRET_KEY_FILE": str(tmp_path / "secret-key")}
+    with pytest.raises(ConfigError) as error:
+        load_settings(environ)
+    assert str(error.value) == (
+        f"Secret key file {tmp_path / 'secret-key'} (web.secret_key_file) {says}."
+    )
+
+
+def test_the_shipped_files_are_the_checkouts_config_and_migrations() -> None:
+    assert shipped.checkout_dir() == ROOT
+    assert shipped.config_dir() == ROOT / "config"
+    assert shipped.migrations_dir() == ROOT / "migrations"
 
 
 def test_matching_settings_mirror_the_engines_settings() -> None:
