@@ -52,7 +52,8 @@ def serve(
     )
     base = f"http://{_url_host(web.host)}:{web.port}"
     click.echo(
-        f"Dashboard: {base}/   REST API: {base}/api/v1/ (OpenAPI: {base}/api/v1/openapi.json)"
+        f"Dashboard: {base}/   REST API: {base}/api/v1/ (reference: {base}/api-reference, "
+        f"OpenAPI: {base}/api/v1/openapi.json)"
     )
     run_server(dataclasses.replace(settings, web=web), access_log=access_log)
 

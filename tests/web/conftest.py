@@ -70,6 +70,21 @@ def load_day_one(settings: Settings) -> None:
         engine.dispose()
 
 
+def load_small(settings: Settings) -> None:
+    """The seed and the seed articles, screened: every kind of record, quickly."""
+    engine = create_engine(settings.database)
+    try:
+        migrate.upgrade(engine)
+        with session_factory(engine)() as session, session.begin():
+            lists.load_seed(session, ROOT / "config/seed")
+            screener = make_screener(session, settings)
+            for path in sorted(SEED_ARTICLES.glob("article-*.txt")):
+                item = ArticleInput(text=path.read_text(encoding="utf-8"), title=path.stem)
+                store_and_screen(session, item, screener, settings)
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def day_one(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Settings of a database loaded by `load_day_one`, shared by the whole test run: tests may

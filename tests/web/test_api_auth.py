@@ -1,4 +1,5 @@
-"""API keys: every endpoint but the health checks needs one, with the right scope."""
+"""API keys: every endpoint but the health checks and the OpenAPI document needs one, with the
+right scope."""
 
 from __future__ import annotations
 
@@ -91,10 +92,18 @@ def test_the_apikey_scheme_of_yente_clients_is_accepted(
     assert response.status_code == 200
 
 
-def test_health_checks_need_no_key_and_the_openapi_document_does(
+def test_the_health_checks_and_the_openapi_document_need_no_key(
     client: FlaskClient, api_headers: ApiHeaders
 ) -> None:
     assert client.get("/healthz").get_json() == {"status": "ok"}
     assert client.get("/readyz").status_code in (200, 503)
-    assert client.get("/api/v1/openapi.json").status_code == 401
-    assert client.get("/api/v1/openapi.json", headers=api_headers("lookup")).status_code == 200
+    document = client.get("/api/v1/openapi.json")
+    assert document.status_code == 200 and document.get_json()["openapi"].startswith("3.1")
+    assert "WWW-Authenticate" not in document.headers
+    with_key = client.get("/api/v1/openapi.json", headers=api_headers("lookup"))
+    assert with_key.get_json() == document.get_json()
+    # A key that is wrong changes nothing where none is needed; the API's other addresses
+    # still want a valid one.
+    bad = {"Authorization": "Bearer wl_not-a-real-key"}
+    assert client.get("/api/v1/openapi.json", headers=bad).status_code == 200
+    assert client.get("/api/v1/no-such-thing").status_code == 401

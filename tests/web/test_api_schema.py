@@ -19,13 +19,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.conftest import ROOT, fresh_database
-from tests.web.conftest import SEED_ARTICLES, make_key, web_settings
-from watchlist import lists, migrate
-from watchlist.config import Settings
-from watchlist.db import create_engine, session_factory
-from watchlist.ingest.articles import ArticleInput
-from watchlist.ingest.service import make_screener, store_and_screen
+from tests.conftest import fresh_database
+from tests.web.conftest import load_small, make_key, web_settings
 from web import create_app
 
 CHECKS = [
@@ -34,21 +29,6 @@ CHECKS = [
     status_code_conformance,
     content_type_conformance,
 ]
-
-
-def load_small(settings: Settings) -> None:
-    """The seed and the seed articles, screened: every kind of record, quickly."""
-    engine = create_engine(settings.database)
-    try:
-        migrate.upgrade(engine)
-        with session_factory(engine)() as session, session.begin():
-            lists.load_seed(session, ROOT / "config/seed")
-            screener = make_screener(session, settings)
-            for path in sorted(SEED_ARTICLES.glob("article-*.txt")):
-                item = ArticleInput(text=path.read_text(encoding="utf-8"), title=path.stem)
-                store_and_screen(session, item, screener, settings)
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,11 @@ from web.state import request_deadline, state
 class ArticleRequest(Body):
     text: Annotated[
         Text,
-        Field(min_length=1, description="Plain text (at most web.max_text_chars characters)."),
+        Field(
+            min_length=1,
+            description="Plain text (at most web.max_text_chars characters).",
+            examples=["Ashot Mkrtychev was seen in Minsk on Tuesday."],
+        ),
         Limit("max_text_chars"),
     ]
     title: Annotated[Text | None, Field(max_length=1000)] = None

@@ -75,6 +75,7 @@ class Endpoint:
     body: type[BaseModel] | None
     replies: Mapping[int, Reply]
     path_params: Mapping[str, type]
+    path_examples: Mapping[str, str | int]  # example values of path parameters, for the document
     errors: tuple[int, ...]  # statuses the view itself may answer with, beyond the usual ones
 
     @property
@@ -104,11 +105,13 @@ class Api:
         status: int = 200,
         also: Mapping[int, Reply] | None = None,
         errors: tuple[int, ...] = (),
+        path_examples: Mapping[str, str | int] | None = None,
     ) -> Callable[[View], View]:
         """Declare and register a view; its docstring is the operation's description.
 
         The view answers `ok` with `status`, or returns `(payload, other_status)` for one of
-        the replies in `also`.
+        the replies in `also`. `path_examples` gives the document an example value for path
+        parameters (the reference page's curl examples use them).
         """
 
         def register(view: View) -> View:
@@ -126,6 +129,7 @@ class Api:
                 body=body,
                 replies={status: ok, **(also or {})},
                 path_params={name: hints[name] for name in _PARAM.findall(path)},
+                path_examples=path_examples or {},
                 errors=errors,
             )
             self.endpoints.append(endpoint)

@@ -33,6 +33,7 @@ class EntitySearch(Params):
             description="A name or alias (any script, misspelt, in any word order), or an "
             "identifier: passport, national ID, tax or registration number, IMO, SWIFT/BIC "
             "(spaces, dashes, dots and case ignored).",
+            examples=["Mkrtychev"],
         ),
     ]  # fmt: skip
     min_score: Annotated[
@@ -304,6 +305,7 @@ def list_sources(call: Call[None, None]) -> dict[str, Any]:
 @api.route(
     "GET", "/api/v1/lists/{source}/versions", summary="A source's versions", tag="Registry",
     scope=Scope.READ, ok=Reply("The versions, newest first.", VersionList),
+    path_examples={"source": "us_ofac_sdn"},
 )  # fmt: skip
 def list_versions(call: Call[None, None], source: str) -> dict[str, Any]:
     """Every import of a list source, newest first, with its checksum and counts."""
@@ -322,6 +324,7 @@ def list_versions(call: Call[None, None], source: str) -> dict[str, Any]:
     "GET", "/api/v1/lists/{source}/versions/{version_id}", summary="A version's change log",
     tag="Registry", scope=Scope.READ, query=ChangeQuery,
     ok=Reply("The version and one page of its changes.", VersionChanges),
+    path_examples={"source": "us_ofac_sdn"},
 )  # fmt: skip
 def version_changes(call: Call[ChangeQuery, None], source: str, version_id: int) -> dict[str, Any]:
     """What a version added, changed, delisted and relisted: for a changed or relisted entity,

@@ -57,10 +57,16 @@ def readyz(call: Call[None, None]) -> dict[str, Any]:
 
 @api.route(
     "GET", "/api/v1/openapi.json", summary="This API's OpenAPI document", tag="Meta",
-    ok=Reply("The OpenAPI 3.1 document describing every endpoint."),
+    public=True, ok=Reply("The OpenAPI 3.1 document describing every endpoint."),
 )  # fmt: skip
 def openapi_document(call: Call[None, None]) -> dict[str, Any]:
-    """Generated from the endpoint declarations, with this deployment's limits filled in."""
+    """Generated from the endpoint declarations, with this deployment's limits filled in; the
+    dashboard renders it for reading at /api-reference."""
+    return current_document()
+
+
+def current_document() -> dict[str, Any]:
+    """This application's OpenAPI document, built on first use and kept."""
     cached = current_app.extensions.get(OPENAPI_CACHE)
     if cached is None:
         cached = build_document(api.endpoints, state().settings.web)

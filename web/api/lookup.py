@@ -143,7 +143,11 @@ class BatchAnswer(BaseModel):
 class ScreenRequest(Body):
     text: Annotated[
         Text,
-        Field(min_length=1, description="Plain text (at most web.max_text_chars characters)."),
+        Field(
+            min_length=1,
+            description="Plain text (at most web.max_text_chars characters).",
+            examples=["Ashot Mkrtychev was seen in Minsk."],
+        ),
         Limit("max_text_chars"),
     ]
     title: Annotated[Text | None, Field(default=None, max_length=1000)] = None

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from watchlist.config import WebSettings
+from watchlist.models import Scope
 from web.api.endpoint import ID_MAX, Endpoint, Reply
 from web.api.schemas import ErrorResponse
 from web.api.validation import LIMIT_KEY
@@ -17,7 +18,8 @@ from web.api.validation import LIMIT_KEY
 REF = "#/components/schemas/{model}"
 Refs = dict[tuple[Any, str], dict[str, Any]]  # (model, mode) -> {"$ref": ...}
 ERROR_TEXT = {
-    400: "Malformed request: the body is not JSON, or is missing.",
+    400: "Malformed request: the body is not JSON, or is missing; or the path or query holds a "
+    "NUL character.",
     401: "No API key, or an unknown or revoked one.",
     403: "The API key lacks the scope this endpoint needs.",
     404: "No such record.",
@@ -30,12 +32,17 @@ ERROR_TEXT = {
     "past its time budget (web.request_budget_seconds, code `over_budget`); retry after the "
     "Retry-After header's seconds.",
 }
+NUL_TEXT = "The path or query holds a NUL character."  # a 400 of a request without a body
 DESCRIPTION = """\
 Screen names and texts against the sanctions registry, review the hits found in the news and
 browse the lists. Authenticate with an API key (`watchlist api-keys create NAME --scope ...`)
 sent as `Authorization: Bearer KEY`. Every error is JSON:
 `{"error": {"code", "message", "details"?}}`. Every lookup, screening and match request is
 recorded in the screening audit log."""
+# How the description of an operation says what opens it (its last paragraph); the same is
+# said exactly in its `security`: the scopes, each an alternative to `admin`.
+NO_KEY = "No API key needed."
+KEY_NEEDED = "Needs an API key"
 
 
 def build_document(endpoints: Sequence[Endpoint], limits: WebSettings) -> dict[str, Any]:
@@ -51,7 +58,9 @@ def build_document(endpoints: Sequence[Endpoint], limits: WebSettings) -> dict[s
                 "bearer": {
                     "type": "http",
                     "scheme": "bearer",
-                    "description": "An API key; /match also accepts `Authorization: ApiKey KEY`.",
+                    "description": "An API key, sent as `Authorization: Bearer KEY` (/match "
+                    "also accepts `Authorization: ApiKey KEY`). Each operation's `security` "
+                    "lists the scopes that open it; any one of them is enough.",
                 }
             },
         },
@@ -92,7 +101,7 @@ def _operation(
         "summary": endpoint.summary,
         "description": _describe(endpoint),
         "tags": [endpoint.tag],
-        "security": [] if endpoint.public else [{"bearer": []}],
+        "security": _security(endpoint),
         "parameters": list(_path_parameters(endpoint)),
         "responses": _responses(endpoint, refs),
     }
@@ -107,11 +116,25 @@ def _operation(
     return operation
 
 
+def _security(endpoint: Endpoint) -> list[dict[str, list[str]]]:
+    """No key; any key; or a key with one of these scopes (OpenAPI 3.1 lets a bearer
+    requirement name roles): the endpoint's own or `admin`, which opens everything."""
+    if endpoint.public:
+        return []
+    if endpoint.scope is None:
+        return [{"bearer": []}]
+    scopes = dict.fromkeys((endpoint.scope.value, Scope.ADMIN.value))
+    return [{"bearer": [scope]} for scope in scopes]
+
+
 def _describe(endpoint: Endpoint) -> str:
     if endpoint.public:
-        return endpoint.description + "\n\nNo API key needed."
-    scope = endpoint.scope.value if endpoint.scope else "any"
-    return endpoint.description + f"\n\nNeeds an API key with the `{scope}` scope (or `admin`)."
+        return f"{endpoint.description}\n\n{NO_KEY}"
+    if endpoint.scope is None:
+        return f"{endpoint.description}\n\n{KEY_NEEDED} (any scope)."
+    scope = endpoint.scope.value
+    alternative = "" if endpoint.scope is Scope.ADMIN else " (or `admin`)"
+    return f"{endpoint.description}\n\n{KEY_NEEDED} with the `{scope}` scope{alternative}."
 
 
 def _path_parameters(endpoint: Endpoint) -> Iterator[dict[str, Any]]:
@@ -120,6 +143,8 @@ def _path_parameters(endpoint: Endpoint) -> Iterator[dict[str, Any]]:
             schema: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
         else:
             schema = {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}
+        if name in endpoint.path_examples:
+            schema["examples"] = [endpoint.path_examples[name]]
         yield {
             "name": name,
             "in": "path",
@@ -158,7 +183,8 @@ def _responses(endpoint: Endpoint, refs: Refs) -> dict[str, Any]:
         responses[str(status)] = _reply(reply, refs)
     error = {"application/json": {"schema": refs[(ErrorResponse, "serialization")]}}
     for status in sorted(error_statuses(endpoint)):
-        responses[str(status)] = {"description": ERROR_TEXT[status], "content": error}
+        text = NUL_TEXT if status == 400 and endpoint.body is None else ERROR_TEXT[status]
+        responses[str(status)] = {"description": text, "content": error}
     return responses
 
 
@@ -173,14 +199,15 @@ def _reply(reply: Reply, refs: Refs) -> Any:
 
 
 def error_statuses(endpoint: Endpoint) -> set[int]:
-    """Every error status the endpoint can answer with."""
-    statuses = {500, *endpoint.errors}
+    """Every error status the endpoint can answer with (400: any address may hold a NUL
+    character, which no request may carry)."""
+    statuses = {400, 500, *endpoint.errors}
     if not endpoint.public:
         statuses |= {401, 503} | ({403} if endpoint.scope is not None else set())
     if endpoint.query is not None:
         statuses.add(422)
     if endpoint.body is not None:
-        statuses |= {400, 413, 415, 422}
+        statuses |= {413, 415, 422}
     if endpoint.path_params:
         statuses.add(404)
     return statuses

@@ -145,7 +145,13 @@ def clean_text(value: str) -> str:
 Text = Annotated[str, AfterValidator(clean_text)]
 Name = Annotated[
     str,
-    Field(min_length=1, max_length=500, pattern=r"\S", description="A name, in any script."),
+    Field(
+        min_length=1,
+        max_length=500,
+        pattern=r"\S",
+        description="A name, in any script.",
+        examples=["Ashot Mkrtychev"],
+    ),
     AfterValidator(clean_text),
 ]
 

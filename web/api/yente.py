@@ -26,6 +26,7 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 from sqlalchemy.orm import Session
 
 from watchlist import qualifiers
@@ -89,10 +90,20 @@ class EntityExample(BaseModel):
     ]
 
 
+EXAMPLE: JsonDict = {  # the body of a request, shown in the document
+    "queries": {
+        "q1": {
+            "schema": "Person",
+            "properties": {"name": ["Ashot Mkrtychev"], "birthDate": ["1966-05-07"]},
+        }
+    }
+}
+
+
 class MatchRequest(BaseModel):
     """yente's query-by-example body; `weights` and `config` are accepted and ignored."""
 
-    model_config = ConfigDict(allow_inf_nan=False)
+    model_config = ConfigDict(allow_inf_nan=False, json_schema_extra={"examples": [EXAMPLE]})
 
     queries: Annotated[
         dict[str, EntityExample],
@@ -190,6 +201,7 @@ class Scored:
     "POST", "/match/{dataset}", summary="Match entities by example (yente-compatible)",
     tag="yente", scope=Scope.LOOKUP, query=MatchParams, body=MatchRequest,
     ok=Reply("Scored candidates per query, in yente's shape.", MatchAnswer),
+    path_examples={"dataset": "default"},
 )  # fmt: skip
 def match(call: Call[MatchParams, MatchRequest], dataset: str) -> dict[str, Any]:
     """The OpenSanctions (yente) matching API: each query is a FollowTheMoney entity example

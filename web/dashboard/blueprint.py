@@ -25,7 +25,12 @@ bp = Blueprint(
 )
 
 # Endpoints open without signing in.
-PUBLIC = {"dashboard.login", "dashboard.login_submit", "dashboard.static"}
+PUBLIC = {
+    "dashboard.login",
+    "dashboard.login_submit",
+    "dashboard.static",
+    "dashboard.api_reference",
+}
 
 # The status codes are web/errors.py's; the dashboard shows them as pages in its own layout.
 TITLES = {400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found",
