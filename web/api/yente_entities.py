@@ -65,6 +65,7 @@ class EntityResponse(BaseModel):
     "GET", "/entities/{entity_id}", summary="An entity (yente-compatible)", tag="yente",
     scope=Scope.LOOKUP, query=EntityParams, ok=Reply("The entity, in yente's shape.",
                                                      EntityResponse),
+    path_examples={"entity_id": "us_ofac_sdn:41736"},
 )  # fmt: skip
 def fetch_entity(call: Call[EntityParams, None], entity_id: str) -> dict[str, Any]:
     """The entity a /match or /search result names by its id (`us_ofac_sdn:41736`), as a
@@ -107,6 +108,7 @@ class SearchResponse(BaseModel):
     "GET", "/search/{dataset}", summary="Search entities (yente-compatible)", tag="yente",
     scope=Scope.LOOKUP, query=SearchParams, ok=Reply("One page of entities, best first.",
                                                      SearchResponse),
+    path_examples={"dataset": "default"},
 )  # fmt: skip
 def search_dataset(call: Call[SearchParams, None], dataset: str) -> dict[str, Any]:
     """Entities by name or identifier, as the registry search finds them, in yente's shape;
