@@ -251,6 +251,10 @@ def test_hits_by_status_and_lookups_are_counted(
         assert figure(found, "watchlist_hits", status=status.value) == count
 
 
+def right_token() -> dict[str, str]:
+    return {"Authorization": "Bearer a-long-random-scrape-token"}
+
+
 def test_the_metrics_token_is_asked_for_when_set(day_one: Settings) -> None:
     web = dataclasses.replace(day_one.web, metrics_token="a-long-random-scrape-token")
     app = create_app(dataclasses.replace(day_one, web=web))
@@ -262,9 +266,10 @@ def test_the_metrics_token_is_asked_for_when_set(day_one: Settings) -> None:
             "Reading /metrics needs the metrics token (web.metrics_token) as a bearer token."
         )
         assert refused.headers["X-Content-Type-Options"] == "nosniff"
+        assert client.post("/metrics", headers=right_token()).status_code == 405
         wrong = {"Authorization": "Bearer not-the-token"}
         assert client.get("/metrics", headers=wrong).status_code == 401
-        right = {"Authorization": "Bearer a-long-random-scrape-token"}
+        right = right_token()
         answer = client.get("/metrics", headers=right)
         assert answer.status_code == 200 and b"watchlist_database_up 1.0" in answer.data
         assert answer.headers["X-Content-Type-Options"] == "nosniff"
@@ -279,3 +284,25 @@ def test_no_metrics_when_turned_off(day_one: Settings) -> None:
         assert app.test_client().get("/metrics").status_code == 404
     finally:
         app.extensions["watchlist"].engine.dispose()
+
+
+def test_the_nightly_scan_logs_json_lines_too(empty_settings: Settings) -> None:
+    env = environment(empty_settings, WATCHLIST_LOG_FORMAT="json")
+    command = [*COMMAND[:-1], "scan"]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stderr.splitlines()]
+    assert any(line["logger"] == "watchlist.scan" for line in lines)
+    assert all(line["level"] and line["message"] is not None for line in lines)
+
+
+def test_an_unknown_log_format_is_one_line_and_exit_78(empty_settings: Settings) -> None:
+    env = environment(empty_settings, WATCHLIST_LOG_FORMAT="xml",
+                      WATCHLIST_WEB_SECRET_KEY=TEST_SECRET)  # fmt: skip
+    result = subprocess.run([*COMMAND, "--port", str(free_port())], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 78
+    assert result.stderr.strip() == (
+        "error: Configuration key log.format has an invalid value 'xml'; use text or json."
+    )
