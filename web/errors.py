@@ -32,7 +32,7 @@ from watchlist.errors import (
 log = logging.getLogger(__name__)
 
 # Paths whose clients are programs: they always get JSON, never HTML.
-JSON_PREFIXES = ("/api/", "/match/", "/readyz", "/healthz", "/metrics")
+JSON_PREFIXES = ("/api/", "/match/", "/readyz", "/healthz")
 
 
 @dataclass(frozen=True)

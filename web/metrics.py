@@ -29,10 +29,11 @@ from flask import Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session, sessionmaker
 
 from watchlist.db import translate_errors
-from watchlist.errors import AuthenticationError, DatabaseError
+from watchlist.errors import DatabaseError
 from watchlist.lookup import list_state
 from watchlist.models import Hit, HitStatus, RunStatus, ScanRun
 from watchlist.timestamps import utc
+from web.errors import json_error
 
 if TYPE_CHECKING:
     from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -165,7 +166,9 @@ def metrics_page() -> Response:
     from prometheus_client.multiprocess import MultiProcessCollector
 
     web = _state()
-    _check_token(web.settings.web.metrics_token)
+    if not _token_given(web.settings.web.metrics_token):
+        message = "Reading /metrics needs the metrics token (web.metrics_token) as a bearer token."
+        return json_error(401, "unauthorized", message)
     registry = CollectorRegistry(auto_describe=False)
     directory = multiprocess_directory()
     if directory is not None:
@@ -177,15 +180,12 @@ def metrics_page() -> Response:
     return Response(encode(registry), content_type=content_type)
 
 
-def _check_token(token: str) -> None:
+def _token_given(token: str) -> bool:
+    """Whether the scrape sent the metrics token (always, when there is none)."""
     if not token:
-        return
-    sent = request.headers.get("Authorization", "")
-    scheme, _, secret = sent.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(secret.strip(), token):
-        raise AuthenticationError(
-            "Reading /metrics needs the metrics token (web.metrics_token) as a bearer token."
-        )
+        return True
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(secret.strip(), token)
 
 
 class _Process:
