@@ -17,7 +17,8 @@ from web.api.validation import LIMIT_KEY
 REF = "#/components/schemas/{model}"
 Refs = dict[tuple[Any, str], dict[str, Any]]  # (model, mode) -> {"$ref": ...}
 ERROR_TEXT = {
-    400: "Malformed request: the body is not JSON, or is missing.",
+    400: "Malformed request: a NUL character in the path or query, or a body that is not "
+    "JSON, or is missing.",
     401: "No API key, or an unknown or revoked one.",
     403: "The API key lacks the scope this endpoint needs.",
     404: "No such record.",
@@ -174,13 +175,13 @@ def _reply(reply: Reply, refs: Refs) -> Any:
 
 def error_statuses(endpoint: Endpoint) -> set[int]:
     """Every error status the endpoint can answer with."""
-    statuses = {500, *endpoint.errors}
+    statuses = {400, 500, *endpoint.errors}  # 400: a NUL character, refused before any view
     if not endpoint.public:
         statuses |= {401, 503} | ({403} if endpoint.scope is not None else set())
     if endpoint.query is not None:
         statuses.add(422)
     if endpoint.body is not None:
-        statuses |= {400, 413, 415, 422}
+        statuses |= {413, 415, 422}
     if endpoint.path_params:
         statuses.add(404)
     return statuses
