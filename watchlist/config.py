@@ -54,6 +54,7 @@ class LogSettings:
     """How much the service says."""
 
     level: str = "INFO"
+    format: str = "text"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -172,6 +173,8 @@ class WebSettings:
     sign_in_address_failures: int = 20
     sign_in_window_minutes: int = 15
     proxy_count: int = 0
+    metrics: bool = True
+    metrics_token: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -190,6 +193,7 @@ class Settings:
 
 
 _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
+LOG_FORMATS = ("text", "json")
 
 
 def load_settings(
@@ -318,6 +322,11 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(
             f"Configuration key log.level has an invalid value {settings.log.level!r}; "
             f"use one of {', '.join(sorted(_LOG_LEVELS))}."
+        )
+    if settings.log.format not in LOG_FORMATS:
+        raise ConfigError(
+            f"Configuration key log.format has an invalid value {settings.log.format!r}; "
+            f"use {' or '.join(LOG_FORMATS)}."
         )
     checks = {
         "database.busy_timeout_ms": settings.database.busy_timeout_ms >= 0,

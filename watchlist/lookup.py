@@ -179,7 +179,8 @@ class MatcherCache:
     before the first lookup arrives; until then `loaded` is false. With `recheck_seconds`, the
     list state is read from the database at most that often (a lookup then answers from the
     index it has, and says which list state that is). Entity cards are kept with the matcher:
-    they change only with the lists.
+    they change only with the lists. `on_built` is told each build's duration in seconds and
+    the list state built from (the service's metrics).
     """
 
     def __init__(
@@ -188,8 +189,10 @@ class MatcherCache:
         settings: MatchingSettings,
         *,
         recheck_seconds: float = 0.0,
+        on_built: Callable[[float, int], None] | None = None,
     ) -> None:
         self._sessions = sessions
+        self._on_built = on_built
         self._settings = settings
         self._recheck_seconds = recheck_seconds
         self._lock = threading.Lock()
@@ -216,9 +219,12 @@ class MatcherCache:
         state = list_state(session)
         with self._lock:
             if self._matcher is None or state != self._state:
+                started = time.monotonic()
                 self._matcher = build_matcher(session, self._settings)
                 self._state = state
                 self._cards = listed_cards(session)
+                if self._on_built is not None:
+                    self._on_built(time.monotonic() - started, state)
             self._checked_at = time.monotonic()
             return self._matcher, state
 

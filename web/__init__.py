@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from watchlist.config import DEV_SECRET_KEY, Settings
 from watchlist.errors import ConfigError
-from web import api, errors
+from web import api, errors, metrics
 from web.dashboard import bp as dashboard
 from web.dashboard import security
 from web.state import WebState
@@ -29,6 +29,8 @@ def create_app(settings: Settings) -> Flask:
     app.config["WATCHLIST_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.web.max_body_kb * 1024
     app.extensions["watchlist"] = WebState.create(settings)
+    if settings.web.metrics:
+        metrics.install(app)  # first: its clock starts before any other hook runs
     app.before_request(errors.refuse_nul_characters)
     app.after_request(security.add_headers)  # every answer, unrouted addresses' too
     app.register_blueprint(dashboard)

@@ -3,21 +3,34 @@
 Each worker process builds its own application (and so its own database pool and match index)
 after the fork, and starts building the match index in the background at once, so it reports
 ready on /readyz without waiting for a first request.
+
+With `web.metrics` on, the server makes a directory of its own for the workers' metrics
+(PROMETHEUS_MULTIPROC_DIR), forgets a worker's live figures when it exits, and removes the
+directory when it stops. With `log.format = "json"`, gunicorn's own lines and the access log
+are JSON too, and the access log goes to standard error with the rest.
 """
 
 from __future__ import annotations
 
 import errno
+import os
+import shutil
 import socket
-from collections.abc import Callable
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
+from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 
 from watchlist.config import Settings
 from watchlist.errors import BusyError, ConfigError
+from watchlist.logs import JsonFormatter
 from web import create_app
+from web.metrics import MULTIPROCESS_VARIABLE, multiprocess_directory
 
 
 class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
@@ -42,7 +55,10 @@ class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type h
             "errorlog": "-",
             "accesslog": "-" if self.access_log else None,
             "post_worker_init": _warm_up,
+            "child_exit": _forget_worker,
         }
+        if self.settings.log.format == "json":
+            options["logger_class"] = "web.server.JsonLogger"
         if "control_socket_disable" in self.cfg.settings:
             # gunicorn 24+ would open a control socket under $HOME: this service uses none.
             options["control_socket_disable"] = True
@@ -58,6 +74,46 @@ def _warm_up(worker: Any) -> None:
     worker.wsgi.extensions["watchlist"].matchers.warm_up()
 
 
+def _forget_worker(server: Any, worker: Any) -> None:
+    """gunicorn hook (in the master): drop an exited worker's live figures (its match index's
+    list state) from the metrics."""
+    if multiprocess_directory() is not None:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+class JsonLogger(glogging.Logger):  # type: ignore[misc]  # gunicorn ships no type hints
+    """gunicorn's log as JSON lines (`log.format = "json"`), the access log with the request's
+    fields and on standard error."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        if cfg.accesslog == "-":
+            self._set_handler(self.access_log, "-", JsonFormatter(), stream=sys.stderr)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.setFormatter(JsonFormatter())
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+        if not self.access_log_enabled:
+            return
+        status = str(resp.status).split(None, 1)[0]
+        fields = {
+            "method": environ.get("REQUEST_METHOD"),
+            "path": environ.get("PATH_INFO"),
+            "query": environ.get("QUERY_STRING", ""),
+            "protocol": environ.get("SERVER_PROTOCOL"),
+            "status": int(status) if status.isdigit() else status,
+            "bytes": getattr(resp, "sent", None),
+            "duration_ms": round(request_time.total_seconds() * 1000, 3),
+            "remote_addr": environ.get("REMOTE_ADDR"),
+            "user_agent": environ.get("HTTP_USER_AGENT"),
+        }
+        message = f"{fields['method']} {fields['path']} {status}"
+        self.access_log.info("%s", message, extra={"fields": fields})
+
+
 def serve(
     settings: Settings,
     *,
@@ -70,7 +126,31 @@ def serve(
     check_address(settings.web.host, settings.web.port)
     if announce is not None:
         announce(base_url(settings.web.host, settings.web.port))
-    Server(settings, access_log=access_log).run()
+    with shared_metrics(settings.web.metrics):
+        Server(settings, access_log=access_log).run()
+
+
+@contextmanager
+def shared_metrics(enabled: bool) -> Iterator[None]:
+    """A new directory for the workers' metrics, named in PROMETHEUS_MULTIPROC_DIR while the
+    server runs and removed when it stops (by the master only: a worker leaves through here
+    too, when it exits)."""
+    if not enabled:
+        yield
+        return
+    previous = os.environ.get(MULTIPROCESS_VARIABLE)
+    directory = tempfile.mkdtemp(prefix="watchlist-metrics-")
+    os.environ[MULTIPROCESS_VARIABLE] = directory
+    master = os.getpid()
+    try:
+        yield
+    finally:
+        if os.getpid() == master:
+            shutil.rmtree(directory, ignore_errors=True)
+            if previous is None:
+                os.environ.pop(MULTIPROCESS_VARIABLE, None)
+            else:
+                os.environ[MULTIPROCESS_VARIABLE] = previous
 
 
 def base_url(host: str, port: int) -> str:

@@ -14,6 +14,7 @@ from watchlist.budget import Deadline
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory, transaction
 from watchlist.lookup import MatcherCache
+from web.metrics import Metrics
 from web.slots import HeavySlots
 from web.writes import WriteGate
 
@@ -26,16 +27,21 @@ class WebState:
     matchers: MatcherCache
     writes: WriteGate
     heavy: HeavySlots
+    metrics: Metrics
 
     @classmethod
     def create(cls, settings: Settings) -> WebState:
         engine = create_engine(settings.database)
         sessions = session_factory(engine)
+        metrics = Metrics(enabled=settings.web.metrics)
         matchers = MatcherCache(
-            sessions, settings.matching, recheck_seconds=settings.web.recheck_lists_seconds
+            sessions,
+            settings.matching,
+            recheck_seconds=settings.web.recheck_lists_seconds,
+            on_built=metrics.index_built,
         )
         heavy = HeavySlots(settings.web.threads)
-        return cls(settings, engine, sessions, matchers, WriteGate(engine), heavy)
+        return cls(settings, engine, sessions, matchers, WriteGate(engine), heavy, metrics)
 
 
 def state() -> WebState:

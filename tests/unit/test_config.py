@@ -58,6 +58,8 @@ def test_unrelated_prefixed_variables_are_ignored() -> None:
         ({"WATCHLIST_DATABASE_BUSY_TIMEOUT_MS": "soon"}, "database.busy_timeout_ms"),
         ({"WATCHLIST_DATABASE_BUSY_TIMEOUT_MS": "-1"}, "database.busy_timeout_ms"),
         ({"WATCHLIST_LOG_LEVEL": "LOUD"}, "log.level"),
+        ({"WATCHLIST_LOG_FORMAT": "xml"}, "log.format"),
+        ({"WATCHLIST_WEB_METRICS": "maybe"}, "web.metrics"),
     ],
 )
 def test_bad_environment_names_the_key(environ: dict[str, str], named: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import sys
 from collections.abc import Callable
@@ -13,6 +12,7 @@ import click
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from watchlist import logs
 from watchlist.config import Settings, load_settings
 from watchlist.db import create_engine, session_factory
 from watchlist.errors import WatchlistError
@@ -47,8 +47,7 @@ class AppContext:
     def settings(self) -> Settings:
         if self._settings is None:
             self._settings = load_settings()
-            logging.basicConfig(level=self._settings.log.level.upper(), format="%(message)s")
-            logging.getLogger("alembic").setLevel(logging.WARNING)
+            logs.configure(self._settings.log)
         return self._settings
 
     @property

@@ -246,7 +246,8 @@ def record(
     results: Sequence[dict[str, Any]],
     detail: dict[str, Any],
 ) -> None:
-    """Write one screening request to the audit log, with its best result."""
+    """Write one screening request to the audit log, with its best result (and count it)."""
+    state().metrics.screened(kind)
     audit.record(
         call.session,
         actor=call.actor,
