@@ -155,10 +155,14 @@ def test_unknown_pages_and_ids(viewer: FlaskClient) -> None:
 
 
 def hit_entity(settings: Settings, hit_id: int) -> int:
-    with session_factory(create_engine(settings.database))() as session:
-        hit = session.get(Hit, hit_id)
-        assert hit is not None
-        return hit.entity_id
+    engine = create_engine(settings.database)
+    try:
+        with session_factory(engine)() as session:
+            hit = session.get(Hit, hit_id)
+            assert hit is not None
+            return hit.entity_id
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.parametrize("path", ["/overview", "/entities/{entity}", "/lists"])
