@@ -47,6 +47,7 @@ FTM_SOURCE = SourceInfo(
     authority="OpenSanctions (aggregated)",
     url=None,
     format="ftm",
+    label="OpenSanctions",
 )
 
 PROGRAM_DESCRIPTION = "Program as named by OpenSanctions; legal basis not given."

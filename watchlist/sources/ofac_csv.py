@@ -40,6 +40,7 @@ SDN_SOURCE = SourceInfo(
     authority=ofac_programs.AUTHORITY,
     url="https://www.treasury.gov/ofac/downloads/",
     format="ofac-csv",
+    label="OFAC SDN",
 )
 CONS_SOURCE = SourceInfo(
     code="us_ofac_cons",
@@ -48,6 +49,7 @@ CONS_SOURCE = SourceInfo(
     authority=ofac_programs.AUTHORITY,
     url="https://www.treasury.gov/ofac/downloads/consolidated/",
     format="ofac-cons-csv",
+    label="OFAC Consolidated",
 )
 
 

@@ -24,6 +24,8 @@ class SourceInfo:
     authority: str
     url: str | None = None
     format: str | None = None
+    # How a listing of this source is named beside others ("OFAC SDN", "UK", "EU", "UN").
+    label: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -44,6 +44,7 @@ UN_SOURCE = SourceInfo(
     authority="UN Security Council",
     url="https://scsanctions.un.org/resources/xml/en/consolidated.xml",
     format="un-xml",
+    label="UN",
 )
 
 ROOT_TAG = "CONSOLIDATED_LIST"
