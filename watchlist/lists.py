@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from watchlist.models import (
     VersionStatus,
 )
 from watchlist.models.base import utcnow
+from watchlist.parties import link_listings
 from watchlist.plausibility import RemovalGuard, removals
 from watchlist.sources import ofac_programs, seed
 from watchlist.sources.parsed import (
@@ -51,6 +53,8 @@ from watchlist.sources.parsed import (
     field_hashes,
     merged_hashes,
 )
+
+log = logging.getLogger(__name__)
 
 CHUNK = 500
 UNKNOWN_PROGRAM_NOTE = (
@@ -122,6 +126,8 @@ def apply_list(
         return _record_version(session, source, parsed, info, plan, VersionStatus.UNCHANGED)
     version = _record_version(session, source, parsed, info, plan, VersionStatus.CHANGED)
     _write_plan(session, source, version, plan, programs, _version_date(parsed, info))
+    linked = link_listings(session)
+    log.info("linked listings across lists after importing %s: %s", source.code, linked)
     return version
 
 
@@ -181,7 +187,7 @@ def ensure_source(session: Session, info: SourceInfo) -> ListSource:
         source = ListSource(code=info.code)
         session.add(source)
     source.name, source.publisher = info.name, info.publisher
-    source.url, source.format = info.url, info.format
+    source.url, source.format, source.label = info.url, info.format, info.label
     session.flush()
     return source
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gc
 import logging
 import threading
@@ -37,8 +38,15 @@ from watchlist.models import (
     Program,
     VersionStatus,
 )
+from watchlist.parties import (
+    Listing,
+    best_per_party,
+    listing_json,
+    party_keys,
+    party_label,
+)
 from watchlist.qualifiers import country_key
-from watchlist.registry import EntityCard, entity_cards
+from watchlist.registry import EntityCard, entity_cards, iso_date
 from watchlist.sources.parsed import ParsedEntity, ParsedList
 
 log = logging.getLogger(__name__)
@@ -262,35 +270,68 @@ class MatcherCache:
 def listed_cards(session: Session) -> dict[int, EntityCard]:
     """The card of every listed entity, in two queries (what `entity_cards` gives one by one)."""
     programs: dict[int, list[str]] = defaultdict(list)
-    for entity_id, code in session.execute(
-        sa.select(Designation.entity_id, Program.code)
+    designated: dict[int, list[dt.date]] = defaultdict(list)
+    for entity_id, code, designated_on in session.execute(
+        sa.select(Designation.entity_id, Program.code, Designation.designated_on)
         .join(Program, Program.id == Designation.program_id)
         .join(Entity, Entity.id == Designation.entity_id)
         .where(Entity.delisted_on.is_(None))
     ):
         programs[entity_id].append(code)
+        if designated_on is not None:
+            designated[entity_id].append(designated_on)
     rows = session.execute(
-        sa.select(Entity.id, Entity.primary_name, Entity.kind, ListSource.code, Entity.source_key)
+        sa.select(
+            Entity.id,
+            Entity.primary_name,
+            Entity.kind,
+            Entity.source_key,
+            Entity.listing_date,
+            ListSource.code,
+            ListSource.label,
+            ListSource.name,
+        )  # fmt: skip
         .join(ListSource, ListSource.id == Entity.source_id)
         .where(Entity.delisted_on.is_(None))
     )
     return {
         entity_id: EntityCard(
-            entity_id, name, kind.value, tuple(sorted(programs[entity_id])), source, key
+            entity_id,
+            name,
+            kind.value,
+            tuple(sorted(programs[entity_id])),
+            source,
+            key,
+            source_label=label or source_name,
+            listed_on=iso_date(min(designated[entity_id], default=listing_date)),
         )  # fmt: skip
-        for entity_id, name, kind, source, key in rows
+        for entity_id, name, kind, key, listing_date, source, label, source_name in rows
     }
 
 
-def match_json(match: Match, card: EntityCard) -> dict[str, Any]:
-    """A match as the API and `--json` output show it."""
+def match_json(match: Match, card: EntityCard, party: Sequence[Listing] = ()) -> dict[str, Any]:
+    """A match as the API and `--json` output show it, with every listing of its party."""
+    found = party or (Listing(card),)
     return {
         "entity": dataclasses.asdict(card),
         "matched_name": match.matched_name,
         "name_kind": match.name_kind,
         "score": match.score,
         "explanation": explanation_json(match.explanation),
+        "listed_as": party_label(found),
+        "listings": [listing_json(listing) for listing in found],
     }
+
+
+# Extra candidates asked of the matcher, so that folding a party's listings into one result
+# still leaves as many results as asked for.
+PARTY_SLACK = 8
+
+
+def one_per_party(session: Session, matches: Sequence[Match], limit: int) -> list[Match]:
+    """The best match of each party (the matches come best first), at most `limit`."""
+    parties = party_keys(session, [m.entity_id for m in matches])
+    return best_per_party(matches, parties)[:limit]
 
 
 def explanation_json(explanation: Explanation) -> dict[str, Any]:

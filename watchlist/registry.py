@@ -5,6 +5,7 @@ Searching the registry by name or identifier is `watchlist.search`."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -60,6 +61,10 @@ class EntityCard:
     programs: tuple[str, ...]
     source: str
     source_key: str
+    # How the list is named beside others ("OFAC SDN", "UK"), and since when (ISO dates).
+    source_label: str = ""
+    listed_on: str | None = None
+    delisted_on: str | None = None
 
 
 def entity_cards(session: Session, ids: list[int]) -> dict[int, EntityCard]:
@@ -82,6 +87,19 @@ def entity_cards(session: Session, ids: list[int]) -> dict[int, EntityCard]:
             programs=tuple(sorted(d.program.code for d in entity.designations)),
             source=entity.source.code,
             source_key=entity.source_key,
+            source_label=entity.source.label or entity.source.name,
+            listed_on=iso_date(
+                min(
+                    (d.designated_on for d in entity.designations if d.designated_on),
+                    default=entity.listing_date,
+                )
+            ),
+            delisted_on=iso_date(entity.delisted_on),
         )
         for entity in entities
     }
+
+
+def iso_date(day: dt.date | None) -> str | None:
+    """A date as YYYY-MM-DD, or None."""
+    return day.isoformat() if day is not None else None

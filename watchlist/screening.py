@@ -19,6 +19,14 @@ from watchlist.lookup import explanation_json
 from watchlist.matching.matcher import Matcher
 from watchlist.models import Article, Hit, Mention
 from watchlist.models.base import utcnow
+from watchlist.parties import (
+    Listing,
+    best_per_party,
+    listing_json,
+    listings,
+    party_keys,
+    party_label,
+)
 from watchlist.registry import EntityCard, entity_cards
 
 
@@ -68,8 +76,10 @@ def find_hits(text: str, matcher: Matcher, deadline: Deadline | None = None) -> 
     return screen() if deadline is None else run_within(screen, deadline)
 
 
-def hit_json(hit: FoundHit, card: EntityCard) -> dict[str, Any]:
-    """A hit as `/api/v1/screen` and `watchlist screen --json` show it."""
+def hit_json(hit: FoundHit, card: EntityCard, party: Sequence[Listing] = ()) -> dict[str, Any]:
+    """A hit as `/api/v1/screen` and `watchlist screen --json` show it, with every listing of
+    its party."""
+    found = party or (Listing(card),)
     return {
         "start": hit.start,
         "end": hit.end,
@@ -79,24 +89,31 @@ def hit_json(hit: FoundHit, card: EntityCard) -> dict[str, Any]:
         "sentence": hit.sentence,
         "route": hit.route,
         "explanation": hit.explanation,
-        "entity": {
-            "id": card.id,
-            "name": card.name,
-            "kind": card.kind,
-            "programs": list(card.programs),
-            "source": card.source,
-            "source_key": card.source_key,
-        },
+        "entity": dataclasses.asdict(card),
+        "listed_as": party_label(found),
+        "listings": [listing_json(listing) for listing in found],
     }
+
+
+def one_per_party(session: Session, hits: Sequence[FoundHit]) -> list[FoundHit]:
+    """A mention of a party listed by several lists is one hit: the best-scoring listing's."""
+    parties = party_keys(session, {h.entity_id for h in hits})
+    return best_per_party(hits, parties, slot=lambda hit: (hit.start, hit.end))
 
 
 def screen_to_json(
     session: Session, text: str, matcher: Matcher, deadline: Deadline | None = None
 ) -> list[dict[str, Any]]:
     """Screen a text without storing anything; hits in reading order, as JSON values."""
-    hits = find_hits(text, matcher, deadline)
-    cards = entity_cards(session, [h.entity_id for h in hits])
-    return [hit_json(h, cards[h.entity_id]) for h in hits if h.entity_id in cards]
+    hits = one_per_party(session, find_hits(text, matcher, deadline))
+    ids = [h.entity_id for h in hits]
+    cards = entity_cards(session, ids)
+    found = listings(session, ids, lambda more: entity_cards(session, list(more)))
+    return [
+        hit_json(h, cards[h.entity_id], found.get(h.entity_id, ()))
+        for h in hits
+        if h.entity_id in cards
+    ]
 
 
 def store_hits(
@@ -113,8 +130,11 @@ def store_hits(
     """
     session.flush()
     first_time = article.screened_state is None and article.screened_at is None
-    mentions, existing = ({}, set()) if first_time else _stored(session, article.id)
-    fresh = [h for h in _unique(hits) if (h.start, h.end, h.entity_id) not in existing]
+    mentions, stored = ({}, set()) if first_time else _stored(session, article.id)
+    hits = one_per_party(session, _unique(hits))
+    parties = party_keys(session, {h.entity_id for h in hits} | {e for _, _, e in stored})
+    existing = {(start, end, parties.get(e, e)) for start, end, e in stored}
+    fresh = [h for h in hits if _slot(h, parties) not in existing]
     fresh = _not_suppressed(session, fresh)
     _insert_mentions(session, article.id, fresh, mentions)
     if fresh:
@@ -140,6 +160,12 @@ def store_hits(
     article.screened_state = list_state
     article.screened_at = utcnow()
     return len(fresh)
+
+
+def _slot(hit: FoundHit, parties: dict[int, int]) -> tuple[int, int, int]:
+    """Where a hit is and whose party it is: a stored hit on another listing of the same
+    party, at the same place, makes a new hit there a repeat."""
+    return hit.start, hit.end, parties.get(hit.entity_id, hit.entity_id)
 
 
 def _not_suppressed(session: Session, hits: list[FoundHit]) -> list[FoundHit]:

@@ -7,7 +7,7 @@ import json
 import click
 
 from watchlist import lookup as lookups
-from watchlist import qualifiers, registry
+from watchlist import parties, qualifiers, registry
 from watchlist.cli.app import AppContext, cli, pass_app
 from watchlist.db import transaction
 
@@ -61,11 +61,18 @@ def lookup_command(
     with transaction(app.sessions) as session:
         matcher = lookups.build_matcher(session, app.settings.matching)
         matches = matcher.lookup(
-            name, kind=kind, birth_date=birth_date, country=country, limit=limit,
-            threshold=threshold,
+            name, kind=kind, birth_date=birth_date, country=country,
+            limit=limit + lookups.PARTY_SLACK, threshold=threshold,
         )  # fmt: skip
-        cards = registry.entity_cards(session, [m.entity_id for m in matches])
-    results = [lookups.match_json(m, cards[m.entity_id]) for m in matches]
+        matches = lookups.one_per_party(session, matches, limit)
+        ids = [m.entity_id for m in matches]
+        cards = registry.entity_cards(session, ids)
+        found = parties.listings(
+            session, ids, lambda more: registry.entity_cards(session, list(more))
+        )
+    results = [
+        lookups.match_json(m, cards[m.entity_id], found.get(m.entity_id, ())) for m in matches
+    ]
     if as_json:
         query = {"name": name, "kind": kind, "birth_date": birth_date, "country": country}
         click.echo(json.dumps({"query": query, "results": results}))
@@ -86,6 +93,7 @@ def _describe(result: dict[str, object]) -> str:
         f"{result['score']:.2f}  {entity['name']}  ({entity['kind']}, {programs}, "
         f"{entity['source']}:{entity['source_key']}, id {entity['id']})",
         f"      matched {result['matched_name']!r} ({result['name_kind']})",
+        f"      listed by {result['listed_as']}",
     ]
     pairs = [f"{p['query']}~{p['listed']} ({p['how']})" for p in explanation["alignment"]]
     if pairs:

@@ -55,6 +55,14 @@ class ChangeKind(enum.StrEnum):
     RELISTED = "relisted"
 
 
+class LinkStatus(enum.StrEnum):
+    """How two listings came to be known as one party."""
+
+    AUTOMATIC = "automatic"  # the linker found strong evidence (see watchlist.parties)
+    CONFIRMED = "confirmed"  # an admin linked them, or confirmed the linker's link
+    REJECTED = "rejected"  # an admin undid the link: the linker never makes it again
+
+
 class ListSource(Base):
     """A publisher's list, such as the OFAC SDN list or the UN consolidated list."""
 
@@ -66,6 +74,8 @@ class ListSource(Base):
     publisher: Mapped[str] = mapped_column(sa.String(200))
     url: Mapped[str | None] = mapped_column(sa.String(500))
     format: Mapped[str | None] = mapped_column(sa.String(32))
+    # The short name a listing of this source is shown by beside others ("OFAC SDN", "UK").
+    label: Mapped[str | None] = mapped_column(sa.String(64))
 
     versions: Mapped[list[ListVersion]] = relationship(back_populates="source")
 
@@ -349,3 +359,34 @@ class EntityRelation(_EntityChild, Base):
 
     subject: Mapped[Entity] = relationship(foreign_keys=[subject_id], viewonly=True)
     object: Mapped[Entity | None] = relationship(foreign_keys=[object_id])
+
+
+class PartyLink(Base):
+    """Two listings, on different lists, of one party (the same person listed by OFAC and the
+    UK, say), with the evidence that says so. A party is a set of listings joined by links
+    that are not rejected (`watchlist.parties`)."""
+
+    __tablename__ = "party_links"
+    __table_args__ = (
+        sa.UniqueConstraint("entity_id", "other_id"),
+        sa.CheckConstraint("entity_id < other_id", name="ordered_pair"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("entities.id", ondelete="CASCADE"), index=True
+    )
+    other_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("entities.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[LinkStatus] = mapped_column(enum_column(LinkStatus, "link_status"))
+    # What the two listings share, one readable line each ("passport BD3843329", ...).
+    evidence: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # Who confirmed or rejected the link, when and why; NULL on the linker's own links.
+    decided_by: Mapped[str | None] = mapped_column(sa.String(120))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    entity: Mapped[Entity] = relationship(foreign_keys=[entity_id])
+    other: Mapped[Entity] = relationship(foreign_keys=[other_id])

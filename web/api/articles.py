@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from watchlist import registry, review
+from watchlist import parties, registry, review
 from watchlist.errors import NotFoundError
 from watchlist.ingest.articles import WEB_URL_PATTERN, ArticleInput
 from watchlist.ingest.service import Screener, store_and_screen
@@ -22,6 +22,7 @@ from web.api.schemas import (
     Body,
     EntityCard,
     Explanation,
+    Listing,
     Moment,
     Page,
     Params,
@@ -73,6 +74,11 @@ class StoredHit(BaseModel):
     route: str
     explanation: Explanation
     entity: EntityCard
+    listed_as: str = Field(
+        description="Every listing of the entity's party, e.g. `OFAC SDN (DPRK3, 2023-03-30) · "
+        "UK (RUSSIA, 2023-08-08)`."
+    )
+    listings: list[Listing] = Field(description="The party's listings, the hit's entity first.")
 
 
 class ArticleOut(BaseModel):
@@ -267,13 +273,18 @@ def decide(call: Call[None, DecisionRequest], hit_id: int) -> dict[str, Any]:
 
 
 def hits_json(session: Session, hits: Sequence[Hit]) -> list[dict[str, Any]]:
-    """Stored hits as the API shows them, with their entity cards."""
-    cards = registry.entity_cards(session, [hit.entity_id for hit in hits])
-    return [hit_json(hit, cards[hit.entity_id]) for hit in hits]
+    """Stored hits as the API shows them, with their entity cards and their party's listings."""
+    ids = [hit.entity_id for hit in hits]
+    cards = registry.entity_cards(session, ids)
+    found = parties.listings(session, ids, lambda more: registry.entity_cards(session, list(more)))
+    return [hit_json(hit, cards[hit.entity_id], found.get(hit.entity_id, ())) for hit in hits]
 
 
-def hit_json(hit: Hit, card: registry.EntityCard) -> dict[str, Any]:
+def hit_json(
+    hit: Hit, card: registry.EntityCard, party: Sequence[parties.Listing] = ()
+) -> dict[str, Any]:
     mention, article = hit.mention, hit.article
+    listed = party or (parties.Listing(card),)
     return {
         "id": hit.id,
         "article_id": hit.article_id,
@@ -290,6 +301,8 @@ def hit_json(hit: Hit, card: registry.EntityCard) -> dict[str, Any]:
         "route": hit.route,
         "explanation": hit.explanation,
         "entity": dataclasses.asdict(card),
+        "listed_as": parties.party_label(listed),
+        "listings": [parties.listing_json(listing) for listing in listed],
     }
 
 

@@ -12,10 +12,11 @@ from pydantic_core import PydanticCustomError
 from watchlist import audit, qualifiers
 from watchlist.budget import Deadline
 from watchlist.errors import InputError
-from watchlist.lookup import match_json
+from watchlist.lookup import PARTY_SLACK, match_json, one_per_party
 from watchlist.matching.matcher import Matcher
 from watchlist.matching.model import Match
 from watchlist.models import Scope
+from watchlist.parties import listings
 from watchlist.screening import screen_to_json
 from web.api import api
 from web.api.endpoint import Call, Reply
@@ -212,12 +213,17 @@ def run_lookups(
     for query in queries:
         if deadline is not None:
             deadline.check()
-        found.append(_match(matcher, query))
+        found.append(one_per_party(call.session, _match(matcher, query), query.limit))
     ids = [m.entity_id for ms in found for m in ms]
     cards = state().matchers.cards(call.session, ids)
+    parties = listings(call.session, ids, lambda more: state().matchers.cards(call.session, more))
     answers = []
     for index, (query, matches) in enumerate(zip(queries, found, strict=True)):
-        results = [match_json(m, cards[m.entity_id]) for m in matches if m.entity_id in cards]
+        results = [
+            match_json(m, cards[m.entity_id], parties.get(m.entity_id, ()))
+            for m in matches
+            if m.entity_id in cards
+        ]
         echoed = query.model_dump()
         detail = {k: v for k, v in echoed.items() if k != "name" and v is not None}
         if len(queries) > 1:
@@ -233,7 +239,7 @@ def _match(matcher: Matcher, query: LookupQuery) -> list[Match]:
         kind=query.kind,
         birth_date=query.birth_date,
         country=query.country,
-        limit=query.limit,
+        limit=query.limit + PARTY_SLACK,
         threshold=query.threshold,
     )
 

@@ -89,6 +89,36 @@ class EntityCard(BaseModel):
     programs: list[str] = Field(description="Codes of the sanctions programs, e.g. DPRK3.")
     source: str = Field(description="List source code, e.g. us_ofac_sdn.")
     source_key: str = Field(description="The list's own identifier (OFAC entity number).")
+    source_label: str = Field(description="The list's short name: OFAC SDN, UN, UK, EU, ...")
+    listed_on: str | None = Field(
+        default=None, description="Earliest designation date the list gives (YYYY-MM-DD)."
+    )
+    delisted_on: str | None = Field(
+        default=None, description="When the list dropped the entity (YYYY-MM-DD), if it did."
+    )
+
+
+class Listing(BaseModel):
+    """One list's listing of the party a result stands for."""
+
+    entity_id: int = Field(description="Registry id of this listing's entity.")
+    source: str = Field(description="List source code, e.g. uk_ofsi_conlist.")
+    source_label: str = Field(description="The list's short name: OFAC SDN, UN, UK, EU, ...")
+    source_key: str = Field(description="The list's own identifier.")
+    name: str = Field(description="Primary name as this list writes it.")
+    programs: list[str] = Field(description="Program codes this list designates it under.")
+    listed_on: str | None = Field(description="Earliest designation date (YYYY-MM-DD).")
+    delisted_on: str | None = Field(description="When this list dropped it, if it did.")
+    link: str | None = Field(
+        description="How this listing is joined to the result's entity: null for that entity "
+        "itself; `automatic` (strong evidence, see `evidence`), `confirmed` (by an admin) or "
+        "`mixed` (through other listings)."
+    )
+    evidence: list[str] = Field(
+        description="What the listings share, e.g. `passport BD3843329`, "
+        "`name ashot mkrtychev and birth date 1966-05-07`."
+    )
+    label: str = Field(description="`OFAC SDN (DPRK3, 2023-03-30)`: list, programs, date.")
 
 
 class TokenPair(BaseModel):
@@ -128,6 +158,13 @@ class TextHit(BaseModel):
         "or before the full name in the same text) or `distinctive name alone`."
     )
     explanation: Explanation
+    listed_as: str = Field(
+        description="Every listing of the party, e.g. `OFAC SDN (DPRK3, 2023-03-30) · UK "
+        "(RUSSIA, 2023-08-08)`: a party listed by several lists is one result, not one per list."
+    )
+    listings: list[Listing] = Field(
+        description="The party's listings: the matched entity's own first, then the others."
+    )
     entity: EntityCard
 
 
@@ -164,3 +201,10 @@ class MatchResult(BaseModel):
     name_kind: str = Field(description="primary, aka, fka, nka or weak.")
     score: float = Field(ge=0, le=1)
     explanation: Explanation
+    listed_as: str = Field(
+        description="Every listing of the party, e.g. `OFAC SDN (DPRK3, 2023-03-30) · UK "
+        "(RUSSIA, 2023-08-08)`: a party listed by several lists is one result, not one per list."
+    )
+    listings: list[Listing] = Field(
+        description="The party's listings: the matched entity's own first, then the others."
+    )
