@@ -40,12 +40,15 @@ def removal_guard(settings: Settings, *, accept_large_change: bool = False) -> R
     return RemovalGuard(settings.lists.max_removal_percent / 100, accept=accept_large_change)
 
 
-def obtain(settings: Settings, list_format: str, location: str) -> formats.ListFile:
-    """A list from a path or a URL."""
+def obtain(
+    settings: Settings, list_format: str, location: str, dataset: str | None = None
+) -> formats.ListFile:
+    """A list from a path or a URL (`dataset`: the FtM dataset the file is)."""
     if not fetch.is_web_url(location):
-        return formats.read_local(list_format, Path(location))
+        return formats.read_local(list_format, Path(location), dataset)
     policy = fetch_policy(settings)
-    got = formats.fetch_remote(list_format, location, fetch.http_session(policy), policy)
+    http = fetch.http_session(policy)
+    got = formats.fetch_remote(list_format, location, http, policy, dataset=dataset)
     if got is None:  # no validators were sent, so a 304 would be a server error
         raise FetchError(f"Download of {location} answered 304 to an unconditional request.")
     return got
@@ -138,13 +141,15 @@ def _update_one(
     policy: fetch.FetchPolicy,
     guard: RemovalGuard,
 ) -> ListVersion:
-    code = formats.SOURCE_CODES.get(configured.format)
+    dataset = formats.remote_dataset(configured.format, configured.url, configured.dataset)
+    code = formats.source_code(configured.format, dataset)
     with sessions.begin() as session:
         previous = list_updates.latest_accepted(session, code) if code else None
         etag, modified = (previous.etag, previous.last_modified) if previous else (None, None)
     got = formats.fetch_remote(
-        configured.format, configured.url, http, policy, etag=etag, last_modified=modified
-    )
+        configured.format, configured.url, http, policy,
+        etag=etag, last_modified=modified, dataset=dataset,
+    )  # fmt: skip
     if got is not None:
         return import_file(sessions, got, guard)
     if not code:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from watchlist import list_diff
-from watchlist.errors import ConfigError, NotFoundError
+from watchlist.errors import ConfigError, InputError, NotFoundError
 from watchlist.list_diff import FieldChange
 from watchlist.lists import VersionInfo, apply_list
 from watchlist.models import ChangeKind, Entity, ListChange, ListSource, ListVersion
@@ -34,6 +34,8 @@ class ConfiguredSource:
     format: str
     url: str
     enabled: bool = True
+    # ftm only: the dataset the file is (else the one an OpenSanctions URL names).
+    dataset: str | None = None
 
 
 def read_sources(path: Path) -> tuple[ConfiguredSource, ...]:
@@ -50,12 +52,19 @@ def read_sources(path: Path) -> tuple[ConfiguredSource, ...]:
 
 def _source(item: object, path: Path, index: int) -> ConfiguredSource:
     where = f"Sources file {path} entry {index}"
-    if not isinstance(item, dict) or set(item) - {"format", "url", "enabled"}:
-        raise ConfigError(f"{where} may hold only format, url and enabled.")
+    if not isinstance(item, dict) or set(item) - {"format", "url", "enabled", "dataset"}:
+        raise ConfigError(f"{where} may hold only format, url, enabled and dataset.")
     if not isinstance(item.get("url"), str) or not isinstance(item.get("format"), str):
         raise ConfigError(f"{where} needs a format and a url.")
     formats.check_format(item["format"])
-    return ConfiguredSource(item["format"], item["url"], bool(item.get("enabled", True)))
+    dataset = item.get("dataset")
+    if dataset is not None and not isinstance(dataset, str):
+        raise ConfigError(f"{where} has a dataset that is not text.")
+    try:
+        formats.check_dataset(item["format"], dataset)
+    except InputError as error:
+        raise ConfigError(f"{where}: {error.message}") from None
+    return ConfiguredSource(item["format"], item["url"], bool(item.get("enabled", True)), dataset)
 
 
 def import_parsed(
@@ -89,7 +98,7 @@ def import_if_new(session: Session, list_file: ListFile) -> ListVersion | None:
 
     Returns None when the file must be parsed and compared entity by entity.
     """
-    code = formats.SOURCE_CODES.get(list_file.format)
+    code = formats.source_code(list_file.format, list_file.dataset)
     previous = latest_accepted(session, code) if code else None
     if previous is None or previous.checksum != list_file.checksum:
         return None

@@ -32,9 +32,13 @@ CONSISTENT = ROOT / "data/ofac/sdn_legacy_csv_2021-07_consistent"
 
 
 def import_path(
-    session: Session, fmt: str, path: Path, published: str | None = None
+    session: Session,
+    fmt: str,
+    path: Path,
+    published: str | None = None,
+    dataset: str | None = None,
 ) -> ListVersion:
-    list_file = formats.read_local(fmt, path)
+    list_file = formats.read_local(fmt, path, dataset)
     stamp = dt.datetime.fromisoformat(published).replace(tzinfo=dt.UTC) if published else None
     version = list_updates.import_parsed(
         session, list_file, formats.parse(list_file), published_at=stamp
@@ -273,7 +277,7 @@ def test_seeded_record_survives_the_real_list(session: Session) -> None:
     ("fmt", "path", "source", "entities"),
     [
         ("un-xml", ROOT / "data/un/consolidated.xml.gz", "un_sc_consolidated", 1_003),
-        ("ftm", ROOT / "data/opensanctions/yente_zala.entities.ftm.json", "opensanctions", 17),
+        ("ftm", ROOT / "data/opensanctions/yente_t1.entities.ftm.json", "opensanctions_eu_fsf", 6),
         ("ofac-xml", ROOT / "data/ofac/xml/consolidated.xml.gz", "us_ofac_cons", 443),
         ("ofac-cons-csv", ROOT / "data/ofac/nonsdn_consolidated_legacy_csv", "us_ofac_cons", 442),
     ],
@@ -290,6 +294,21 @@ def test_other_lists_import_and_reimport_changes_nothing(
     session.commit()
     assert second.status is VersionStatus.UNCHANGED
     assert row_counts(session) == {**before, "list_versions": before["list_versions"] + 1}
+
+
+def test_each_ftm_dataset_is_its_own_source(session: Session) -> None:
+    t1 = import_path(session, "ftm", ROOT / "data/opensanctions/yente_t1.entities.ftm.json")
+    zala = import_path(
+        session, "ftm", ROOT / "data/opensanctions/yente_zala.entities.ftm.json", dataset="zala"
+    )
+    assert (t1.source.code, zala.source.code) == ("opensanctions_eu_fsf", "opensanctions_zala")
+    assert (zala.added_count, zala.delisted_count) == (17, 0)
+    delisted = session.scalar(
+        sa.select(sa.func.count()).select_from(Entity).where(Entity.delisted_on.is_not(None))
+    )
+    assert delisted == 0  # loading the second dataset left the first one's six entities listed
+    again = import_path(session, "ftm", ROOT / "data/opensanctions/yente_t1.entities.ftm.json")
+    assert again.status is VersionStatus.UNCHANGED
 
 
 def test_un_programs_keep_the_seed_description(session: Session) -> None:

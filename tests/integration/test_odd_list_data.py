@@ -32,7 +32,7 @@ def test_ftm_data_no_database_can_store_is_refused(
 ) -> None:
     path = tmp_path / "entities.ftm.json"
     path.write_text(line + "\n", encoding="utf-8")
-    result = run_cli("lists", "import", "ftm", str(path))
+    result = run_cli("lists", "import", "ftm", str(path), "--dataset", "odd")
     one_line_error(result, 65, str(path), *fragments)
     assert "SQL" not in result.stderr
     assert counts(migrated)["entities"] == 0

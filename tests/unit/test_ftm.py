@@ -9,9 +9,15 @@ from typing import Any
 
 import pytest
 
-from watchlist.errors import ListFormatError
+from watchlist.errors import InputError, ListFormatError
 from watchlist.models.registry import EntityKind, NameKind, NationalityKind
-from watchlist.sources.ftm import FTM_SOURCE, PROGRAM_DESCRIPTION, parse_ftm, read_ftm
+from watchlist.sources.ftm import (
+    PROGRAM_DESCRIPTION,
+    dataset_of_url,
+    dataset_source,
+    parse_ftm,
+    read_ftm,
+)
 from watchlist.sources.parsed import (
     ParsedAddress,
     ParsedBirthDate,
@@ -38,7 +44,7 @@ UTC = dt.UTC
 
 @pytest.fixture(scope="module")
 def zala() -> ParsedList:
-    return read_ftm(ZALA)
+    return read_ftm(ZALA, dataset="zala")
 
 
 def by_key(parsed: ParsedList) -> dict[str, ParsedEntity]:
@@ -50,7 +56,7 @@ def line(**fields: Any) -> str:
 
 
 def parse_lines(*lines: str) -> ParsedList:
-    return parse_ftm("\n".join(lines).encode(), location="test.ftm.json")
+    return parse_ftm("\n".join(lines).encode(), location="test.ftm.json", dataset="test")
 
 
 def person(id_: str = "p1", caption: str = "John SMITH", **props: list[str]) -> str:
@@ -62,7 +68,11 @@ def person(id_: str = "p1", caption: str = "John SMITH", **props: list[str]) -> 
 
 def test_t1_counts_kinds_and_publication_time() -> None:
     parsed = read_ftm(T1)
-    assert parsed.source == FTM_SOURCE
+    assert parsed.source == dataset_source("eu_fsf")  # the one dataset its entities name
+    assert (parsed.source.code, parsed.source.label) == (
+        "opensanctions_eu_fsf",
+        "OpenSanctions eu_fsf",
+    )
     assert Counter(e.kind for e in parsed.entities) == {
         EntityKind.PERSON: 4,
         EntityKind.ORGANIZATION: 2,
@@ -407,7 +417,7 @@ def test_published_at_is_the_latest_change_in_utc() -> None:
 )
 def test_malformed_input_is_refused_with_file_and_line(data: bytes, message: str) -> None:
     with pytest.raises(ListFormatError) as caught:
-        parse_ftm(data, location="test.ftm.json")
+        parse_ftm(data, location="test.ftm.json", dataset="test")
     assert message in str(caught.value)
 
 
@@ -419,3 +429,44 @@ def test_line_separator_inside_a_json_string_does_not_split_the_line() -> None:
 def test_missing_file_is_a_list_format_error(tmp_path: Path) -> None:
     with pytest.raises(ListFormatError, match="does not exist"):
         read_ftm(tmp_path / "nope.json")
+
+
+# --- datasets: each is its own source ----------------------------------------------------------
+
+
+def test_a_file_of_several_datasets_asks_which_dataset_it_is() -> None:
+    with pytest.raises(ListFormatError) as caught:
+        read_ftm(ZALA)
+    message = str(caught.value)
+    assert message.startswith(str(ZALA))
+    assert "--dataset" in message
+
+
+def test_records_naming_no_dataset_need_the_option() -> None:
+    data = (person() + "\n").encode()
+    with pytest.raises(ListFormatError, match="names no dataset .* --dataset"):
+        parse_ftm(data, location="test.ftm.json")
+    assert parse_ftm(data, location="test.ftm.json", dataset="mine").source.code == (
+        "opensanctions_mine"
+    )
+
+
+def test_one_shared_dataset_names_the_source_and_the_option_wins() -> None:
+    shared = line(id="p1", caption="A B", schema="Person", properties={}, datasets=["eu_fsf"])
+    other = line(id="p2", caption="C D", schema="Person", properties={},
+                 datasets=["eu_fsf", "us_ofac_sdn"])  # fmt: skip
+    data = f"{shared}\n{other}\n".encode()
+    assert parse_ftm(data, location="x").source.code == "opensanctions_eu_fsf"
+    assert parse_ftm(data, location="x", dataset="t1").source.code == "opensanctions_t1"
+
+
+@pytest.mark.parametrize("name", ["EU FSF", "../etc", "", "x" * 49])
+def test_a_dataset_name_must_be_an_opensanctions_name(name: str) -> None:
+    with pytest.raises(InputError, match="not an OpenSanctions dataset name"):
+        read_ftm(T1, dataset=name)
+
+
+def test_an_opensanctions_url_names_its_dataset() -> None:
+    url = "https://data.opensanctions.org/datasets/latest/sanctions/entities.ftm.json"
+    assert dataset_of_url(url) == "sanctions"
+    assert dataset_of_url("https://example.org/entities.ftm.json") is None

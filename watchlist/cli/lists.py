@@ -41,6 +41,13 @@ def lists_group() -> None:
     help="Apply the list even if it delists or strips more than lists.max_removal_percent "
     "of the source's entities or names (refused otherwise, as a damaged file would be).",
 )
+@click.option(
+    "--dataset",
+    metavar="NAME",
+    help="ftm only: the OpenSanctions dataset the file is (e.g. eu_fsf). Each dataset is its "
+    "own source. Default: the one dataset all the file's entities name (an OpenSanctions URL "
+    "names it too); a file of several datasets needs this option.",
+)
 @pass_app
 def lists_import(
     app: AppContext,
@@ -48,6 +55,7 @@ def lists_import(
     location: str,
     published: dt.datetime | None,
     accept_large_change: bool,
+    dataset: str | None,
 ) -> None:
     """Import one list file (or OFAC CSV folder) as a new version of its source.
 
@@ -58,7 +66,8 @@ def lists_import(
       ofac-cons-csv  OFAC non-SDN consolidated CSV: cons_prim.csv and companions
       ofac-xml       OFAC XML in the sdn.xml / consolidated.xml schema
       un-xml         UN Security Council consolidated list XML
-      ftm            OpenSanctions FollowTheMoney JSON lines
+      ftm            OpenSanctions FollowTheMoney JSON lines; each dataset is its own
+                     source (see --dataset)
 
     The import is one transaction: on any error the registry keeps the previous version.
     Entities missing from the new file are delisted (kept, with a delisting date). A file
@@ -70,7 +79,7 @@ def lists_import(
     guard = list_jobs.removal_guard(app.settings, accept_large_change=accept_large_change)
     with locks.exclusive(app.engine, "lists", what="list import"), _stages() as stage:
         stage(f"reading {location}")
-        list_file = list_jobs.obtain(app.settings, list_format, location)
+        list_file = list_jobs.obtain(app.settings, list_format, location, dataset)
         version = list_jobs.import_file(app.sessions, list_file, guard, stage, stamp)
     click.echo(_version_line(version.source.code, version))
 

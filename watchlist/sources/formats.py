@@ -17,12 +17,12 @@ from watchlist.sources.parsed import ParsedList, check_storable
 
 FORMATS = ("ofac-csv", "ofac-cons-csv", "ofac-xml", "un-xml", "ftm")
 _CSV_FILES = {"ofac-csv": ofac_csv.SDN_FILES, "ofac-cons-csv": ofac_csv.CONS_FILES}
-# The source each format's files belong to (ofac-xml may be either OFAC list).
+# The source each format's files belong to (ofac-xml may be either OFAC list, and an FtM
+# file's source is its dataset's: see `source_code`).
 SOURCE_CODES = {
     "ofac-csv": "us_ofac_sdn",
     "ofac-cons-csv": "us_ofac_cons",
     "un-xml": "un_sc_consolidated",
-    "ftm": "opensanctions",
 }
 
 
@@ -36,6 +36,8 @@ class ListFile:
     fetched_at: dt.datetime | None = None
     etag: str | None = None
     last_modified: str | None = None
+    # The FtM dataset the file is (None: the one its records name); other formats have none.
+    dataset: str | None = None
 
     @property
     def checksum(self) -> str:
@@ -49,8 +51,35 @@ def check_format(name: str) -> str:
     return name
 
 
-def read_local(list_format: str, path: Path) -> ListFile:
+def source_code(list_format: str, dataset: str | None = None) -> str | None:
+    """The source a format's files belong to, when the format alone says (an FtM file's
+    source is its dataset's; ofac-xml may be either OFAC list)."""
+    if list_format == "ftm":
+        return ftm.dataset_source(dataset).code if dataset else None
+    return SOURCE_CODES.get(list_format)
+
+
+def check_dataset(list_format: str, dataset: str | None) -> str | None:
+    """A dataset name, for the one format that has datasets."""
+    if dataset is None:
+        return None
+    if list_format != "ftm":
+        raise InputError(f"Only FollowTheMoney (ftm) files have datasets, not {list_format}.")
+    return ftm.check_dataset(dataset)
+
+
+def remote_dataset(list_format: str, url: str, dataset: str | None) -> str | None:
+    """The dataset of a downloaded FtM file: the one given, else the one an OpenSanctions
+    URL names (`.../datasets/latest/eu_fsf/entities.ftm.json`)."""
+    dataset = check_dataset(list_format, dataset)
+    if list_format == "ftm" and dataset is None:
+        return ftm.dataset_of_url(url)
+    return dataset
+
+
+def read_local(list_format: str, path: Path, dataset: str | None = None) -> ListFile:
     """Read a list from disk (a directory or a file for the OFAC CSV formats)."""
+    dataset = check_dataset(list_format, dataset)
     if list_format in _CSV_FILES:
         publication = ofac_csv.read_ofac_csv(path, consolidated=list_format == "ofac-cons-csv")
         parts = {"main": publication.main}
@@ -61,7 +90,7 @@ def read_local(list_format: str, path: Path) -> ListFile:
         return ListFile(list_format, publication.location, parts)
     if path.is_dir():
         raise ListFormatError(f"{path} is a directory; format {list_format} reads one file.")
-    return ListFile(list_format, str(path), {"main": read_list_bytes(path)})
+    return ListFile(list_format, str(path), {"main": read_list_bytes(path)}, dataset=dataset)
 
 
 def fetch_remote(
@@ -72,12 +101,14 @@ def fetch_remote(
     *,
     etag: str | None = None,
     last_modified: str | None = None,
+    dataset: str | None = None,
 ) -> ListFile | None:
     """Download a list; None when the server says it has not changed since the validators.
 
     Every file of the publication must come: a list without its companions (aliases,
     addresses, remarks) would strip their data from the registry.
     """
+    dataset = remote_dataset(list_format, url, dataset)
     main_url, companions = _remote_layout(list_format, url)
     main = fetch(http, main_url, policy, etag=etag, last_modified=last_modified)
     if main.not_modified:
@@ -85,7 +116,9 @@ def fetch_remote(
     parts = {"main": _body(main)}
     for role, companion_url in companions.items():
         parts[role] = _body(fetch(http, companion_url, policy))
-    return ListFile(list_format, main_url, parts, main.fetched_at, main.etag, main.last_modified)
+    return ListFile(
+        list_format, main_url, parts, main.fetched_at, main.etag, main.last_modified, dataset
+    )
 
 
 def _body(fetched: Fetched) -> bytes:
@@ -126,6 +159,10 @@ def _parse(list_file: ListFile) -> ParsedList:
         )
         source = ofac_csv.SDN_SOURCE if list_file.format == "ofac-csv" else ofac_csv.CONS_SOURCE
         return ofac_csv.parse_ofac_csv(publication, source=source)
+    if list_file.format == "ftm":
+        return ftm.parse_ftm(
+            list_file.parts["main"], location=list_file.location, dataset=list_file.dataset
+        )
     parser = _PARSERS[list_file.format]
     return parser(list_file.parts["main"], list_file.location)
 
@@ -138,12 +175,7 @@ def _parse_un_xml(data: bytes, location: str) -> ParsedList:
     return un_xml.parse_un_xml(data, location=location)
 
 
-def _parse_ftm(data: bytes, location: str) -> ParsedList:
-    return ftm.parse_ftm(data, location=location)
-
-
 _PARSERS: dict[str, Callable[[bytes, str], ParsedList]] = {
     "ofac-xml": _parse_ofac_xml,
     "un-xml": _parse_un_xml,
-    "ftm": _parse_ftm,
 }

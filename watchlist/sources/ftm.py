@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from watchlist.errors import ListFormatError
+from watchlist.errors import InputError, ListFormatError
 from watchlist.models.registry import EntityKind, NameKind, NationalityKind
 from watchlist.sources.files import decode_text, read_list_bytes
 from watchlist.sources.parsed import (
@@ -49,6 +49,38 @@ FTM_SOURCE = SourceInfo(
     format="ftm",
     label="OpenSanctions",
 )
+# OpenSanctions names datasets in lower snake case (`eu_fsf`, `us_ofac_sdn`, `sanctions`).
+DATASET_NAME = re.compile(r"[a-z0-9][a-z0-9_]{0,47}")
+# https://data.opensanctions.org/datasets/latest/<dataset>/entities.ftm.json
+_DATASET_URL = re.compile(r"/datasets/[^/]+/(?P<dataset>[a-z0-9_]+)/[^/]+$")
+
+
+def dataset_source(dataset: str) -> SourceInfo:
+    """The source of one FtM dataset: each dataset is versioned and diffed on its own, so
+    loading a second dataset never delists the first one's entities."""
+    return dataclasses.replace(
+        FTM_SOURCE,
+        code=f"opensanctions_{dataset}",
+        name=f"OpenSanctions dataset {dataset} (FollowTheMoney entities)",
+        label=f"OpenSanctions {dataset}",
+    )
+
+
+def check_dataset(name: str) -> str:
+    """A dataset name as OpenSanctions writes them, or a one-sentence error."""
+    if not DATASET_NAME.fullmatch(name):
+        raise InputError(
+            f"Dataset name {name!r} is not an OpenSanctions dataset name "
+            "(lower-case letters, digits and underscores, at most 48)."
+        )
+    return name
+
+
+def dataset_of_url(url: str) -> str | None:
+    """The dataset an OpenSanctions download URL names (`.../latest/eu_fsf/entities.ftm.json`)."""
+    found = _DATASET_URL.search(url.split("?", 1)[0])
+    return found.group("dataset") if found else None
+
 
 PROGRAM_DESCRIPTION = "Program as named by OpenSanctions; legal basis not given."
 
@@ -124,6 +156,7 @@ class _Record:
     first_seen: str | None
     last_change: str | None
     line: int
+    datasets: tuple[str, ...] = ()
 
     def values(self, prop: str) -> tuple[str, ...]:
         """The non-blank values of `prop`, stripped."""
@@ -159,13 +192,14 @@ class _Links:
     )
 
 
-def read_ftm(path: Path) -> ParsedList:
+def read_ftm(path: Path, dataset: str | None = None) -> ParsedList:
     """Parse a FollowTheMoney JSON-lines file (plain or gzip-compressed)."""
-    return parse_ftm(read_list_bytes(path), location=str(path))
+    return parse_ftm(read_list_bytes(path), location=str(path), dataset=dataset)
 
 
-def parse_ftm(data: bytes, *, location: str, source: SourceInfo = FTM_SOURCE) -> ParsedList:
-    """Parse FollowTheMoney JSON lines into a `ParsedList`."""
+def parse_ftm(data: bytes, *, location: str, dataset: str | None = None) -> ParsedList:
+    """Parse FollowTheMoney JSON lines into a `ParsedList` of the file's dataset: `dataset`
+    when given, else the one dataset every record names (see `file_dataset`)."""
     text = decode_text(data, location=location).removeprefix("\ufeff")
     records = _unique(list(_records(text, location)), location)
     if not records:
@@ -178,8 +212,9 @@ def parse_ftm(data: bytes, *, location: str, source: SourceInfo = FTM_SOURCE) ->
         raise ListFormatError(
             f"{location} holds no entities (no person, organization, vessel or aircraft)."
         )
+    name = check_dataset(dataset) if dataset is not None else file_dataset(records, location)
     return ParsedList(
-        source=source,
+        source=dataset_source(name),
         entities=entities,
         programs=_programs(links),
         published_at=_published_at(records),
@@ -194,6 +229,27 @@ def _records(text: str, location: str) -> Iterator[_Record]:
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             yield _record(line, number, location)
+
+
+def file_dataset(records: Iterable[_Record], location: str) -> str:
+    """The dataset every record of the file belongs to, or a one-sentence error asking for
+    `--dataset`: an export of several datasets (a collection such as `sanctions`) lists each
+    entity's sources, not the file's own name."""
+    shared: set[str] | None = None
+    for record in records:
+        shared = set(record.datasets) if shared is None else shared & set(record.datasets)
+    names = sorted(shared or ())
+    if len(names) == 1 and DATASET_NAME.fullmatch(names[0]):
+        return names[0]
+    if not names:
+        raise ListFormatError(
+            f"{location} names no dataset that all its entities share; "
+            "give the dataset this file is with --dataset."
+        )
+    raise ListFormatError(
+        f"{location} belongs to several datasets ({', '.join(names[:5])}); "
+        "give the dataset this file is with --dataset."
+    )
 
 
 def _record(line: str, number: int, location: str) -> _Record:
@@ -216,6 +272,7 @@ def _record(line: str, number: int, location: str) -> _Record:
         first_seen=_text(data.get("first_seen")),
         last_change=_text(data.get("last_change")),
         line=number,
+        datasets=_datasets(data.get("datasets")),
     )
 
 
@@ -228,6 +285,12 @@ def _properties(value: Any, number: int, location: str) -> dict[str, tuple[str, 
     raise ListFormatError(
         f"{location} line {number} has malformed properties (expected lists of strings)."
     )
+
+
+def _datasets(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(item.strip() for item in value if isinstance(item, str) and item.strip())
 
 
 def _text(value: Any) -> str | None:
