@@ -153,6 +153,8 @@ def _shared_documents(listings: Iterable[ListingFacts]) -> Iterator[tuple[str, t
 def _shared_name_and_birth(
     listings: Iterable[ListingFacts],
 ) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Pairs of people sharing a name and a full birth date: one line per pair and date,
+    naming the longest name they share (a list of aliases would make dozens)."""
     holders: dict[tuple[tuple[str, ...], dt.date], set[int]] = defaultdict(set)
     for listing in listings:
         if listing.kind != EntityKind.PERSON.value:
@@ -161,10 +163,15 @@ def _shared_name_and_birth(
             if len(words) >= 2:
                 for born in listing.birth_dates:
                     holders[(words, born)].add(listing.entity_id)
+    shared: dict[tuple[tuple[int, int], dt.date], tuple[str, ...]] = {}
     for (words, born), held in holders.items():
         if 1 < len(held) <= MAX_SHARED:
-            line = f"name {' '.join(words)} and birth date {born.isoformat()}"
-            yield from ((line, pair) for pair in _pairs(held))
+            for pair in _pairs(held):
+                known = shared.get((pair, born), ())
+                if (len(words), words) > (len(known), known):
+                    shared[(pair, born)] = words
+    for (pair, born), words in sorted(shared.items()):
+        yield f"name {' '.join(words)} and birth date {born.isoformat()}", pair
 
 
 def _pairs(ids: Iterable[int]) -> Iterator[tuple[int, int]]:

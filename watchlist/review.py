@@ -23,6 +23,8 @@ from watchlist.models import (
     DismissReason,
     Hit,
     HitStatus,
+    LinkStatus,
+    PartyLink,
     Program,
     Suppression,
 )
@@ -81,7 +83,10 @@ def hit_conditions(where: HitFilter) -> list[sa.ColumnElement[bool]]:
     if where.max_score is not None:
         conditions.append(Hit.score <= where.max_score)
     if where.program is not None or where.authority is not None:
-        conditions.append(Hit.entity_id.in_(_designated(where.program, where.authority)))
+        designated = _designated(where.program, where.authority)
+        conditions.append(
+            sa.or_(Hit.entity_id.in_(designated), Hit.entity_id.in_(_linked_to(designated)))
+        )
     if where.source is not None or where.story_id is not None:
         conditions.append(Hit.article_id.in_(_articles(where.source, where.story_id)))
     return conditions
@@ -94,6 +99,17 @@ def _designated(program: str | None, authority: str | None) -> sa.Select[int]:
     if authority is not None:
         query = query.where(Program.authority == authority)
     return query
+
+
+def _linked_to(entities: sa.Select[int]) -> sa.CompoundSelect[int]:
+    """Entities linked as one party to any of `entities` (a hit on the OFAC listing of a party
+    the UK lists too is a hit under a UK program)."""
+    live = PartyLink.status != LinkStatus.REJECTED
+    subquery = entities.scalar_subquery()
+    return sa.union(
+        sa.select(PartyLink.entity_id).where(live, PartyLink.other_id.in_(subquery)),
+        sa.select(PartyLink.other_id).where(live, PartyLink.entity_id.in_(subquery)),
+    )
 
 
 def _articles(source: str | None, story_id: int | None) -> sa.Select[int]:

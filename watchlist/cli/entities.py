@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import click
 from sqlalchemy.orm import Session
 
+from watchlist import locks, parties, registry, search
 from watchlist import lookup as lookups
-from watchlist import registry, search
 from watchlist.cli.app import AppContext, WatchlistGroup, cli, pass_app
 from watchlist.db import transaction
 from watchlist.models import (
@@ -93,6 +93,87 @@ def entities_show(app: AppContext, reference: str) -> None:
         entity = _find_entity(session, reference)
         for line in describe_entity(entity):
             click.echo(line)
+
+
+@entities.command("links")
+@click.argument("reference", metavar="ID")
+@pass_app
+def entities_links(app: AppContext, reference: str) -> None:
+    """Show the listings of ID's party on other lists, with each link's evidence.
+
+    Links are made by the linker after every import (the same passport or national ID, or
+    the same name and full birth date), or by an admin (`entities link`); rejected links are
+    shown too, as the record of who undid them.
+    """
+    with transaction(app.sessions) as session:
+        entity = _find_entity(session, reference)
+        found = parties.listings(
+            session, [entity.id], lambda ids: registry.entity_cards(session, list(ids))
+        )
+        label = parties.party_label(found[entity.id])
+        click.echo(f"{entity.primary_name} (id {entity.id}) is listed by {label}")
+        for link in parties.links_of(session, entity.id):
+            other = link.other if link.entity_id == entity.id else link.entity
+            decided = (
+                f", by {link.decided_by} on {link.decided_at:%Y-%m-%d}"
+                if link.decided_by and link.decided_at
+                else ""
+            )
+            note = f": {link.note}" if link.note else ""
+            where = f"id {other.id}, {other.source.code}:{other.source_key}"
+            click.echo(f"  {link.status.value}{decided}{note}: {other.primary_name} ({where})")
+            for line in link.evidence:
+                click.echo(f"    - {line}")
+
+
+@entities.command("link")
+@click.argument("one", metavar="ID")
+@click.argument("other", metavar="OTHER_ID")
+@click.option("--by", "actor", required=True, help="Who decides (recorded with the link).")
+@click.option("--note", default="", help="Why (recorded with the link).")
+@pass_app
+def entities_link(app: AppContext, one: str, other: str, actor: str, note: str) -> None:
+    """Link two listings on different lists as one party (or confirm the linker's link).
+
+    ID and OTHER_ID are registry ids or SOURCE:KEY (e.g. us_ofac_sdn:41736).
+    """
+    with transaction(app.sessions) as session:
+        a, b = _find_entity(session, one), _find_entity(session, other)
+        parties.confirm_link(session, a.id, b.id, actor=f"cli:{actor}", note=note)
+    click.echo(
+        f"Linked {a.primary_name} (id {a.id}) and {b.primary_name} (id {b.id}) as one party."
+    )
+
+
+@entities.command("unlink")
+@click.argument("one", metavar="ID")
+@click.argument("other", metavar="OTHER_ID")
+@click.option("--by", "actor", required=True, help="Who decides (recorded with the link).")
+@click.option("--note", default="", help="Why (recorded with the link).")
+@pass_app
+def entities_unlink(app: AppContext, one: str, other: str, actor: str, note: str) -> None:
+    """Undo a wrong link: the two listings are different parties. The link is kept as
+    rejected, so the linker never makes it again."""
+    with transaction(app.sessions) as session:
+        a, b = _find_entity(session, one), _find_entity(session, other)
+        parties.reject_link(session, a.id, b.id, actor=f"cli:{actor}", note=note)
+    click.echo(f"Unlinked {a.primary_name} (id {a.id}) and {b.primary_name} (id {b.id}).")
+
+
+@entities.command("relink")
+@pass_app
+def entities_relink(app: AppContext) -> None:
+    """Run the linker over the whole registry now (it runs after every import that changes
+    a list; run it once after upgrading to link lists imported before)."""
+    with (
+        locks.exclusive(app.engine, "lists", what="linking listings"),
+        transaction(app.sessions) as session,
+    ):
+        report = parties.link_listings(session)
+    click.echo(
+        f"Links: {report.added} added, {report.removed} removed, {report.kept} kept; "
+        f"{report.ambiguous} ambiguous and {report.vetoed} contradicted pairs left unlinked."
+    )
 
 
 def _find_entity(session: Session, reference: str) -> Entity:

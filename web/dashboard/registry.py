@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import render_template, request
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from watchlist import list_updates, registry, reports, review
+from watchlist import list_updates, parties, registry, reports, review
 from watchlist import search as search_registry
-from watchlist.errors import NotFoundError
-from watchlist.models import ChangeKind
-from web.dashboard import charts, forms
+from watchlist.errors import InputError, NotFoundError
+from watchlist.models import ChangeKind, LinkStatus, Role
+from web.dashboard import charts, forms, security
 from web.dashboard.blueprint import bp
-from web.dashboard.review import list_changes_chart
+from web.dashboard.review import list_changes_chart, party_listings
 from web.state import session_scope, state
 
 SEARCH_PAGE = 50
@@ -34,10 +34,46 @@ def entity(entity_id: int) -> ResponseReturnValue:
         return render_template(
             "dashboard/entity.html",
             entity=found,
+            party=party_listings(db, entity_id),
+            links=parties.links_of(db, entity_id),
             hits=hits,
             paging=paging,
             chart=charts.columns("Hits per day, last 90 days", points, ["hits"], label_every=15),
         )
+
+
+@bp.post("/entities/<int:entity_id>/links")
+@security.requires(Role.ADMIN)
+def link_entity(entity_id: int) -> ResponseReturnValue:
+    """An admin's decision on a link between this listing and another list's: `confirm`
+    (link them, or confirm the linker's link) or `reject` (not the same party: undone, and
+    never linked again automatically)."""
+    form = request.form
+    decision = form.get("decision")
+    user = security.current_user()
+    try:
+        other = forms.number(form, "other")
+        if other is None:
+            raise InputError("give the registry id of the other listing.")
+        if decision not in ("confirm", "reject"):
+            raise InputError("choose confirm or reject.")
+        decide = parties.confirm_link if decision == "confirm" else parties.reject_link
+        with session_scope() as db:
+            link = decide(db, entity_id, other, actor=f"user:{user.name}",
+                          note=form.get("note", "")[:2_000])  # fmt: skip
+            flash(_link_message(link.status, other), "success")
+    except (InputError, NotFoundError) as error:
+        flash(f"Nothing changed: {error.message}", "error")
+    return redirect(url_for("dashboard.entity", entity_id=entity_id) + "#party-h", 303)
+
+
+def _link_message(status: LinkStatus, other: int) -> str:
+    if status is LinkStatus.REJECTED:
+        return (
+            f"Unlinked entity {other}: the two listings are shown as different parties, "
+            "and the linker will not link them again."
+        )
+    return f"Linked entity {other}: the two listings are shown as one party."
 
 
 @bp.get("/search")

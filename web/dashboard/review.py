@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
 
-from watchlist import explanations, registry, reports, review
+from watchlist import explanations, parties, registry, reports, review
 from watchlist.errors import InputError
 from watchlist.highlight import Span, segments
 from watchlist.models import DISMISS_REASON_LABELS, Action, DismissReason, Hit, HitStatus, Role
@@ -74,6 +75,7 @@ def hit(hit_id: int) -> ResponseReturnValue:
             hit=found,
             article=article,
             entity=registry.get_entity(db, found.entity_id),
+            party=party_listings(db, found.entity_id),
             sentence=segments(
                 sentence, [_span(found, current=True)], offset=mention.sentence_start
             ),  # fmt: skip
@@ -90,6 +92,12 @@ def hit(hit_id: int) -> ResponseReturnValue:
             next_hit=reports.next_open_hit(db, hit_id),
             story=reports.story_articles(db, article.story_id, article.id),
         )
+
+
+def party_listings(db: Session, entity_id: int) -> tuple[parties.Listing, ...]:
+    """Every listing of the entity's party, its own first."""
+    found = parties.listings(db, [entity_id], lambda ids: registry.entity_cards(db, list(ids)))
+    return found.get(entity_id, ())
 
 
 def _span(hit: Hit, *, current: bool = False) -> Span:

@@ -1,0 +1,167 @@
+"""One party, several listings, on the real lists: the OFAC SDN list and the UN list linked,
+lookups and screening showing a party once, an admin undoing a wrong link."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tests.conftest import ROOT, migrated_session
+from watchlist import list_updates, lookup, parties, registry, screening
+from watchlist.config import load_settings
+from watchlist.models import Article, Entity, LinkStatus, ListSource, PartyLink
+from watchlist.sources import formats
+
+SETTINGS = load_settings({})
+
+
+def load(session: Session, list_format: str, path: str) -> None:
+    list_file = formats.read_local(list_format, ROOT / path)
+    list_updates.import_parsed(session, list_file, formats.parse(list_file))
+    session.commit()
+
+
+@pytest.fixture(scope="module")
+def registry_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
+    with migrated_session(tmp_path_factory.mktemp("parties")) as session:
+        load(session, "ofac-csv", "data/ofac/sdn_legacy_csv")
+        load(session, "un-xml", "data/un/consolidated.xml.gz")
+        yield session
+
+
+def entity(session: Session, source: str, key: str) -> Entity:
+    return registry.find_by_source_key(session, source, key)
+
+
+def link_between(session: Session, one: Entity, other: Entity) -> PartyLink | None:
+    a, b = sorted((one.id, other.id))
+    return session.scalar(
+        sa.select(PartyLink).where(PartyLink.entity_id == a, PartyLink.other_id == b)
+    )
+
+
+def listing_of(session: Session, name: str) -> tuple[int, ...]:
+    """The registry ids of the entities whose primary name is `name`, by list."""
+    return tuple(session.scalars(sa.select(Entity.id).where(Entity.primary_name == name)))
+
+
+def test_the_import_links_the_same_people_on_both_lists(registry_session: Session) -> None:
+    session = registry_session
+    links = session.scalars(sa.select(PartyLink)).all()
+    assert len(links) > 250  # the UN list's al-Qaida and Taliban entries are on the SDN list
+    sources = dict(session.execute(sa.select(Entity.id, ListSource.code).join(ListSource)).all())
+    assert {(sources[link.entity_id], sources[link.other_id]) for link in links} == {
+        ("us_ofac_sdn", "un_sc_consolidated")
+    }
+    assert all(link.status is LinkStatus.AUTOMATIC and link.evidence for link in links)
+    zawahiri = link_between(
+        session,
+        entity(session, "us_ofac_sdn", "2676"),
+        entity(session, "un_sc_consolidated", "QDi.006"),
+    )
+    assert zawahiri is not None
+    assert "passport 1084010" in zawahiri.evidence
+
+
+def test_no_two_linked_listings_are_of_different_kinds_or_one_list(
+    registry_session: Session,
+) -> None:
+    session = registry_session
+    one, other = sa.orm.aliased(Entity), sa.orm.aliased(Entity)
+    rows = session.execute(
+        sa.select(one.kind, other.kind, one.source_id, other.source_id)
+        .select_from(PartyLink)
+        .join(one, one.id == PartyLink.entity_id)
+        .join(other, other.id == PartyLink.other_id)
+    ).all()
+    assert rows and all(a == b and s != t for a, b, s, t in rows)
+
+
+def test_a_lookup_returns_a_party_once_with_both_listings(registry_session: Session) -> None:
+    session = registry_session
+    matcher = lookup.build_matcher(session, SETTINGS.matching)
+    matches = matcher.lookup("Ayman al-Zawahiri", limit=5 + lookup.PARTY_SLACK)
+    assert len({m.entity_id for m in matches[:2]}) == 2  # both lists' listings match alone
+    kept = lookup.one_per_party(session, matches, 5)
+    ids = [m.entity_id for m in kept]
+    found = parties.listings(session, ids, lambda more: registry.entity_cards(session, list(more)))
+    top = found[ids[0]]
+    assert {listing.card.source for listing in top} == {"us_ofac_sdn", "un_sc_consolidated"}
+    assert top[1].link == "automatic" and top[1].evidence
+    assert " · " in parties.party_label(top)
+    party = parties.party_keys(session, ids)
+    assert len(set(party.values())) == len(ids)  # no party twice
+
+
+def test_screening_shows_a_party_once(registry_session: Session) -> None:
+    session = registry_session
+    matcher = lookup.build_matcher(session, SETTINGS.matching)
+    text = "Ayman al-Zawahiri, the leader of al-Qaida, was killed in Kabul."
+    hits = screening.screen_to_json(session, text, matcher)
+    zawahiri = [hit for hit in hits if "ZAWAHIRI" in str(hit["matched_name"]).upper()]
+    assert len(zawahiri) == 1
+    listings = zawahiri[0]["listings"]
+    assert isinstance(listings, list)
+    assert {listing["source"] for listing in listings} == {"us_ofac_sdn", "un_sc_consolidated"}
+    assert str(zawahiri[0]["listed_as"]).count(" · ") == 1
+
+
+def test_an_admin_undoes_a_wrong_link_and_the_linker_leaves_it_undone(
+    registry_session: Session,
+) -> None:
+    session = registry_session
+    ofac = entity(session, "us_ofac_sdn", "2676")
+    un = entity(session, "un_sc_consolidated", "QDi.006")
+    parties.reject_link(session, ofac.id, un.id, actor="user:admin", note="test")
+    session.flush()
+    assert parties.party_keys(session, [ofac.id])[ofac.id] == ofac.id  # alone again
+    report = parties.link_listings(session)
+    assert report.added == 0
+    link = link_between(session, ofac, un)
+    assert link is not None and link.status is LinkStatus.REJECTED
+    assert (link.decided_by, link.note) == ("user:admin", "test")
+    parties.confirm_link(session, ofac.id, un.id, actor="user:admin")
+    session.flush()
+    assert parties.party_keys(session, [un.id])[un.id] == min(ofac.id, un.id)
+    session.rollback()
+
+
+def test_links_are_only_between_lists(registry_session: Session) -> None:
+    from watchlist.errors import InputError, NotFoundError
+
+    session = registry_session
+    one, other = entity(session, "us_ofac_sdn", "2676"), entity(session, "us_ofac_sdn", "41736")
+    with pytest.raises(InputError, match="same list"):
+        parties.confirm_link(session, one.id, other.id, actor="user:admin")
+    with pytest.raises(NotFoundError, match="not linked"):
+        parties.reject_link(session, one.id, entity(session, "un_sc_consolidated", "CDe.001").id,
+                            actor="user:admin")  # fmt: skip
+    session.rollback()
+
+
+def test_a_rescreen_raises_no_second_hit_for_another_listing_of_the_party(
+    registry_session: Session,
+) -> None:
+    session = registry_session
+    text = "Ayman al-Zawahiri, the leader of al-Qaida, was killed in Kabul."
+    article = Article(text=text, content_hash="parties-rescreen", title="test")
+    session.add(article)
+    session.flush()
+    matcher = lookup.build_matcher(session, SETTINGS.matching)
+    hits = screening.find_hits(text, matcher)
+    stored = screening.store_hits(session, article, hits, list_state=1, settings="test")
+    [zawahiri] = [h for h in hits if h.entity_id in _zawahiri(session)]
+    assert stored == len(screening.one_per_party(session, hits))
+    other = next(e for e in _zawahiri(session) if e != zawahiri.entity_id)
+    again = dataclasses.replace(zawahiri, entity_id=other, score=1.0)
+    assert screening.store_hits(session, article, [again], list_state=2, settings="test") == 0
+    session.rollback()
+
+
+def _zawahiri(session: Session) -> set[int]:
+    return {entity(session, "us_ofac_sdn", "2676").id,
+            entity(session, "un_sc_consolidated", "QDi.006").id}  # fmt: skip
