@@ -130,3 +130,23 @@ def test_a_hit_shows_the_party_and_the_api_answers_it_once(
     assert len(found) == 1  # one party, not one result per list
     assert {listing["entity_id"] for listing in found[0]["listings"]} == {ofac, zala}
     assert found[0]["listed_as"].count(" · ") == 1
+
+
+def test_the_entity_record_and_yentes_match_carry_the_party(
+    parties_app: Flask, two_lists: Settings
+) -> None:
+    ofac, zala = ids(two_lists)
+    client = parties_app.test_client()
+    read = {"Authorization": f"Bearer {make_key(two_lists, 'read')}"}
+    record = client.get(f"/api/v1/entities/{zala}", headers=read).get_json()
+    assert [x["entity_id"] for x in record["listings"]] == [zala, ofac]
+    assert record["listings"][1]["link"] in ("automatic", "confirmed")
+    assert "passport 089132114" in record["listings"][1]["evidence"]
+    lookup = {"Authorization": f"Bearer {make_key(two_lists, 'lookup')}"}
+    body = {"queries": {"q": {"schema": "Person", "properties": {
+        "name": ["Lavrentii Zakharov"], "birthDate": ["1999-02-26"]}}}}  # fmt: skip
+    results = client.post("/match/default", json=body, headers=lookup).get_json()
+    found = results["responses"]["q"]["results"]
+    both = {"us_ofac_sdn:46004", "opensanctions_zala:NK-hUAjuiA3vTKXF6v2X6MYnS"}
+    [party] = [result for result in found if result["id"] in both]  # one result, not two
+    assert party["referents"] == sorted(both - {party["id"]})

@@ -11,13 +11,13 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
 
-from watchlist import list_diff, list_updates, registry, search
+from watchlist import list_diff, list_updates, parties, registry, search
 from watchlist.errors import NotFoundError
 from watchlist.models import ChangeKind, Entity, EntityKind, ListSource, ListVersion, Program, Scope
 from watchlist.timestamps import rfc3339
 from web.api import api
 from web.api.endpoint import Call, Reply
-from web.api.schemas import Page, Params, PerPage, Text, Timestamp
+from web.api.schemas import Listing, Page, Params, PerPage, Text, Timestamp
 from web.state import state
 
 # --- models -----------------------------------------------------------------------------------
@@ -114,6 +114,14 @@ class EntityRecord(BaseModel):
     facts: list[Row]
     relations: list[Row]
     linked_from: list[Row]
+    listed_as: str = Field(
+        description="Every listing of the entity's party on the lists, e.g. `OFAC SDN (DPRK3, "
+        "2023-03-30) · UK (RUSSIA, 2023-08-08)`."
+    )
+    listings: list[Listing] = Field(
+        description="The party's listings: this entity's own first, then the other lists' "
+        "entities linked to it, with the link's evidence."
+    )
 
 
 class ProgramOut(BaseModel):
@@ -278,8 +286,16 @@ def search_entities(call: Call[EntitySearch, None]) -> dict[str, Any]:
 )  # fmt: skip
 def get_entity(call: Call[None, None], entity_id: int) -> dict[str, Any]:
     """Names and aliases, programs with designation dates, identifiers, addresses, dates and
-    places of birth, nationalities, other facts, links to other listed entities, remarks."""
-    return entity_json(registry.get_entity(call.session, entity_id))
+    places of birth, nationalities, other facts, links to other listed entities, remarks, and
+    the party's listings on other lists."""
+    found = registry.get_entity(call.session, entity_id)
+    party = parties.listings(
+        call.session, [entity_id], lambda ids: registry.entity_cards(call.session, list(ids))
+    )[entity_id]
+    return entity_json(found) | {
+        "listed_as": parties.party_label(party),
+        "listings": [parties.listing_json(listing) for listing in party],
+    }
 
 
 @api.route(

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 from sqlalchemy.orm import Session
 
-from watchlist import qualifiers
+from watchlist import parties, qualifiers
 from watchlist.config import MatchingSettings
 from watchlist.errors import InputError, NotFoundError
 from watchlist.matching.matcher import Matcher
@@ -438,14 +438,39 @@ def _results(
         if scored.score >= params.cutoff and (source is None or entity.source.code == source)
     ]
     kept.sort(key=lambda pair: (-pair[0].score, pair[0].entity_id))
-    return [_scored(s, e, threshold) | {"entity_id": s.entity_id} for s, e in kept[: params.limit]]
+    members = parties.parties_of(session, [scored.entity_id for scored, _ in kept])
+    if source is None:  # one result per party; a dataset's own listings are all its own
+        first = {min(members[s.entity_id]): s.entity_id for s, _ in reversed(kept)}
+        kept = [(s, e) for s, e in kept if first[min(members[s.entity_id])] == s.entity_id]
+    kept = kept[: params.limit]
+    others = _referents(session, {s.entity_id: members[s.entity_id] for s, _ in kept})
+    return [
+        _scored(s, e, threshold, others[s.entity_id]) | {"entity_id": s.entity_id} for s, e in kept
+    ]
 
 
-def _scored(scored: Scored, entity: Entity, threshold: float) -> dict[str, Any]:
+def _referents(session: Session, members: dict[int, frozenset[int]]) -> dict[int, list[str]]:
+    """The ids (`SOURCE:KEY`) of each entity's other listings: yente's `referents`."""
+    wanted = {other for party in members.values() for other in party}
+    rows = session.execute(
+        sa.select(Entity.id, ListSource.code, Entity.source_key)
+        .join(ListSource, ListSource.id == Entity.source_id)
+        .where(Entity.id.in_(wanted))
+    )
+    ids = {entity_id: yente_ftm.entity_id(code, key) for entity_id, code, key in rows}
+    return {
+        entity: sorted(ids[other] for other in party if other != entity and other in ids)
+        for entity, party in members.items()
+    }
+
+
+def _scored(
+    scored: Scored, entity: Entity, threshold: float, referents: list[str]
+) -> dict[str, Any]:
     found = yente_ftm.entity_json(entity)
     return {
         **{k: found[k] for k in ("id", "caption", "schema", "properties", "datasets")},
-        "referents": [],
+        "referents": referents,
         "target": found["target"],
         "score": scored.score,
         "match": scored.score >= threshold,
