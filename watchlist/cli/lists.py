@@ -59,6 +59,8 @@ def lists_import(
       ofac-xml       OFAC XML in the sdn.xml / consolidated.xml schema
       un-xml         UN Security Council consolidated list XML
       ftm            OpenSanctions FollowTheMoney JSON lines
+      uk-conlist     UK OFSI Consolidated List, ConList.xlsx or ConList.csv (closed in 2026)
+      uk-sanctions-list  FCDO UK Sanctions List XML (UK-Sanctions-List.xml)
 
     The import is one transaction: on any error the registry keeps the previous version.
     Entities missing from the new file are delisted (kept, with a delisting date). A file

@@ -27,6 +27,7 @@ COLUMNS = ("regime", "code", "name", "legal_basis", "url")
 UNKNOWN_NOTE = "A UK regime missing from the regime table; its legal basis is unknown."
 # The programs table's column widths (watchlist.models.registry.Program).
 _WIDTHS = {"regime": 500, "code": 64, "name": 500, "legal_basis": 500, "url": 500}
+_THE = re.compile(r"^\s*the\s+", re.IGNORECASE)
 _STATUTORY_INSTRUMENT = re.compile(r"\s*\(S\.I\. \d{4}/\d+\)$")
 
 
@@ -50,8 +51,9 @@ class RegimeTable:
 
 
 def unknown_code(regime: str) -> str:
-    """A stable code for a regime the table lacks: "UK-" and its words in capitals."""
-    words = re.sub(r"[^A-Z0-9]+", "-", regime.upper()).strip("-")
+    """A stable code for a regime the table lacks: "UK-" and its words in capitals, without a
+    leading "The"."""
+    words = re.sub(r"[^A-Z0-9]+", "-", _THE.sub("", regime).upper()).strip("-")
     return ("UK-" + (words or "UNKNOWN"))[:64]
 
 
