@@ -363,6 +363,15 @@ def test_xlsx_part_with_a_dtd_is_refused(xlsx_bytes: bytes) -> None:
     refused(out.getvalue(), "xl/sharedStrings.xml declares a DTD")
 
 
+def test_xlsx_missing_its_worksheet_part_is_refused(xlsx_bytes: bytes) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx_bytes)) as source, zipfile.ZipFile(out, "w") as copy:
+        for item in source.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                copy.writestr(item, source.read(item))
+    refused(out.getvalue(), "is an XLSX workbook without a worksheet")
+
+
 def test_workbook_without_the_list_header_is_refused() -> None:
     refused(xlsx_of([["Last Updated", "14/04/2025"], ["Name", "Group"], ["X", "1"]]),
             "none of its first 5 rows is a header")  # fmt: skip
@@ -475,6 +484,11 @@ def test_damaged_fcdo_files_are_refused(change: object, match: str) -> None:
     with pytest.raises(ListFormatError, match=match) as caught:
         parse_fcdo(change(fcdo_text()))
     assert str(caught.value).startswith("UK-Sanctions-List.xml") and "\n" not in str(caught.value)
+
+
+def test_fcdo_namespaced_edition_reads_the_same() -> None:
+    text = fcdo_text().replace("<Designations>", '<Designations xmlns="urn:example:uksl">')
+    assert parse_fcdo(text).entities == parse_fcdo(fcdo_text()).entities
 
 
 def test_fcdo_entity_bomb_is_refused() -> None:

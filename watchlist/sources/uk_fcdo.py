@@ -146,6 +146,9 @@ def _parse_root(data: bytes, location: str) -> Element:
         raise ListFormatError(
             f"{location} cannot be parsed as XML at line {line}: {ErrorString(exc.code)}."
         ) from None
+    for element in root.iter():  # a namespaced edition reads the same
+        if isinstance(element.tag, str) and element.tag.startswith("{"):
+            element.tag = element.tag.split("}", 1)[1]
     if root.tag != ROOT_TAG:
         raise ListFormatError(
             f"{location} is not a UK Sanctions List (root element <{root.tag}>, "
