@@ -34,6 +34,8 @@ replaced OFSI's Consolidated List as the single UK source in early 2026. Structu
         ShipDetails/Ship             IMONumbers, CurrentBelievedFlagOfShips, TypeOfShipDetails,
                                      CurrentOwnerOperators
 
+Details are looked up anywhere inside a Designation (as other readers of the list do), so a
+change in the nesting of IndividualDetails, EntityDetails or ShipDetails does not lose them.
 No real file could be read while this reader was written: it follows the published layout as
 described above, and its test fixture is built to it (see tests/fixtures/uk/).
 """
@@ -187,25 +189,24 @@ def _entity(record: Element, table: RegimeTable, where: str) -> ParsedEntity:
         raise ListFormatError(f"{where} has an unknown IndividualEntityShip {kind_text!r}.")
     primary, names = _names(record, where)
     designated = _date(record, "DateDesignated", where)
-    individual = record.find("IndividualDetails/Individual")
     regime = _text(record, "RegimeName")
-    positions = _texts(individual, "Positions/Position")
+    positions = _texts(record, ".//Positions/Position")
     return ParsedEntity(
         source_key=key,
         kind=kind,
         primary_name=primary,
         names=names,
         designations=(ParsedDesignation(table.program(regime).code, designated),) if regime else (),
-        identifiers=unique(_identifiers(record, individual, key)),
+        identifiers=unique(_identifiers(record, key)),
         addresses=unique(_addresses(record)),
-        birth_dates=unique(_birth_dates(individual, where)),
-        birth_places=unique(_birth_places(individual)),
+        birth_dates=unique(_birth_dates(record, where)),
+        birth_places=unique(_birth_places(record)),
         nationalities=unique(
-            map(ParsedNationality, _texts(individual, "Nationalities/Nationality"))
+            map(ParsedNationality, _texts(record, ".//Nationalities/Nationality"))
         ),
         facts=unique(_facts(record, positions)),
         title="; ".join(positions)[:500] or None,
-        gender=next(iter(_texts(individual, "Genders/Gender")), None),
+        gender=next(iter(_texts(record, ".//Genders/Gender")), None),
         listing_date=designated,
         remarks="\n".join(
             text
@@ -250,26 +251,23 @@ def _names(record: Element, where: str) -> tuple[str, tuple[ParsedName, ...]]:
     return primary, unique(names)
 
 
-def _identifiers(
-    record: Element, individual: Element | None, key: str
-) -> Iterator[ParsedIdentifier]:
+def _identifiers(record: Element, key: str) -> Iterator[ParsedIdentifier]:
     """Passports, national IDs, registration and IMO numbers, the list's own references."""
-    if individual is not None:
-        for passport in individual.findall("PassportDetails/Passport"):
-            yield from documents(
-                "passport",
-                _text(passport, "PassportNumber"),
-                _text(passport, "PassportAdditionalInformation"),
-            )
-        for national in individual.findall("NationalIdentifierDetails/NationalIdentifier"):
-            yield from documents(
-                "national_id",
-                _text(national, "NationalIdentifierNumber"),
-                _text(national, "NationalIdentifierAdditionalInformation"),
-            )
-    for number in _texts(record, "EntityDetails/Entity/BusinessRegistrationNumbers/*"):
+    for passport in record.findall(".//PassportDetails/Passport"):
+        yield from documents(
+            "passport",
+            _text(passport, "PassportNumber"),
+            _text(passport, "PassportAdditionalInformation"),
+        )
+    for national in record.findall(".//NationalIdentifierDetails/NationalIdentifier"):
+        yield from documents(
+            "national_id",
+            _text(national, "NationalIdentifierNumber"),
+            _text(national, "NationalIdentifierAdditionalInformation"),
+        )
+    for number in _texts(record, ".//BusinessRegistrationNumbers/*"):
         yield ParsedIdentifier("registration_number", number)
-    for number in _texts(record, "ShipDetails/Ship/IMONumbers/IMONumber"):
+    for number in _texts(record, ".//IMONumbers/IMONumber"):
         yield ParsedIdentifier("imo", number)
     yield ParsedIdentifier("uk_sanctions_list_ref", key)
     group = _text(record, "OFSIGroupID")
@@ -294,15 +292,13 @@ def _addresses(record: Element) -> Iterator[ParsedAddress]:
             yield parsed
 
 
-def _birth_dates(individual: Element | None, where: str) -> Iterator[ParsedBirthDate]:
-    for text in _texts(individual, "DOBs/DOB"):
+def _birth_dates(record: Element, where: str) -> Iterator[ParsedBirthDate]:
+    for text in _texts(record, ".//DOBs/DOB"):
         yield birth_date(text, f"{where} DOB")
 
 
-def _birth_places(individual: Element | None) -> Iterator[ParsedBirthPlace]:
-    if individual is None:
-        return
-    for location in individual.findall("BirthDetails/Location"):
+def _birth_places(record: Element) -> Iterator[ParsedBirthPlace]:
+    for location in record.findall(".//BirthDetails/Location"):
         town = _text(location, "TownOfBirth")
         country = _text(location, "CountryOfBirth")
         place = ", ".join(part for part in (town, country) if part)
@@ -320,9 +316,9 @@ def _facts(record: Element, positions: list[str]) -> Iterator[ParsedFact]:
         for value in _texts(record, path):
             yield ParsedFact(kind, value)
     for path, kind in _SHIP_FACTS.items():
-        for value in _texts(record, f"ShipDetails/Ship/{path}"):
+        for value in _texts(record, f".//{path}"):
             yield ParsedFact(kind, value)
-    for value in _texts(record, "EntityDetails/Entity/TypeOfEntities/TypeOfEntity"):
+    for value in _texts(record, ".//TypeOfEntities/TypeOfEntity"):
         yield ParsedFact("entity_type", value)
     for path, kind in (
         ("DesignationSource", "designation_source"),
@@ -342,8 +338,6 @@ def _text(element: Element, path: str) -> str | None:
     return clean(element.findtext(path))
 
 
-def _texts(element: Element | None, path: str) -> list[str]:
+def _texts(element: Element, path: str) -> list[str]:
     """The cleaned, non-empty texts of the elements at `path`."""
-    if element is None:
-        return []
     return [text for found in element.findall(path) if (text := clean(found.text))]
