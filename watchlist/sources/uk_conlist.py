@@ -488,7 +488,7 @@ def documents(kind: str, numbers: str | None, details: str | None) -> Iterator[P
 
 def _legacy_documents(kind: str, text: str | None) -> Iterator[ParsedIdentifier]:
     """The 2020 layout's free text ("Passport No: 592667 (...)"): its first number, with the
-    text as remarks; an item without a number is kept as remarks of an identifier of its text."""
+    text as remarks; an item without a number becomes an identifier of its whole text."""
     for item in numbered(text):
         match = _DOCUMENT_NUMBER.search(item)
         value = match[0] if match else item
