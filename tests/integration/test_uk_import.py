@@ -129,7 +129,7 @@ def test_real_list_then_a_second_version(run_cli: RunCli, migrated: Engine, tmp_
         dates = {d.text for d in entity(session, "uk_ofsi_conlist", "16067").birth_dates}
         assert dates == {"08 May 1966"}
 
-    # The same list again, in its CSV edition would be compared; the same file is no change.
+    # The same file again is recorded as no change.
     again = run_cli("lists", "import", "uk-conlist", str(path))
     assert again.exit_code == 0, again.output
     with session_factory(migrated)() as session:
