@@ -8,6 +8,9 @@ Cases, each in its own process on a fresh database:
   parse      baseline floor: reading and parsing the files only, no database
   naive      baseline: the obvious ORM import (one object graph per entity, session.add_all)
 
+A second, smaller table does the same for the UK OFSI Consolidated List (the complete XLSX
+of 14 April 2025): import, parse only and the naive ORM import.
+
 Run: make bench-import (or python -m benchmarks.import_speed).
 """
 
@@ -29,15 +32,19 @@ from benchmarks.common import (
 )
 
 SDN = ROOT / "data/ofac/sdn_legacy_csv"
+UK_CONLIST = ROOT / "data/uk/ConList_2025-04-14.xlsx.gz"
+# The lists measured: their format and file.
+LISTS = {"ofac": ("ofac-csv", SDN), "uk": ("uk-conlist", UK_CONLIST)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", help="run one case in this process (used internally)")
     parser.add_argument("--url", help="database URL for --case")
+    parser.add_argument("--list", default="ofac", choices=sorted(LISTS), help="list for --case")
     args = parser.parse_args()
     if args.case:
-        print(json.dumps(run_case(args.case, args.url)))
+        print(json.dumps(run_case(args.case, args.url, args.list)))
         return
     kinds = ["sqlite"] + (["postgresql"] if postgres_available() else [])
     rows = []
@@ -49,6 +56,42 @@ def main() -> None:
         ["database", "case", "seconds", "peak MB", "vs naive ORM import"],
         rows,
     )
+    uk_rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in kinds:
+            uk_rows += measure_uk(kind, Path(folder))
+    print_table(
+        "UK OFSI Consolidated List import (XLSX, 4,688 targets, 18,798 rows)",
+        ["database", "case", "seconds", "peak MB", "vs naive ORM import"],
+        uk_rows,
+    )
+
+
+def measure_uk(kind: str, folder: Path) -> list[list[str]]:
+    """The UK list: the project's import beside parse-only and the naive ORM import."""
+    results: dict[str, dict[str, float]] = {}
+    for case in ("naive", "import"):
+        with fresh_database(kind, folder) as url:
+            args = ["--case", case, "--url", url, "--list", "uk"]
+            results[case] = run_child("benchmarks.import_speed", args)
+    args = ["--case", "parse", "--url", "-", "--list", "uk"]
+    results["parse"] = run_child("benchmarks.import_speed", args)
+    naive = results["naive"]["seconds"]
+    labels = {
+        "import": "import (project)",
+        "parse": "baseline: read XLSX and parse only, no database",
+        "naive": "baseline: naive ORM import",
+    }
+    return [
+        [
+            kind,
+            labels[case],
+            f"{results[case]['seconds']:.2f}",
+            f"{results[case]['peak_mb']:.0f}",
+            f"{results[case]['seconds'] / naive:.2f}x",
+        ]
+        for case in ("import", "parse", "naive")
+    ]
 
 
 def measure(kind: str, folder: Path) -> list[list[str]]:
@@ -79,21 +122,22 @@ def measure(kind: str, folder: Path) -> list[list[str]]:
     ]
 
 
-def run_case(case: str, url: str) -> dict[str, float]:
+def run_case(case: str, url: str, list_name: str = "ofac") -> dict[str, float]:
     from watchlist import list_updates, migrate
     from watchlist.config import load_settings
     from watchlist.db import create_engine, session_factory
     from watchlist.sources import formats
 
+    list_format, path = LISTS[list_name]
     if case == "parse":
         started = time.perf_counter()
-        formats.parse(formats.read_local("ofac-csv", SDN))
+        formats.parse(formats.read_local(list_format, path))
         return {"seconds": time.perf_counter() - started, "peak_mb": peak_rss_mb()}
     engine = create_engine(load_settings({"WATCHLIST_DATABASE_URL": url}).database)
     migrate.upgrade(engine)
     sessions = session_factory(engine)  # reimport/rediff find the list the import case left
     started = time.perf_counter()
-    list_file = formats.read_local("ofac-csv", SDN)
+    list_file = formats.read_local(list_format, path)
     with sessions.begin() as session:
         if case == "naive":
             naive_import(session, formats.parse(list_file))

@@ -68,6 +68,8 @@ def lists_import(
       un-xml         UN Security Council consolidated list XML
       ftm            OpenSanctions FollowTheMoney JSON lines; each dataset is its own
                      source (see --dataset)
+      uk-conlist     UK OFSI Consolidated List, ConList.xlsx or ConList.csv (closed in 2026)
+      uk-sanctions-list  FCDO UK Sanctions List XML (UK-Sanctions-List.xml)
 
     The import is one transaction: on any error the registry keeps the previous version.
     Entities missing from the new file are delisted (kept, with a delisting date). A file

@@ -11,11 +11,19 @@ import requests
 
 from watchlist.errors import InputError, ListFormatError
 from watchlist.fetch import Fetched, FetchPolicy, fetch, sha256
-from watchlist.sources import ftm, ofac_csv, ofac_xml, un_xml
+from watchlist.sources import ftm, ofac_csv, ofac_xml, uk_conlist, uk_fcdo, un_xml
 from watchlist.sources.files import gunzipped, read_list_bytes
 from watchlist.sources.parsed import ParsedList, check_storable
 
-FORMATS = ("ofac-csv", "ofac-cons-csv", "ofac-xml", "un-xml", "ftm")
+FORMATS = (
+    "ofac-csv",
+    "ofac-cons-csv",
+    "ofac-xml",
+    "un-xml",
+    "ftm",
+    "uk-conlist",
+    "uk-sanctions-list",
+)
 _CSV_FILES = {"ofac-csv": ofac_csv.SDN_FILES, "ofac-cons-csv": ofac_csv.CONS_FILES}
 # The source each format's files belong to (ofac-xml may be either OFAC list, and an FtM
 # file's source is its dataset's: see `source_code`).
@@ -23,6 +31,8 @@ SOURCE_CODES = {
     "ofac-csv": "us_ofac_sdn",
     "ofac-cons-csv": "us_ofac_cons",
     "un-xml": "un_sc_consolidated",
+    "uk-conlist": "uk_ofsi_conlist",
+    "uk-sanctions-list": "uk_fcdo_sanctions_list",
 }
 
 
@@ -175,7 +185,17 @@ def _parse_un_xml(data: bytes, location: str) -> ParsedList:
     return un_xml.parse_un_xml(data, location=location)
 
 
+def _parse_uk_conlist(data: bytes, location: str) -> ParsedList:
+    return uk_conlist.parse_uk_conlist(data, location=location)
+
+
+def _parse_uk_sanctions_list(data: bytes, location: str) -> ParsedList:
+    return uk_fcdo.parse_uk_sanctions_list(data, location=location)
+
+
 _PARSERS: dict[str, Callable[[bytes, str], ParsedList]] = {
     "ofac-xml": _parse_ofac_xml,
     "un-xml": _parse_un_xml,
+    "uk-conlist": _parse_uk_conlist,
+    "uk-sanctions-list": _parse_uk_sanctions_list,
 }
