@@ -151,7 +151,7 @@ def test_gazprombank(cons: ParsedList) -> None:
     bank = by_key(cons)["17016"]
     assert bank.kind is EntityKind.ORGANIZATION
     assert bank.primary_name == "GAZPROMBANK JOINT STOCK COMPANY"
-    assert ParsedName("ГАЗПРОМБАНК АКЦИОНЕРНОЕ ОБЩЕСТВО", NameKind.AKA, script="Cyrillic") in (
+    assert ParsedName("ГАЗПРОМБАНК АКЦИОНЕРНОЕ ОБЩЕСТВО", NameKind.AKA, script="Cyrl") in (
         bank.names
     )
     assert ParsedName("GAZPROMBANK OPEN JOINT STOCK COMPANY", NameKind.FKA, source_key="26095") in (
@@ -208,6 +208,11 @@ def test_relations_keep_the_related_entity_id(cons: ParsedList) -> None:
         "acting_for_or_on_behalf_of": 1,
     }
     assert all(r.object_key and r.object_key.isdigit() and r.object_name for r in relations)
+
+
+def test_scripts_are_iso_15924_codes(cons: ParsedList) -> None:
+    scripts = Counter(n.script for entity in cons.entities for n in entity.names)
+    assert scripts == {None: scripts[None], "Cyrl": 41, "Hans": 5, "Hant": 1}
 
 
 def test_weak_names(cons: ParsedList) -> None:

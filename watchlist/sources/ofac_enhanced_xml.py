@@ -43,6 +43,7 @@ from watchlist.sources import ofac_programs
 from watchlist.sources.files import read_list_bytes
 from watchlist.sources.ofac_csv import CONS_SOURCE, SDN_SOURCE
 from watchlist.sources.ofac_remarks import label_kind
+from watchlist.sources.un_xml import detect_script
 from watchlist.sources.parsed import (
     ParsedAddress,
     ParsedBirthDate,
@@ -83,7 +84,25 @@ _KINDS = {
     "Aircraft": EntityKind.AIRCRAFT,
 }
 _ALIAS_KINDS = {"A.K.A.": NameKind.AKA, "F.K.A.": NameKind.FKA, "N.K.A.": NameKind.NKA}
-_LATIN = "Latin"
+# OFAC's SCRIPT reference values -> ISO 15924 codes, as the other importers store scripts; Latin
+# script is not marked. A script OFAC adds later is told from the name's letters.
+_SCRIPTS = {
+    "Latin": None,
+    "Arabic": "Arab",
+    "Armenian": "Armn",
+    "Chinese Simplified": "Hans",
+    "Chinese Traditional": "Hant",
+    "Cyrillic": "Cyrl",
+    "Georgian": "Geor",
+    "Greek": "Grek",
+    "Hangul": "Hang",
+    "Korean": "Kore",
+    "Hebrew": "Hebr",
+    "Japanese": "Jpan",
+}
+# Column widths of the registry: longer identifier values are kept as facts, kinds are cut.
+_IDENTIFIER_MAX = 200
+_KIND_MAX = 64
 
 # Feature types read into their own fields rather than as facts or identifiers.
 _BIRTH_DATE = "Birthdate"
@@ -413,13 +432,18 @@ def _names(record: Element, tables: _Tables, where: str) -> tuple[str, list[Pars
                 ParsedName(
                     name=full,
                     kind=kind,
-                    script=None if script == _LATIN else script,
+                    script=_script(script, full),
                     source_key=name.get("id") if main else None,
                 )
             )
     if primary is None:
         raise ListFormatError(f"{where} has no primary name.")
     return primary, aliases
+
+
+def _script(name: str, text: str) -> str | None:
+    """The ISO 15924 code of an OFAC script name; None for Latin."""
+    return _SCRIPTS[name] if name in _SCRIPTS else detect_script(text)
 
 
 def _alias_kind(name: Element, tables: _Tables, where: str) -> NameKind:
@@ -488,7 +512,8 @@ def _fact_or_identifier(label: str, value: str, out: _Features) -> None:
         out.identifiers.append(ParsedIdentifier("imo", value[imo.end() :]))
     else:
         kind, is_identifier = label_kind(label)
-        if is_identifier:
+        kind = kind[:_KIND_MAX]
+        if is_identifier and len(value) <= _IDENTIFIER_MAX:
             out.identifiers.append(ParsedIdentifier(kind, value))
         else:
             out.facts.append(ParsedFact(kind, value))
@@ -527,7 +552,7 @@ def _documents(record: Element, tables: _Tables, where: str) -> Iterator[ParsedI
         if number is None:
             continue
         label = _reference(_required(document, "type", where), tables, where)
-        kind, _ = label_kind(label)
+        kind = label_kind(label)[0][:_KIND_MAX]
         country = document.find(_q("issuingCountry"))
         yield ParsedIdentifier(
             kind=kind,
@@ -630,7 +655,8 @@ def _iso_date(text: str | None, where: str) -> dt.date | None:
 
 def _snake(text: str) -> str:
     """ "Owned or Controlled By" -> "owned_or_controlled_by"."""
-    return re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_") or "related_to"
+    snake = re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_")[:_KIND_MAX]
+    return snake or "related_to"
 
 
 def _unique(items: Iterable[_T]) -> tuple[_T, ...]:
