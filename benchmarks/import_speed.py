@@ -8,6 +8,9 @@ Cases, each in its own process on a fresh database:
   parse      baseline floor: reading and parsing the files only, no database
   naive      baseline: the obvious ORM import (one object graph per entity, session.add_all)
 
+A second table times the Consolidated list in OFAC's Enhanced XML beside the same list's legacy
+CSV (import and parse only); `--enhanced-only` prints just that table.
+
 Run: make bench-import (or python -m benchmarks.import_speed).
 """
 
@@ -29,12 +32,28 @@ from benchmarks.common import (
 )
 
 SDN = ROOT / "data/ofac/sdn_legacy_csv"
+# The Consolidated list in OFAC's Enhanced XML, beside the same list's legacy CSV as baseline.
+ENHANCED_CASES = {
+    "enhanced-import": (
+        "ofac-enhanced-xml",
+        ROOT / "data/ofac-advanced/cons_enhanced_2026-01-08.xml.gz",
+    ),
+    "enhanced-parse": (
+        "ofac-enhanced-xml",
+        ROOT / "data/ofac-advanced/cons_enhanced_2026-01-08.xml.gz",
+    ),
+    "cons-csv-import": ("ofac-cons-csv", ROOT / "data/ofac/nonsdn_consolidated_legacy_csv"),
+    "cons-csv-parse": ("ofac-cons-csv", ROOT / "data/ofac/nonsdn_consolidated_legacy_csv"),
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", help="run one case in this process (used internally)")
     parser.add_argument("--url", help="database URL for --case")
+    parser.add_argument(
+        "--enhanced-only", action="store_true", help="only the Enhanced XML vs legacy CSV table"
+    )
     args = parser.parse_args()
     if args.case:
         print(json.dumps(run_case(args.case, args.url)))
@@ -42,13 +61,49 @@ def main() -> None:
     kinds = ["sqlite"] + (["postgresql"] if postgres_available() else [])
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        for kind in kinds:
+        for kind in kinds if not args.enhanced_only else []:
             rows += measure(kind, Path(folder))
+    if rows:
+        print_table(
+            "Full OFAC SDN import (14,965 entities, 2-core machine)",
+            ["database", "case", "seconds", "peak MB", "vs naive ORM import"],
+            rows,
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        enhanced = [row for kind in kinds for row in measure_enhanced(kind, Path(folder))]
     print_table(
-        "Full OFAC SDN import (14,965 entities, 2-core machine)",
-        ["database", "case", "seconds", "peak MB", "vs naive ORM import"],
-        rows,
+        "OFAC Consolidated list, Enhanced XML vs legacy CSV (442 entities each)",
+        ["database", "case", "seconds", "peak MB", "vs legacy CSV import"],
+        enhanced,
     )
+
+
+def measure_enhanced(kind: str, folder: Path) -> list[list[str]]:
+    """Each case in its own process; the imports on a fresh database each."""
+    results: dict[str, dict[str, float]] = {}
+    for case in ENHANCED_CASES:
+        if case.endswith("-parse"):
+            results[case] = run_child("benchmarks.import_speed", ["--case", case, "--url", "-"])
+            continue
+        with fresh_database(kind, folder) as url:
+            results[case] = run_child("benchmarks.import_speed", ["--case", case, "--url", url])
+    baseline = results["cons-csv-import"]["seconds"]
+    labels = {
+        "enhanced-import": "Enhanced XML import",
+        "enhanced-parse": "Enhanced XML parse only, no database",
+        "cons-csv-import": "baseline: legacy CSV import",
+        "cons-csv-parse": "baseline: legacy CSV parse only",
+    }
+    return [
+        [
+            "(none)" if case.endswith("-parse") else kind,
+            labels[case],
+            f"{result['seconds']:.2f}",
+            f"{result['peak_mb']:.0f}",
+            f"{result['seconds'] / baseline:.2f}x",
+        ]
+        for case, result in results.items()
+    ]
 
 
 def measure(kind: str, folder: Path) -> list[list[str]]:
@@ -85,15 +140,16 @@ def run_case(case: str, url: str) -> dict[str, float]:
     from watchlist.db import create_engine, session_factory
     from watchlist.sources import formats
 
-    if case == "parse":
+    list_format, path = ENHANCED_CASES.get(case, ("ofac-csv", SDN))
+    if case.endswith("parse"):
         started = time.perf_counter()
-        formats.parse(formats.read_local("ofac-csv", SDN))
+        formats.parse(formats.read_local(list_format, path))
         return {"seconds": time.perf_counter() - started, "peak_mb": peak_rss_mb()}
     engine = create_engine(load_settings({"WATCHLIST_DATABASE_URL": url}).database)
     migrate.upgrade(engine)
     sessions = session_factory(engine)  # reimport/rediff find the list the import case left
     started = time.perf_counter()
-    list_file = formats.read_local("ofac-csv", SDN)
+    list_file = formats.read_local(list_format, path)
     with sessions.begin() as session:
         if case == "naive":
             naive_import(session, formats.parse(list_file))

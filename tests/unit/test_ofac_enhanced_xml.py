@@ -18,9 +18,12 @@ from typing import Any
 import pytest
 
 from watchlist.errors import ListFormatError
+from watchlist.list_updates import read_sources
 from watchlist.models.registry import EntityKind, NameKind, NationalityKind
 from watchlist.sources import formats
 from watchlist.sources.ofac_enhanced_xml import (
+    ENHANCED_CONS_SOURCE,
+    ENHANCED_SDN_SOURCE,
     ENHANCED_XML_NAMESPACE,
     UNREAD_ELEMENTS,
     parse_ofac_enhanced_xml,
@@ -251,6 +254,14 @@ def test_kind_words_agree_with_the_legacy_csv(cons: ParsedList) -> None:
 def test_read_as_a_format(cons: ParsedList) -> None:
     list_file = formats.read_local("ofac-enhanced-xml", ENHANCED)
     assert formats.parse(list_file) == cons
+
+
+def test_official_urls_are_configured_but_disabled() -> None:
+    """The shipped sources file names both Enhanced XML exports, disabled beside the CSVs."""
+    sources = read_sources(DATA.parent / "config" / "sources.toml")
+    enhanced = {s.url: s.enabled for s in sources if s.format == "ofac-enhanced-xml"}
+    assert enhanced == {ENHANCED_SDN_SOURCE.url: False, ENHANCED_CONS_SOURCE.url: False}
+    assert {s.format for s in sources if s.enabled} >= {"ofac-csv", "ofac-cons-csv"}
 
 
 # --- edited versions of the real file ------------------------------------------------------

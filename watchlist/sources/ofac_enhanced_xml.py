@@ -43,7 +43,6 @@ from watchlist.sources import ofac_programs
 from watchlist.sources.files import read_list_bytes
 from watchlist.sources.ofac_csv import CONS_SOURCE, SDN_SOURCE
 from watchlist.sources.ofac_remarks import label_kind
-from watchlist.sources.un_xml import detect_script
 from watchlist.sources.parsed import (
     ParsedAddress,
     ParsedBirthDate,
@@ -59,6 +58,7 @@ from watchlist.sources.parsed import (
     ParsedRelation,
     SourceInfo,
 )
+from watchlist.sources.un_xml import detect_script
 
 ENHANCED_XML_NAMESPACE = (
     "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML"
