@@ -339,6 +339,57 @@ def test_document_dates_title_living_status_and_comments(raw: bytes) -> None:
     )
 
 
+VESSEL_FEATURES = {
+    "VESSEL TYPE": "Crude Oil Tanker",
+    "Vessel Flag": "Panama",
+    "Vessel Call Sign": "3FZX9",
+    "Vessel Registration Identification": "IMO 9187629",
+    "MMSI": "352001234",
+    "Vessel Year of Build": "1999",
+    "Phone Number": "+1 555 0100",
+    "Digital Currency Address - XBT": "1BoatSLRHtKNngkdXEeobR76b53LETtpyT",
+    "Citizenship Country": "Panama",
+}
+
+
+def test_vessel_and_contact_features(raw: bytes) -> None:
+    """Features the Consolidated list does not use but the SDN list does, on an edited copy:
+    the same kind words as the CSV remarks and `sdn.xml` give them."""
+
+    def vessel(root: ET.Element) -> None:
+        keep_only(root, {"30947"})
+        types = root.find(q("featureTypes"))
+        entity = entity_of(root, "30947")
+        entity_type = entity.find(q("generalInfo/entityType"))
+        features = entity.find(q("features"))
+        assert types is not None and entity_type is not None and features is not None
+        entity_type.set("refId", "602")  # SDN TYPE Vessel
+        for number, (label, value) in enumerate(VESSEL_FEATURES.items(), 9000):
+            kind = ET.SubElement(types, NS + "featureType", featureTypeId=str(number))
+            ET.SubElement(kind, NS + "type").text = label
+            feature = ET.SubElement(features, NS + "feature", id=str(number))
+            ET.SubElement(feature, NS + "type", featureTypeId=str(number)).text = label
+            ET.SubElement(feature, NS + "versionId").text = "1"
+            ET.SubElement(feature, NS + "value").text = value
+            ET.SubElement(feature, NS + "isPrimary").text = "true"
+
+    (ship,) = parse(edited(raw, vessel)).entities
+    assert ship.kind is EntityKind.VESSEL
+    assert {
+        ParsedIdentifier("call_sign", "3FZX9"),
+        ParsedIdentifier("imo", "9187629"),
+        ParsedIdentifier("mmsi", "352001234"),
+        ParsedIdentifier("digital_currency_address_xbt", "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"),
+    } <= set(ship.identifiers)
+    assert {
+        ParsedFact("vessel_type", "Crude Oil Tanker"),
+        ParsedFact("vessel_flag", "Panama"),
+        ParsedFact("vessel_year_of_build", "1999"),
+        ParsedFact("phone", "+1 555 0100"),
+    } <= set(ship.facts)
+    assert ship.nationalities == (ParsedNationality("Panama", NationalityKind.CITIZENSHIP),)
+
+
 # --- damaged input -------------------------------------------------------------------------
 
 

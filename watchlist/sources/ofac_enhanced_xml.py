@@ -16,10 +16,11 @@ remarks parser gives the same OFAC label (`ofac_remarks.label_kind`).
 
 Every element OFAC's schema declares for an entity is read except those in
 `UNREAD_ELEMENTS`, which name no fact about the listed party or repeat one read elsewhere:
-internal ids and versions, display flags, name parts (the formatted names are read), the
-inner bounds of a date period (its outer bounds are read), a document's holder name, validity
-flag, issuing authority and location, and a relationship's quality, dates and comments. A test
-checks this list against the schema shipped as `data/ofac-advanced/ENHANCED_XML.xsd`.
+internal ids and versions, US-person flags, a feature's primary flag, reliability and comments,
+name parts (the formatted names are read), the inner bounds of a date period (its outer bounds
+are read), a document's holder name, validity flag, issuing authority and location, and a
+relationship's quality, dates and comments. A test checks this list against OFAC's schema,
+shipped as `data/ofac-advanced/ENHANCED_XML.xsd`.
 """
 
 from __future__ import annotations
