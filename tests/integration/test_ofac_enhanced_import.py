@@ -171,3 +171,22 @@ def test_cli_import_and_damaged_file(run_cli: RunCli, migrated: Engine, tmp_path
     errors = [line for line in refused.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and "cannot be parsed as XML" in errors[0] and str(damaged) in errors[0]
     assert "Traceback" not in refused.stderr
+
+
+def test_advanced_xml_then_enhanced_xml(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The 2020 advanced XML and the 2026 Enhanced XML of the Consolidated list update one
+    source: the records in both are kept, the others added or delisted."""
+    advanced = ROOT / "data/ofac/xml/cons_advanced_2020-03-17.xml.gz"
+    with migrated_session(tmp_path_factory.mktemp("advanced")) as session:
+        first = import_path(session, "ofac-advanced-xml", advanced)
+        assert (first.entity_count, first.added_count) == (375, 375)
+        keys_2020 = set(listed(session))
+        second = import_path(session, "ofac-enhanced-xml", ENHANCED)
+        assert second.source_id == first.source_id
+        now = listed(session)
+        still = {key for key, entity in now.items() if entity.delisted_on is None}
+        assert len(keys_2020 & still) == 365
+        counts = (second.added_count, second.delisted_count, second.relisted_count)
+        assert counts == (442 - 365, 375 - 365, 0)
+        # 16 records read the same from both files six years apart (no alias, same facts).
+        assert second.changed_count == 349

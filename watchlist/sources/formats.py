@@ -11,11 +11,26 @@ import requests
 
 from watchlist.errors import InputError, ListFormatError
 from watchlist.fetch import Fetched, FetchPolicy, fetch, sha256
-from watchlist.sources import ftm, ofac_csv, ofac_enhanced_xml, ofac_xml, un_xml
+from watchlist.sources import (
+    ftm,
+    ofac_advanced_xml,
+    ofac_csv,
+    ofac_enhanced_xml,
+    ofac_xml,
+    un_xml,
+)
 from watchlist.sources.files import gunzipped, read_list_bytes
 from watchlist.sources.parsed import ParsedList, check_storable
 
-FORMATS = ("ofac-csv", "ofac-cons-csv", "ofac-xml", "ofac-enhanced-xml", "un-xml", "ftm")
+FORMATS = (
+    "ofac-csv",
+    "ofac-cons-csv",
+    "ofac-xml",
+    "ofac-enhanced-xml",
+    "ofac-advanced-xml",
+    "un-xml",
+    "ftm",
+)
 _CSV_FILES = {"ofac-csv": ofac_csv.SDN_FILES, "ofac-cons-csv": ofac_csv.CONS_FILES}
 # The source each format's files belong to (the OFAC XML formats may hold either OFAC list).
 SOURCE_CODES = {
@@ -138,6 +153,10 @@ def _parse_ofac_enhanced_xml(data: bytes, location: str) -> ParsedList:
     return ofac_enhanced_xml.parse_ofac_enhanced_xml(data, location=location)
 
 
+def _parse_ofac_advanced_xml(data: bytes, location: str) -> ParsedList:
+    return ofac_advanced_xml.parse_ofac_advanced_xml(data, location=location)
+
+
 def _parse_un_xml(data: bytes, location: str) -> ParsedList:
     return un_xml.parse_un_xml(data, location=location)
 
@@ -149,6 +168,7 @@ def _parse_ftm(data: bytes, location: str) -> ParsedList:
 _PARSERS: dict[str, Callable[[bytes, str], ParsedList]] = {
     "ofac-xml": _parse_ofac_xml,
     "ofac-enhanced-xml": _parse_ofac_enhanced_xml,
+    "ofac-advanced-xml": _parse_ofac_advanced_xml,
     "un-xml": _parse_un_xml,
     "ftm": _parse_ftm,
 }

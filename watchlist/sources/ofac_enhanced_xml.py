@@ -335,8 +335,9 @@ def _number(key: str) -> tuple[int, str]:
 
 
 @dataclasses.dataclass
-class _Features:
-    """What an entity's `features` hold, sorted into the fields they belong to."""
+class FeatureValues:
+    """What an entity's features hold, sorted into the fields they belong to (shared with the
+    advanced XML importer, whose features carry the same OFAC labels)."""
 
     birth_dates: list[ParsedBirthDate] = dataclasses.field(default_factory=list)
     birth_places: list[ParsedBirthPlace] = dataclasses.field(default_factory=list)
@@ -433,7 +434,7 @@ def _names(record: Element, tables: _Tables, where: str) -> tuple[str, list[Pars
                 ParsedName(
                     name=full,
                     kind=kind,
-                    script=_script(script, full),
+                    script=script_code(script, full),
                     source_key=name.get("id") if main else None,
                 )
             )
@@ -442,7 +443,7 @@ def _names(record: Element, tables: _Tables, where: str) -> tuple[str, list[Pars
     return primary, aliases
 
 
-def _script(name: str, text: str) -> str | None:
+def script_code(name: str, text: str) -> str | None:
     """The ISO 15924 code of an OFAC script name; None for Latin."""
     return _SCRIPTS[name] if name in _SCRIPTS else detect_script(text)
 
@@ -460,21 +461,31 @@ def _alias_kind(name: Element, tables: _Tables, where: str) -> NameKind:
 # --- features --------------------------------------------------------------------------------
 
 
-def _features(record: Element, tables: _Tables, where: str) -> _Features:
-    out = _Features()
+def _features(record: Element, tables: _Tables, where: str) -> FeatureValues:
+    out = FeatureValues()
     for feature in record.iterfind(f"{_q('features')}/{_q('feature')}"):
         _feature(feature, tables, where, out)
     return out
 
 
-def _feature(feature: Element, tables: _Tables, where: str, out: _Features) -> None:
-    """Sort one feature into birth dates, places, nationalities, identifiers or facts."""
+def _feature(feature: Element, tables: _Tables, where: str, out: FeatureValues) -> None:
     label = _feature_label(feature, tables, where)
     value = _text(feature, "value")
     if value is None:
         return
+    birth = (
+        _birth_date(value, feature.find(_q("valueDate")), where) if label == _BIRTH_DATE else None
+    )
+    add_feature(label, value, out, birth)
+
+
+def add_feature(
+    label: str, value: str, out: FeatureValues, birth: ParsedBirthDate | None = None
+) -> None:
+    """Sort one feature into birth dates, places, nationalities, identifiers or facts; a
+    birth date's parts come in `birth` when the caller has read its date period."""
     if label == _BIRTH_DATE:
-        out.birth_dates.append(_birth_date(value, feature.find(_q("valueDate")), where))
+        out.birth_dates.append(birth or ParsedBirthDate(text=value))
     elif label == _BIRTH_PLACE:
         country = value.rpartition(",")[2].strip() if "," in value else None
         out.birth_places.append(ParsedBirthPlace(place=value, country=country or None))
@@ -499,7 +510,7 @@ def _feature_label(feature: Element, tables: _Tables, where: str) -> str:
     return label
 
 
-def _fact_or_identifier(label: str, value: str, out: _Features) -> None:
+def _fact_or_identifier(label: str, value: str, out: FeatureValues) -> None:
     """A feature by its label: an identifier (SWIFT/BIC, IMO, ...) or a fact (website, ...)."""
     currency = _DIGITAL_CURRENCY.fullmatch(label)
     if label in _VESSEL_FACTS:
@@ -521,16 +532,20 @@ def _fact_or_identifier(label: str, value: str, out: _Features) -> None:
 
 
 def _birth_date(text: str, period: Element | None, where: str) -> ParsedBirthDate:
-    """A date of birth: the listed text, with the parts its date period pins down.
-
-    The period runs from `fromDateBegin` to `toDateEnd`: one day is a full date, a whole month
-    a month, a whole year (or several) a year (or a range); `isApproximate` means circa.
-    """
+    """A date of birth: the listed text, with the parts its date period pins down (it runs
+    from `fromDateBegin` to `toDateEnd`; `isApproximate` means circa)."""
     if period is None:
         return ParsedBirthDate(text=text)
     start = _iso_date(_text(period, "fromDateBegin"), where)
     end = _iso_date(_text(period, "toDateEnd"), where) or start
-    circa = _flag(period, "isApproximate")
+    return birth_date_in(text, start, end, circa=_flag(period, "isApproximate"))
+
+
+def birth_date_in(
+    text: str, start: dt.date | None, end: dt.date | None, *, circa: bool
+) -> ParsedBirthDate:
+    """A birth date known to lie between `start` and `end`: one day is a full date, a whole
+    month a month, a whole year (or several) a year (or a range)."""
     if start is None or end is None or end < start:
         return ParsedBirthDate(text=text, circa=circa)
     if start == end:
