@@ -28,6 +28,7 @@ from watchlist.sources.ofac_enhanced_xml import (
     UNREAD_ELEMENTS,
     parse_ofac_enhanced_xml,
     read_ofac_enhanced_xml,
+    script_code,
 )
 from watchlist.sources.parsed import (
     ParsedAddress,
@@ -216,6 +217,12 @@ def test_relations_keep_the_related_entity_id(cons: ParsedList) -> None:
 def test_scripts_are_iso_15924_codes(cons: ParsedList) -> None:
     scripts = Counter(n.script for entity in cons.entities for n in entity.names)
     assert scripts == {None: scripts[None], "Cyrl": 41, "Hans": 5, "Hant": 1}
+
+
+def test_a_script_ofac_adds_later_is_told_from_the_letters() -> None:
+    assert script_code("Cyrillic", "ГАЗПРОМБАНК") == "Cyrl"
+    assert script_code("Thai script", "กรุงเทพ") == "Thai"
+    assert script_code("Latin (extended)", "Łódź") is None
 
 
 def test_weak_names(cons: ParsedList) -> None:

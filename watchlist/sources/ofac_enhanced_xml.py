@@ -445,7 +445,10 @@ def _names(record: Element, tables: _Tables, where: str) -> tuple[str, list[Pars
 
 def script_code(name: str, text: str) -> str | None:
     """The ISO 15924 code of an OFAC script name; None for Latin."""
-    return _SCRIPTS[name] if name in _SCRIPTS else detect_script(text)
+    if name in _SCRIPTS:
+        return _SCRIPTS[name]
+    detected = detect_script(text)
+    return None if detected == "Latn" else detected
 
 
 def _alias_kind(name: Element, tables: _Tables, where: str) -> NameKind:
