@@ -8,8 +8,10 @@ Cases, each in its own process on a fresh database:
   parse      baseline floor: reading and parsing the files only, no database
   naive      baseline: the obvious ORM import (one object graph per entity, session.add_all)
 
-A second, smaller table does the same for the UK OFSI Consolidated List (the complete XLSX
-of 14 April 2025): import, parse only and the naive ORM import.
+A second table times the Consolidated list in OFAC's Enhanced XML beside the same list's legacy
+CSV (import and parse only); `--enhanced-only` prints just that table. A third does for the UK
+OFSI Consolidated List (the complete XLSX of 14 April 2025) what the first does for the SDN
+list: import, parse only and the naive ORM import.
 
 Run: make bench-import (or python -m benchmarks.import_speed).
 """
@@ -35,6 +37,19 @@ SDN = ROOT / "data/ofac/sdn_legacy_csv"
 UK_CONLIST = ROOT / "data/uk/ConList_2025-04-14.xlsx.gz"
 # The lists measured: their format and file.
 LISTS = {"ofac": ("ofac-csv", SDN), "uk": ("uk-conlist", UK_CONLIST)}
+# The Consolidated list in OFAC's Enhanced XML, beside the same list's legacy CSV as baseline.
+ENHANCED_CASES = {
+    "enhanced-import": (
+        "ofac-enhanced-xml",
+        ROOT / "data/ofac-advanced/cons_enhanced_2026-01-08.xml.gz",
+    ),
+    "enhanced-parse": (
+        "ofac-enhanced-xml",
+        ROOT / "data/ofac-advanced/cons_enhanced_2026-01-08.xml.gz",
+    ),
+    "cons-csv-import": ("ofac-cons-csv", ROOT / "data/ofac/nonsdn_consolidated_legacy_csv"),
+    "cons-csv-parse": ("ofac-cons-csv", ROOT / "data/ofac/nonsdn_consolidated_legacy_csv"),
+}
 
 
 def main() -> None:
@@ -42,6 +57,9 @@ def main() -> None:
     parser.add_argument("--case", help="run one case in this process (used internally)")
     parser.add_argument("--url", help="database URL for --case")
     parser.add_argument("--list", default="ofac", choices=sorted(LISTS), help="list for --case")
+    parser.add_argument(
+        "--enhanced-only", action="store_true", help="only the Enhanced XML vs legacy CSV table"
+    )
     args = parser.parse_args()
     if args.case:
         print(json.dumps(run_case(args.case, args.url, args.list)))
@@ -49,12 +67,20 @@ def main() -> None:
     kinds = ["sqlite"] + (["postgresql"] if postgres_available() else [])
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        for kind in kinds:
+        for kind in kinds if not args.enhanced_only else []:
             rows += measure(kind, Path(folder))
+    if rows:
+        print_table(
+            "Full OFAC SDN import (14,965 entities, 2-core machine)",
+            ["database", "case", "seconds", "peak MB", "vs naive ORM import"],
+            rows,
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        enhanced = [row for kind in kinds for row in measure_enhanced(kind, Path(folder))]
     print_table(
-        "Full OFAC SDN import (14,965 entities, 2-core machine)",
-        ["database", "case", "seconds", "peak MB", "vs naive ORM import"],
-        rows,
+        "OFAC Consolidated list, Enhanced XML vs legacy CSV (442 entities each)",
+        ["database", "case", "seconds", "peak MB", "vs legacy CSV import"],
+        enhanced,
     )
     uk_rows = []
     with tempfile.TemporaryDirectory() as folder:
@@ -94,6 +120,34 @@ def measure_uk(kind: str, folder: Path) -> list[list[str]]:
     ]
 
 
+def measure_enhanced(kind: str, folder: Path) -> list[list[str]]:
+    """Each case in its own process; the imports on a fresh database each."""
+    results: dict[str, dict[str, float]] = {}
+    for case in ENHANCED_CASES:
+        if case.endswith("-parse"):
+            results[case] = run_child("benchmarks.import_speed", ["--case", case, "--url", "-"])
+            continue
+        with fresh_database(kind, folder) as url:
+            results[case] = run_child("benchmarks.import_speed", ["--case", case, "--url", url])
+    baseline = results["cons-csv-import"]["seconds"]
+    labels = {
+        "enhanced-import": "Enhanced XML import",
+        "enhanced-parse": "Enhanced XML parse only, no database",
+        "cons-csv-import": "baseline: legacy CSV import",
+        "cons-csv-parse": "baseline: legacy CSV parse only",
+    }
+    return [
+        [
+            "(none)" if case.endswith("-parse") else kind,
+            labels[case],
+            f"{result['seconds']:.2f}",
+            f"{result['peak_mb']:.0f}",
+            f"{result['seconds'] / baseline:.2f}x",
+        ]
+        for case, result in results.items()
+    ]
+
+
 def measure(kind: str, folder: Path) -> list[list[str]]:
     results: dict[str, dict[str, float]] = {}
     with fresh_database(kind, folder) as url:
@@ -128,8 +182,8 @@ def run_case(case: str, url: str, list_name: str = "ofac") -> dict[str, float]:
     from watchlist.db import create_engine, session_factory
     from watchlist.sources import formats
 
-    list_format, path = LISTS[list_name]
-    if case == "parse":
+    list_format, path = ENHANCED_CASES.get(case) or LISTS[list_name]
+    if case.endswith("parse"):
         started = time.perf_counter()
         formats.parse(formats.read_local(list_format, path))
         return {"seconds": time.perf_counter() - started, "peak_mb": peak_rss_mb()}

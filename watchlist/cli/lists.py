@@ -65,6 +65,8 @@ def lists_import(
                      alt.csv, sdn_comments.csv (plain or .gz), or one sdn*.csv[.gz] file
       ofac-cons-csv  OFAC non-SDN consolidated CSV: cons_prim.csv and companions
       ofac-xml       OFAC XML in the sdn.xml / consolidated.xml schema
+      ofac-enhanced-xml  OFAC Enhanced XML (SDN_ENHANCED.XML, CONS_ENHANCED.XML)
+      ofac-advanced-xml  OFAC advanced XML (SDN_ADVANCED.XML, CONS_ADVANCED.XML)
       un-xml         UN Security Council consolidated list XML
       ftm            OpenSanctions FollowTheMoney JSON lines; each dataset is its own
                      source (see --dataset)

@@ -11,7 +11,16 @@ import requests
 
 from watchlist.errors import InputError, ListFormatError
 from watchlist.fetch import Fetched, FetchPolicy, fetch, sha256
-from watchlist.sources import ftm, ofac_csv, ofac_xml, uk_conlist, uk_fcdo, un_xml
+from watchlist.sources import (
+    ftm,
+    ofac_advanced_xml,
+    ofac_csv,
+    ofac_enhanced_xml,
+    ofac_xml,
+    uk_conlist,
+    uk_fcdo,
+    un_xml,
+)
 from watchlist.sources.files import gunzipped, read_list_bytes
 from watchlist.sources.parsed import ParsedList, check_storable
 
@@ -19,14 +28,16 @@ FORMATS = (
     "ofac-csv",
     "ofac-cons-csv",
     "ofac-xml",
+    "ofac-enhanced-xml",
+    "ofac-advanced-xml",
     "un-xml",
     "ftm",
     "uk-conlist",
     "uk-sanctions-list",
 )
 _CSV_FILES = {"ofac-csv": ofac_csv.SDN_FILES, "ofac-cons-csv": ofac_csv.CONS_FILES}
-# The source each format's files belong to (ofac-xml may be either OFAC list, and an FtM
-# file's source is its dataset's: see `source_code`).
+# The source each format's files belong to (the OFAC XML formats may hold either OFAC list,
+# and an FtM file's source is its dataset's: see `source_code`).
 SOURCE_CODES = {
     "ofac-csv": "us_ofac_sdn",
     "ofac-cons-csv": "us_ofac_cons",
@@ -181,6 +192,14 @@ def _parse_ofac_xml(data: bytes, location: str) -> ParsedList:
     return ofac_xml.parse_ofac_xml(data, location=location)
 
 
+def _parse_ofac_enhanced_xml(data: bytes, location: str) -> ParsedList:
+    return ofac_enhanced_xml.parse_ofac_enhanced_xml(data, location=location)
+
+
+def _parse_ofac_advanced_xml(data: bytes, location: str) -> ParsedList:
+    return ofac_advanced_xml.parse_ofac_advanced_xml(data, location=location)
+
+
 def _parse_un_xml(data: bytes, location: str) -> ParsedList:
     return un_xml.parse_un_xml(data, location=location)
 
@@ -195,6 +214,8 @@ def _parse_uk_sanctions_list(data: bytes, location: str) -> ParsedList:
 
 _PARSERS: dict[str, Callable[[bytes, str], ParsedList]] = {
     "ofac-xml": _parse_ofac_xml,
+    "ofac-enhanced-xml": _parse_ofac_enhanced_xml,
+    "ofac-advanced-xml": _parse_ofac_advanced_xml,
     "un-xml": _parse_un_xml,
     "uk-conlist": _parse_uk_conlist,
     "uk-sanctions-list": _parse_uk_sanctions_list,

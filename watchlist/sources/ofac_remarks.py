@@ -25,7 +25,7 @@ from watchlist.sources.parsed import (
     ParsedRelation,
 )
 
-__all__ = ["RemarkFacts", "parse_remarks"]
+__all__ = ["RemarkFacts", "label_kind", "parse_remarks"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -479,6 +479,23 @@ def _unique(items: list[_T]) -> tuple[_T, ...]:
 
 _FACT_KINDS = {_label_key(label): kind for label, kind in _FACT_LABELS.items()}
 _IDENTIFIER_KINDS = {_label_key(label): kind for label, kind in _IDENTIFIER_LABELS.items() if kind}
+
+_IDENTIFIER_LABEL_KEYS = frozenset(_label_key(label) for label in _IDENTIFIER_LABELS)
+
+
+def label_kind(label: str) -> tuple[str, bool]:
+    """The kind OFAC's remarks give a label ("Website" -> website, "Tax ID No." -> tax_id) and
+    whether it names an identifier; other formats that carry the same labels as fields (the
+    Enhanced XML's features and documents) use it so that every OFAC importer speaks of a
+    value with the same kind word. An unknown label is a fact named after it in snake_case."""
+    key = _label_key(label)
+    for candidate in (key, key.rstrip(" :-")):
+        if candidate in _FACT_KINDS:
+            return _FACT_KINDS[candidate], False
+        if candidate in _IDENTIFIER_LABEL_KEYS:
+            return _IDENTIFIER_KINDS.get(candidate) or _snake(candidate), True
+    return _snake(key) or "other", False
+
 
 _I = re.IGNORECASE | re.DOTALL
 _NATIONALITY = r"(?P<label>nationality|citizen)(?:\s*:\s*|\s+)(?!of\s+registration)(?P<country>.*)"
