@@ -59,6 +59,7 @@ def lists_import(
       ofac-xml       OFAC XML in the sdn.xml / consolidated.xml schema
       un-xml         UN Security Council consolidated list XML
       ftm            OpenSanctions FollowTheMoney JSON lines
+      eu-fsf-xml     EU Financial Sanctions Files consolidated list XML (schema 1.1)
 
     The import is one transaction: on any error the registry keeps the previous version.
     Entities missing from the new file are delisted (kept, with a delisting date). A file

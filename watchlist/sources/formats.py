@@ -11,11 +11,11 @@ import requests
 
 from watchlist.errors import InputError, ListFormatError
 from watchlist.fetch import Fetched, FetchPolicy, fetch, sha256
-from watchlist.sources import ftm, ofac_csv, ofac_xml, un_xml
+from watchlist.sources import eu_fsf, ftm, ofac_csv, ofac_xml, un_xml
 from watchlist.sources.files import gunzipped, read_list_bytes
 from watchlist.sources.parsed import ParsedList, check_storable
 
-FORMATS = ("ofac-csv", "ofac-cons-csv", "ofac-xml", "un-xml", "ftm")
+FORMATS = ("ofac-csv", "ofac-cons-csv", "ofac-xml", "un-xml", "ftm", "eu-fsf-xml")
 _CSV_FILES = {"ofac-csv": ofac_csv.SDN_FILES, "ofac-cons-csv": ofac_csv.CONS_FILES}
 # The source each format's files belong to (ofac-xml may be either OFAC list).
 SOURCE_CODES = {
@@ -23,6 +23,7 @@ SOURCE_CODES = {
     "ofac-cons-csv": "us_ofac_cons",
     "un-xml": "un_sc_consolidated",
     "ftm": "opensanctions",
+    "eu-fsf-xml": "eu_fsf",
 }
 
 
@@ -142,8 +143,13 @@ def _parse_ftm(data: bytes, location: str) -> ParsedList:
     return ftm.parse_ftm(data, location=location)
 
 
+def _parse_eu_fsf(data: bytes, location: str) -> ParsedList:
+    return eu_fsf.parse_eu_fsf(data, location=location)
+
+
 _PARSERS: dict[str, Callable[[bytes, str], ParsedList]] = {
     "ofac-xml": _parse_ofac_xml,
     "un-xml": _parse_un_xml,
     "ftm": _parse_ftm,
+    "eu-fsf-xml": _parse_eu_fsf,
 }
