@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import import_speed_eu
 from benchmarks.common import (
     ROOT,
     fresh_database,
@@ -49,6 +50,7 @@ def main() -> None:
         ["database", "case", "seconds", "peak MB", "vs naive ORM import"],
         rows,
     )
+    print_table(*import_speed_eu.table())
 
 
 def measure(kind: str, folder: Path) -> list[list[str]]:

@@ -172,36 +172,45 @@ def _entity(record: Element, location: str) -> ParsedEntity:
     if key is None:
         raise ListFormatError(f"{location} has a sanctionEntity without a logicalId.")
     where = f"{location} sanctionEntity {key}"
-    aliases = record.findall("{*}nameAlias")
+    children = _children(record)
+    aliases = children.get("nameAlias", [])
     primary = _primary_alias(aliases)
     if primary is None:
         raise ListFormatError(f"{where} has no name.")
     primary_name = _whole_name(primary) or ""
     listed_on = _date(record, "designationDate", where)
-    regulations = record.findall("{*}regulation")
-    births = record.findall("{*}birthdate")
+    regulations = children.get("regulation", [])
+    births = children.get("birthdate", [])
+    addresses = children.get("address", [])
     return ParsedEntity(
         source_key=key,
-        kind=_kind(record, where),
+        kind=_kind(children.get("subjectType", []), where),
         primary_name=primary_name,
         names=_unique(n for n in _names(aliases, primary) if n.name != primary_name),
         designations=_designations(regulations, listed_on, where),
-        identifiers=_unique(_document(d, where) for d in record.findall("{*}identification")),
-        addresses=_unique(_gather(_address(a) for a in record.findall("{*}address"))),
+        identifiers=_unique(_document(d, where) for d in children.get("identification", [])),
+        addresses=_unique(_gather(_address(a) for a in addresses)),
         birth_dates=_unique(_gather(_birth_date(b, where) for b in births)),
         birth_places=_unique(_gather(_birth_place(b) for b in births)),
-        nationalities=_unique(_gather(_citizenship(c) for c in record.findall("{*}citizenship"))),
-        facts=_unique(_facts(record, aliases, regulations, where)),
+        nationalities=_unique(_gather(_citizenship(c) for c in children.get("citizenship", []))),
+        facts=_unique(_facts(record, aliases, addresses, regulations, where)),
         gender=_gender(aliases),
         listing_date=listed_on or _first_listing(regulations, where),
-        remarks=_remarks(record),
+        remarks=_join("\n", _attr(record, "designationDetails"), _joined_remarks(record)),
     )
 
 
-def _kind(record: Element, where: str) -> EntityKind:
+def _children(element: Element) -> dict[str, list[Element]]:
+    """An element's children by local tag name (whatever their namespace), in order."""
+    grouped: dict[str, list[Element]] = {}
+    for child in element:
+        grouped.setdefault(_local(child.tag), []).append(child)
+    return grouped
+
+
+def _kind(subjects: list[Element], where: str) -> EntityKind:
     """Person or organization, from subjectType/@code."""
-    subject = record.find("{*}subjectType")
-    code = _attr(subject, "code") if subject is not None else None
+    code = _attr(subjects[0], "code") if subjects else None
     if code not in _KINDS:
         raise ListFormatError(f"{where} has an unknown subjectType {code!r}.")
     return _KINDS[code]
@@ -230,12 +239,12 @@ def _names(aliases: list[Element], primary: Element) -> Iterator[ParsedName]:
         name = _whole_name(alias)
         if alias is primary or name is None:
             continue
-        script = detect_script(name)
+        script = None if name.isascii() else detect_script(name)
         language = _attr(alias, "nameLanguage")
         yield ParsedName(
             name,
             NameKind.WEAK_AKA if _attr(alias, "strong") == "false" else NameKind.AKA,
-            script=script if script != "Latn" else None,
+            script=script if script != "Latn" else None,  # accented Latin is still Latin
             lang=language.lower() if language else None,
             source_key=_attr(alias, "logicalId"),
             remarks=_joined_remarks(alias),
@@ -403,7 +412,11 @@ def _citizenship(citizenship: Element) -> ParsedNationality | None:
 
 
 def _facts(
-    record: Element, aliases: list[Element], regulations: list[Element], where: str
+    record: Element,
+    aliases: list[Element],
+    addresses: list[Element],
+    regulations: list[Element],
+    where: str,
 ) -> Iterator[ParsedFact]:
     """Reference numbers, functions, titles, contact details and the listing acts."""
     for attr, kind in (("euReferenceNumber", "eu_reference_number"),
@@ -416,7 +429,8 @@ def _facts(
             value = _attr(alias, attr)
             if value:
                 yield ParsedFact(kind, value)
-    for contact in record.findall("{*}address/{*}contactInfo"):
+    contacts = (c for address in addresses for c in _children(address).get("contactInfo", []))
+    for contact in contacts:
         key, value = _attr(contact, "key"), _attr(contact, "value")
         if key and value:
             yield ParsedFact(_CONTACT_KINDS.get(key.upper(), key.lower()), value)
@@ -426,14 +440,9 @@ def _facts(
             yield fact
 
 
-def _remarks(record: Element) -> str | None:
-    """The entity's designationDetails and remark elements."""
-    return _join("\n", _attr(record, "designationDetails"), _joined_remarks(record))
-
-
 def _joined_remarks(element: Element) -> str | None:
     """An element's own remark children, whitespace collapsed, joined."""
-    texts = (_clean(remark.text) for remark in element.findall("{*}remark"))
+    texts = (_clean(remark.text) for remark in _children(element).get("remark", []))
     return _join("; ", *texts)
 
 
