@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tests.eu_excerpt import edit_entity, real_excerpt, without_entity
+from tests.conftest import RunCli
+from tests.eu_excerpt import EU_FILE, edit_entity, real_excerpt, without_entity
 from watchlist import list_updates, registry
 from watchlist.models import ChangeKind, ListVersion, NameKind, Program, VersionStatus
 from watchlist.sources import formats
@@ -74,3 +78,25 @@ def test_unknown_programme_imports_with_an_unknown_legal_basis(session: Session)
     assert version.entity_count == 4
     made_up = programs(session)["EU-ZZZ"]
     assert made_up.legal_basis is None and made_up.authority == "European Union"
+
+
+def test_cli_imports_the_excerpt_and_refuses_the_verbatim_file(
+    run_cli: RunCli, migrated: Engine, tmp_path: Path
+) -> None:
+    """The shipped file keeps its synthetic nameless entity, so it is refused in one line."""
+    assert run_cli("seed").exit_code == 0
+    refused = run_cli("lists", "import", "eu-fsf-xml", str(EU_FILE))
+    assert refused.exit_code == 65, refused.stderr
+    errors = [line for line in refused.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "sanctionEntity 999999 has no name." in errors[0]
+    assert "Traceback" not in refused.stderr
+    real = tmp_path / "eu_real.xml"
+    real.write_bytes(real_excerpt())
+    result = run_cli("lists", "import", "eu-fsf-xml", str(real))
+    assert result.exit_code == 0, result.stderr
+    status = json.loads(run_cli("lists", "status", "--json").output)
+    assert "eu_fsf" in json.dumps(status)
+    with Session(migrated) as session:
+        assert programs(session)["EU-UKR"].legal_basis == (
+            "Council Regulation (EU) No 269/2014; Council Decision 2014/145/CFSP"
+        )  # the seed's Ukraine regime, under the code the export uses

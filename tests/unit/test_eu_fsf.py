@@ -7,6 +7,7 @@ import datetime as dt
 import tomllib
 from collections import Counter
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -20,9 +21,10 @@ from tests.eu_excerpt import (
     real_excerpt,
     verbatim,
 )
+from watchlist import list_updates
 from watchlist.errors import ListFormatError
 from watchlist.models.registry import EntityKind, NameKind, NationalityKind
-from watchlist.sources import eu_programmes, formats
+from watchlist.sources import eu_fsf, eu_programmes, formats
 from watchlist.sources.eu_fsf import EU_SOURCE, parse_eu_fsf, read_eu_fsf
 from watchlist.sources.ofac_remarks import parse_remarks
 from watchlist.sources.parsed import (
@@ -334,3 +336,72 @@ def test_programme_table_refuses_a_bad_row(tmp_path: Path) -> None:
     table.write_text(",".join(eu_programmes.COLUMNS) + "\nRUS,RUS,Russia,,,\n")
     with pytest.raises(ListFormatError, match=r"line 2 must give code 'EU-RUS'\.$"):
         eu_programmes.read_programmes(table)
+
+
+# Every attribute of the real excerpt is read or deliberately ignored.
+
+# Read only when a fuller value is absent (covered by the birthdate and weak-alias tests).
+SHADOWED = {
+    "birthdate/@dayOfMonth",  # the full birthdate attribute wins
+    "birthdate/@monthOfYear",
+    "birthdate/@year",
+    "nameAlias/@firstName",  # wholeName wins
+    "nameAlias/@lastName",
+}
+
+
+def changed_value(element: str, attribute: str, value: str) -> str:
+    """Another valid value of the same kind, so that reading it must change the parsed list."""
+    flips = {"true": "false", "false": "true", "person": "enterprise", "regulation": "amendment"}
+    if value in flips:
+        return flips[value]
+    if attribute == "countryIso2Code":
+        return "FR"
+    if attribute == "generationDate":
+        return value.replace("2026", "2025", 1)
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return (dt.date.fromisoformat(value) + dt.timedelta(days=1)).isoformat()
+    if value.isdigit():
+        return str(int(value) + 1)
+    return value + "x"
+
+
+def test_every_attribute_of_the_excerpt_is_read_or_declared_ignored() -> None:
+    """Changing any attribute (on at least one of its elements) changes the parsed list."""
+    tree = ElementTree.ElementTree(ElementTree.fromstring(real_excerpt()))
+    baseline = parse(ElementTree.tostring(tree.getroot()))
+    seen: set[str] = set()
+    read: set[str] = set()
+    for element in tree.iter():
+        tag = element.tag.rpartition("}")[2]
+        if tag in eu_fsf.IGNORED_ELEMENTS:
+            continue
+        for attribute, value in list(element.attrib.items()):
+            path = f"{tag}/@{attribute}"
+            ignored = {path, f"*/@{attribute}"} & (eu_fsf.IGNORED_ATTRIBUTES | SHADOWED)
+            if not value or path in read or ignored:
+                continue
+            seen.add(path)
+            element.set(attribute, changed_value(tag, attribute, value))
+            if parse(ElementTree.tostring(tree.getroot())) != baseline:
+                read.add(path)
+            element.set(attribute, value)
+    assert sorted(seen - read) == []
+    assert {path.partition("/")[0] for path in read} == {  # every kind of element took part
+        "export", "sanctionEntity", "regulation", "subjectType", "nameAlias", "citizenship",
+        "birthdate", "identification", "address", "contactInfo",
+    }  # fmt: skip
+    for tag in ("remark", "publicationUrl"):  # element text, not attributes
+        element = next(e for e in tree.iter() if e.tag.endswith("}" + tag))
+        element.text = (element.text or "") + "x"
+        assert parse(ElementTree.tostring(tree.getroot())) != baseline, f"{tag} is not read"
+        element.text = (element.text or "")[:-1]
+
+
+def test_official_url_is_configured_and_enabled() -> None:
+    configured = list_updates.read_sources(ROOT / "config/sources.toml")
+    eu = [source for source in configured if source.format == "eu-fsf-xml"]
+    assert [(source.url, source.enabled) for source in eu] == [(EU_SOURCE.url, True)]
+    assert EU_SOURCE.url is not None and EU_SOURCE.url.startswith(
+        "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token="
+    )

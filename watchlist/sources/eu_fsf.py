@@ -63,6 +63,27 @@ EU_SOURCE = SourceInfo(
 NAMESPACE = "http://eu.europa.ec/fpi/fsd/export"
 ROOT_TAG = "export"
 
+# What the parser deliberately leaves out ("*" is any element); a test checks that changing any
+# other attribute of the real excerpt changes the parsed list.
+IGNORED_ELEMENTS = frozenset({"regulationSummary"})
+IGNORED_ATTRIBUTES = frozenset(
+    {
+        "*/@regulationLanguage",  # always "en"
+        "export/@globalFileId",  # the publisher's file number
+        "subjectType/@classificationCode",  # P or E, duplicating @code
+        "birthdate/@calendarType",  # GREGORIAN
+        "regulation/@organisationType",  # council or commission
+        "regulation/@logicalId",  # internal row ids of the details, not stable keys
+        "citizenship/@logicalId",
+        "birthdate/@logicalId",
+        "address/@logicalId",
+        "identification/@logicalId",
+        "citizenship/@countryDescription",  # the ISO code is kept instead
+        "address/@countryDescription",
+        "identification/@countryDescription",
+    }
+)
+
 _KINDS = {"person": EntityKind.PERSON, "enterprise": EntityKind.ORGANIZATION}
 _GENDERS = {"M": "Male", "F": "Female"}
 # identificationTypeCode -> the identifier kind every importer uses (passports and national
