@@ -288,12 +288,27 @@ def test_duplicate_logical_id_is_refused() -> None:
          "eu.xml sanctionEntity 330 has an invalid designationDate date '2001-10'."),
         ("980", b'code="enterprise"', b'code="vessel"',
          "eu.xml sanctionEntity 980 has an unknown subjectType 'vessel'."),
-        ("191", b'number="488555"', b'number=""',
-         "eu.xml sanctionEntity 191 has an identification (6) without a number."),
     ],
 )  # fmt: skip
 def test_bad_values_name_the_record(key: str, old: bytes, new: bytes, sentence: str) -> None:
     assert refusal(edit_entity(real_excerpt(), key, old, new)) == sentence
+
+
+def test_identification_without_a_number_keeps_its_remark_or_is_left_out() -> None:
+    numberless = edit_entity(real_excerpt(), "191", b'number="488555"', b'number=""')
+    person = next(e for e in parse(numberless).entities if e.source_key == "191")
+    assert person.identifiers == ()
+    noted = edit_entity(numberless, "191", b'<regulationSummary regulationType="repealing"',
+                        b'<remark>number withheld</remark><regulationSummary '
+                        b'regulationType="repealing"')  # fmt: skip
+    person = next(e for e in parse(noted).entities if e.source_key == "191")
+    assert [(i.kind, i.value) for i in person.identifiers] == [("passport", "number withheld")]
+
+
+def test_empty_export_is_refused() -> None:
+    data = real_excerpt()
+    empty = data[: data.index(b"  <!-- entity 13")] + b"</export>\n"
+    assert refusal(empty) == "eu.xml holds no sanctionEntity; an EU export never is empty."
 
 
 def test_bad_generation_date_and_missing_key_are_refused() -> None:

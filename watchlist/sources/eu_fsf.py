@@ -127,6 +127,8 @@ def parse_eu_fsf(data: bytes, *, location: str) -> ParsedList:
     """Parse the bytes of an EU FSF export; `location` names the file in errors."""
     root = _parse_root(data, location)
     entities = [_entity(record, location) for record in root.findall("{*}sanctionEntity")]
+    if not entities:
+        raise ListFormatError(f"{location} holds no sanctionEntity; an EU export never is empty.")
     _check_unique_keys(entities, location)
     return ParsedList(
         source=EU_SOURCE,
@@ -209,7 +211,9 @@ def _entity(record: Element, location: str) -> ParsedEntity:
         primary_name=primary_name,
         names=_unique(n for n in _names(aliases, primary) if n.name != primary_name),
         designations=_designations(regulations, listed_on, where),
-        identifiers=_unique(_document(d, where) for d in children.get("identification", [])),
+        identifiers=_unique(
+            _gather(_document(d, where) for d in children.get("identification", []))
+        ),
         addresses=_unique(_gather(_address(a) for a in addresses)),
         birth_dates=_unique(_gather(_birth_date(b, where) for b in births)),
         birth_places=_unique(_gather(_birth_place(b) for b in births)),
@@ -329,13 +333,18 @@ def _regulation_fact(regulation: Element, where: str) -> ParsedFact | None:
     return ParsedFact("eu_regulation", text or number)
 
 
-def _document(identification: Element, where: str) -> ParsedIdentifier:
-    """An identification: passport, national ID, registration or tax number, ..."""
+def _document(identification: Element, where: str) -> ParsedIdentifier | None:
+    """An identification: passport, national ID, registration or tax number, ...
+
+    One without a number keeps its remark as the value (as the UN importer keeps a note);
+    one with neither says nothing to screen on and is left out.
+    """
+    note = _joined_remarks(identification)
     number = _attr(identification, "number") or _attr(identification, "latinNumber")
+    value = number or note
+    if value is None:
+        return None
     description = _attr(identification, "identificationTypeDescription")
-    if number is None:
-        logical_id = _attr(identification, "logicalId")
-        raise ListFormatError(f"{where} has an identification ({logical_id}) without a number.")
     code = (_attr(identification, "identificationTypeCode") or "").lower()
     flags = [
         label for attr, label in _DOCUMENT_FLAGS.items() if _attr(identification, attr) == "true"
@@ -343,7 +352,7 @@ def _document(identification: Element, where: str) -> ParsedIdentifier:
     latin = _attr(identification, "latinNumber")
     return ParsedIdentifier(
         kind=_DOCUMENT_KINDS.get(code) or document_kind(description or code),
-        value=number,
+        value=value,
         country=_country(identification),
         issued_on=_date(identification, "issueDate", where)
         or _date(identification, "validFrom", where),
@@ -356,7 +365,7 @@ def _document(identification: Element, where: str) -> ParsedIdentifier:
             _prefixed("in Latin script: ", latin if latin != number else None),
             _prefixed("region: ", _attr(identification, "region")),
             *flags,
-            _joined_remarks(identification),
+            note if number else None,
         ),
     )
 
