@@ -354,6 +354,8 @@ def _document(identification: Element, where: str) -> ParsedIdentifier | None:
         kind=_DOCUMENT_KINDS.get(code) or document_kind(description or code),
         value=value,
         country=_country(identification),
+        # The excerpt has no dated document: these names follow the export's CSV columns
+        # (IssuedDate, ValidFrom, ValidTo) and are not confirmed against a real XML file.
         issued_on=_date(identification, "issueDate", where)
         or _date(identification, "validFrom", where),
         expires_on=_date(identification, "validTo", where),
@@ -403,7 +405,7 @@ def _birth_date(birth: Element, where: str) -> ParsedBirthDate | None:
     if year is not None:
         text = f"{_MONTHS[month - 1]} {year}" if month else str(year)
         return ParsedBirthDate(text, year, month, circa=circa)
-    start = _number(birth, "yearRangeFrom", 1000, 9999, where)
+    start = _number(birth, "yearRangeFrom", 1000, 9999, where)  # not in the excerpt
     end = _number(birth, "yearRangeTo", 1000, 9999, where)
     if start is not None and end is not None:
         return ParsedBirthDate(f"{start} to {end}", start, year_to=end, circa=circa)
