@@ -24,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import import_speed_eu
 from benchmarks.common import (
     ROOT,
     fresh_database,
@@ -91,6 +92,7 @@ def main() -> None:
         ["database", "case", "seconds", "peak MB", "vs naive ORM import"],
         uk_rows,
     )
+    print_table(*import_speed_eu.table())
 
 
 def measure_uk(kind: str, folder: Path) -> list[list[str]]:

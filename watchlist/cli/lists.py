@@ -72,6 +72,7 @@ def lists_import(
                      source (see --dataset)
       uk-conlist     UK OFSI Consolidated List, ConList.xlsx or ConList.csv (closed in 2026)
       uk-sanctions-list  FCDO UK Sanctions List XML (UK-Sanctions-List.xml)
+      eu-fsf-xml     EU Financial Sanctions Files consolidated list XML (schema 1.1)
 
     The import is one transaction: on any error the registry keeps the previous version.
     Entities missing from the new file are delisted (kept, with a delisting date). A file

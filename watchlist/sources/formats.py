@@ -12,6 +12,7 @@ import requests
 from watchlist.errors import InputError, ListFormatError
 from watchlist.fetch import Fetched, FetchPolicy, fetch, sha256
 from watchlist.sources import (
+    eu_fsf,
     ftm,
     ofac_advanced_xml,
     ofac_csv,
@@ -34,6 +35,7 @@ FORMATS = (
     "ftm",
     "uk-conlist",
     "uk-sanctions-list",
+    "eu-fsf-xml",
 )
 _CSV_FILES = {"ofac-csv": ofac_csv.SDN_FILES, "ofac-cons-csv": ofac_csv.CONS_FILES}
 # The source each format's files belong to (the OFAC XML formats may hold either OFAC list,
@@ -44,6 +46,7 @@ SOURCE_CODES = {
     "un-xml": "un_sc_consolidated",
     "uk-conlist": "uk_ofsi_conlist",
     "uk-sanctions-list": "uk_fcdo_sanctions_list",
+    "eu-fsf-xml": "eu_fsf",
 }
 
 
@@ -212,6 +215,10 @@ def _parse_uk_sanctions_list(data: bytes, location: str) -> ParsedList:
     return uk_fcdo.parse_uk_sanctions_list(data, location=location)
 
 
+def _parse_eu_fsf(data: bytes, location: str) -> ParsedList:
+    return eu_fsf.parse_eu_fsf(data, location=location)
+
+
 _PARSERS: dict[str, Callable[[bytes, str], ParsedList]] = {
     "ofac-xml": _parse_ofac_xml,
     "ofac-enhanced-xml": _parse_ofac_enhanced_xml,
@@ -219,4 +226,5 @@ _PARSERS: dict[str, Callable[[bytes, str], ParsedList]] = {
     "un-xml": _parse_un_xml,
     "uk-conlist": _parse_uk_conlist,
     "uk-sanctions-list": _parse_uk_sanctions_list,
+    "eu-fsf-xml": _parse_eu_fsf,
 }
