@@ -229,7 +229,7 @@ def link_listings(session: Session) -> LinkReport:
     }
     if sources < 2 and not stored:
         return LinkReport()
-    findings = find_links(_listing_facts(session))
+    findings = find_links(listing_facts(session))
     found = {(link.entity_id, link.other_id): link for link in findings.links}
     added = removed = kept = 0
     for pair, link in stored.items():
@@ -258,7 +258,7 @@ def link_listings(session: Session) -> LinkReport:
     return LinkReport(added, removed, kept, findings.ambiguous, findings.vetoed)
 
 
-def _listing_facts(session: Session) -> list[ListingFacts]:
+def listing_facts(session: Session) -> list[ListingFacts]:
     """Every listed entity's names, full birth dates and comparable documents."""
     names: dict[int, list[str]] = defaultdict(list)
     for entity_id, name in session.execute(sa.select(Entity.id, Entity.primary_name)):
@@ -390,7 +390,7 @@ class Listing:
 
     @property
     def label(self) -> str:
-        """ "OFAC SDN (DPRK3, 2023-03-30)": the list, its programs and the listing date."""
+        """ "OFAC SDN (DPRK, 2023-03-30)": the list, its programs and the listing date."""
         card = self.card
         programs = sorted({_short_program(code) for code in card.programs})
         parts = [", ".join(programs)] if programs else []
@@ -425,7 +425,7 @@ def listings(
 
 
 def party_label(found: Sequence[Listing]) -> str:
-    """ "OFAC SDN (DPRK3, 2023-03-30) · UK (RUSSIA, 2023-08-08)"."""
+    """ "OFAC SDN (DPRK, 2023-03-30) · UK (RUSSIA, 2023-08-08)"."""
     return " · ".join(listing.label for listing in found)
 
 

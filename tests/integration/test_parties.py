@@ -1,9 +1,10 @@
-"""One party, several listings, on the real lists: the OFAC SDN list and the UN list linked,
+"""One party, several listings, on the real lists: the OFAC SDN, UN and UK lists linked,
 lookups and screening showing a party once, an admin undoing a wrong link."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -11,8 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tests.conftest import ROOT, migrated_session
-from watchlist import list_updates, lookup, parties, registry, screening
-from watchlist.config import load_settings
+from watchlist import list_updates, lists, lookup, parties, registry, screening
+from watchlist.config import CONFIG_DIR, load_settings
 from watchlist.models import Article, Entity, LinkStatus, ListSource, PartyLink
 from watchlist.sources import formats
 
@@ -28,8 +29,10 @@ def load(session: Session, list_format: str, path: str) -> None:
 @pytest.fixture(scope="module")
 def registry_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     with migrated_session(tmp_path_factory.mktemp("parties")) as session:
+        lists.load_seed(session, CONFIG_DIR / "seed")
         load(session, "ofac-csv", "data/ofac/sdn_legacy_csv")
         load(session, "un-xml", "data/un/consolidated.xml.gz")
+        load(session, "uk-conlist", "data/uk/ConList_2025-04-14.xlsx.gz")
         yield session
 
 
@@ -49,14 +52,17 @@ def listing_of(session: Session, name: str) -> tuple[int, ...]:
     return tuple(session.scalars(sa.select(Entity.id).where(Entity.primary_name == name)))
 
 
-def test_the_import_links_the_same_people_on_both_lists(registry_session: Session) -> None:
+def test_the_imports_link_the_same_parties_across_the_lists(registry_session: Session) -> None:
     session = registry_session
     links = session.scalars(sa.select(PartyLink)).all()
-    assert len(links) > 250  # the UN list's al-Qaida and Taliban entries are on the SDN list
     sources = dict(session.execute(sa.select(Entity.id, ListSource.code).join(ListSource)).all())
-    assert {(sources[link.entity_id], sources[link.other_id]) for link in links} == {
-        ("us_ofac_sdn", "un_sc_consolidated")
-    }
+    pairs = Counter(tuple(sorted((sources[link.entity_id], sources[link.other_id])))
+                    for link in links)  # fmt: skip
+    # The UN list's al-Qaida and Taliban entries are on the SDN list; the UK lists most of
+    # OFAC's Russia designations.
+    assert pairs[("un_sc_consolidated", "us_ofac_sdn")] > 250
+    assert pairs[("uk_ofsi_conlist", "us_ofac_sdn")] > 1_000
+    assert pairs[("uk_ofsi_conlist", "un_sc_consolidated")] > 250
     assert all(link.status is LinkStatus.AUTOMATIC and link.evidence for link in links)
     zawahiri = link_between(
         session,
@@ -65,6 +71,70 @@ def test_the_import_links_the_same_people_on_both_lists(registry_session: Sessio
     )
     assert zawahiri is not None
     assert "passport 1084010" in zawahiri.evidence
+
+
+@pytest.mark.parametrize(
+    ("ofac_key", "uk_key", "evidence"),
+    [
+        ("41736", "16067", "passport BD3843329"),  # MKRTYCHEV, Ashot
+        ("35096", "14196", "name putin vladimir vladimirovich and birth date 1952-10-07"),
+        ("35173", "14640", "name kuzhugetovich sergei shoigu and birth date 1955-05-21"),
+    ],
+)
+def test_mkrtychev_putin_and_shoigu_are_one_party_on_the_sdn_and_uk_lists(
+    registry_session: Session, ofac_key: str, uk_key: str, evidence: str
+) -> None:
+    session = registry_session
+    ofac = entity(session, "us_ofac_sdn", ofac_key)
+    uk = entity(session, "uk_ofsi_conlist", uk_key)
+    link = link_between(session, ofac, uk)
+    assert link is not None and evidence in link.evidence
+
+
+def test_mkrtychev_is_one_party_with_two_listings(registry_session: Session) -> None:
+    session = registry_session
+    matcher = lookup.build_matcher(session, SETTINGS.matching)
+    matches = lookup.one_per_party(
+        session, matcher.lookup("Ashot Mkrtychev", limit=5 + lookup.PARTY_SLACK), 5
+    )
+    top = matches[0].entity_id
+    found = parties.listings(session, [top], lambda ids: registry.entity_cards(session, list(ids)))
+    assert parties.party_label(found[top]) == (
+        "OFAC SDN (DPRK, 2023-03-30) · UK (RUSSIA, 2023-08-08)"
+    )
+    others = {m.entity_id for m in matches[1:]}
+    assert not others & {listing.card.id for listing in found[top]}
+
+
+def test_the_seed_articles_mkrtychev_hits_show_both_listings(registry_session: Session) -> None:
+    session = registry_session
+    matcher = lookup.build_matcher(session, SETTINGS.matching)
+    text = (ROOT / "tests/fixtures/articles/article-1.txt").read_text(encoding="utf-8")
+    hits = screening.screen_to_json(session, text, matcher)
+    ashot = [hit for hit in hits if "MKRTYCHEV" in str(hit["matched_name"])]
+    assert ashot
+    for hit in ashot:
+        listings = hit["listings"]
+        assert isinstance(listings, list)
+        assert {(x["source"], x["source_key"]) for x in listings} == {
+            ("us_ofac_sdn", "41736"),
+            ("uk_ofsi_conlist", "16067"),
+        }
+
+
+def test_linked_people_share_a_name_word_and_agree_on_full_birth_dates(
+    registry_session: Session,
+) -> None:
+    """An independent check of every link: what the linker demands of a shared number, asked
+    of every pair whatever its evidence."""
+    session = registry_session
+    facts = {f.entity_id: f for f in parties.listing_facts(session)}
+    for link in session.scalars(sa.select(PartyLink)):
+        one, other = facts[link.entity_id], facts[link.other_id]
+        words = {w for name in one.names for w in parties.name_words(name)}
+        assert words & {w for name in other.names for w in parties.name_words(name)}, link.evidence
+        if one.birth_dates and other.birth_dates:
+            assert one.birth_dates & other.birth_dates, link.evidence
 
 
 def test_no_two_linked_listings_are_of_different_kinds_or_one_list(
@@ -90,9 +160,13 @@ def test_a_lookup_returns_a_party_once_with_both_listings(registry_session: Sess
     ids = [m.entity_id for m in kept]
     found = parties.listings(session, ids, lambda more: registry.entity_cards(session, list(more)))
     top = found[ids[0]]
-    assert {listing.card.source for listing in top} == {"us_ofac_sdn", "un_sc_consolidated"}
-    assert top[1].link == "automatic" and top[1].evidence
-    assert " · " in parties.party_label(top)
+    assert {listing.card.source for listing in top} == {
+        "us_ofac_sdn",
+        "un_sc_consolidated",
+        "uk_ofsi_conlist",
+    }
+    assert all(listing.link == "automatic" and listing.evidence for listing in top[1:])
+    assert parties.party_label(top).count(" · ") == 2
     party = parties.party_keys(session, ids)
     assert len(set(party.values())) == len(ids)  # no party twice
 
@@ -106,16 +180,20 @@ def test_screening_shows_a_party_once(registry_session: Session) -> None:
     assert len(zawahiri) == 1
     listings = zawahiri[0]["listings"]
     assert isinstance(listings, list)
-    assert {listing["source"] for listing in listings} == {"us_ofac_sdn", "un_sc_consolidated"}
-    assert str(zawahiri[0]["listed_as"]).count(" · ") == 1
+    assert {listing["source"] for listing in listings} == {
+        "us_ofac_sdn",
+        "un_sc_consolidated",
+        "uk_ofsi_conlist",
+    }
+    assert str(zawahiri[0]["listed_as"]).count(" · ") == 2
 
 
 def test_an_admin_undoes_a_wrong_link_and_the_linker_leaves_it_undone(
     registry_session: Session,
 ) -> None:
     session = registry_session
-    ofac = entity(session, "us_ofac_sdn", "2676")
-    un = entity(session, "un_sc_consolidated", "QDi.006")
+    ofac = entity(session, "us_ofac_sdn", "19488")  # YU, Chol U: listed by OFAC and the UN
+    un = entity(session, "un_sc_consolidated", "KPi.028")
     parties.reject_link(session, ofac.id, un.id, actor="user:admin", note="test")
     session.flush()
     assert parties.party_keys(session, [ofac.id])[ofac.id] == ofac.id  # alone again
@@ -164,4 +242,17 @@ def test_a_rescreen_raises_no_second_hit_for_another_listing_of_the_party(
 
 def _zawahiri(session: Session) -> set[int]:
     return {entity(session, "us_ofac_sdn", "2676").id,
-            entity(session, "un_sc_consolidated", "QDi.006").id}  # fmt: skip
+            entity(session, "un_sc_consolidated", "QDi.006").id,
+            entity(session, "uk_ofsi_conlist", _uk_key(session, "QDi.006")).id}  # fmt: skip
+
+
+def _uk_key(session: Session, un_key: str) -> str:
+    """The UK group of the party the UN lists as `un_key`."""
+    un = entity(session, "un_sc_consolidated", un_key)
+    [party] = parties.parties_of(session, [un.id]).values()
+    keys = session.scalars(
+        sa.select(Entity.source_key).join(ListSource)
+        .where(Entity.id.in_(party), ListSource.code == "uk_ofsi_conlist")
+    ).all()  # fmt: skip
+    assert len(keys) == 1
+    return keys[0]

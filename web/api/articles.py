@@ -75,7 +75,7 @@ class StoredHit(BaseModel):
     explanation: Explanation
     entity: EntityCard
     listed_as: str = Field(
-        description="Every listing of the entity's party, e.g. `OFAC SDN (DPRK3, 2023-03-30) · "
+        description="Every listing of the entity's party, e.g. `OFAC SDN (DPRK, 2023-03-30) · "
         "UK (RUSSIA, 2023-08-08)`."
     )
     listings: list[Listing] = Field(description="The party's listings, the hit's entity first.")

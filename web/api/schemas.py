@@ -118,7 +118,7 @@ class Listing(BaseModel):
         description="What the listings share, e.g. `passport BD3843329`, "
         "`name ashot mkrtychev and birth date 1966-05-07`."
     )
-    label: str = Field(description="`OFAC SDN (DPRK3, 2023-03-30)`: list, programs, date.")
+    label: str = Field(description="`OFAC SDN (DPRK, 2023-03-30)`: list, programs, date.")
 
 
 class TokenPair(BaseModel):
@@ -159,7 +159,7 @@ class TextHit(BaseModel):
     )
     explanation: Explanation
     listed_as: str = Field(
-        description="Every listing of the party, e.g. `OFAC SDN (DPRK3, 2023-03-30) · UK "
+        description="Every listing of the party, e.g. `OFAC SDN (DPRK, 2023-03-30) · UK "
         "(RUSSIA, 2023-08-08)`: a party listed by several lists is one result, not one per list."
     )
     listings: list[Listing] = Field(
@@ -202,7 +202,7 @@ class MatchResult(BaseModel):
     score: float = Field(ge=0, le=1)
     explanation: Explanation
     listed_as: str = Field(
-        description="Every listing of the party, e.g. `OFAC SDN (DPRK3, 2023-03-30) · UK "
+        description="Every listing of the party, e.g. `OFAC SDN (DPRK, 2023-03-30) · UK "
         "(RUSSIA, 2023-08-08)`: a party listed by several lists is one result, not one per list."
     )
     listings: list[Listing] = Field(
