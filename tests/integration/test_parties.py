@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tests.conftest import ROOT, migrated_session
-from watchlist import list_updates, lists, lookup, parties, registry, screening
+from watchlist import list_updates, lists, lookup, parties, registry, review, screening
 from watchlist.config import CONFIG_DIR, load_settings
 from watchlist.models import Article, Entity, LinkStatus, ListSource, PartyLink
 from watchlist.sources import formats
@@ -256,3 +256,24 @@ def _uk_key(session: Session, un_key: str) -> str:
     ).all()  # fmt: skip
     assert len(keys) == 1
     return keys[0]
+
+
+def test_queue_authority_filters_follow_a_partys_listings(registry_session: Session) -> None:
+    session = registry_session
+    text = "Ashot Mkrtychev brokered the deal, prosecutors said."
+    article = Article(text=text, content_hash="parties-authority", title="test")
+    session.add(article)
+    session.flush()
+    matcher = lookup.build_matcher(session, SETTINGS.matching)
+    screening.store_hits(session, article, screening.find_hits(text, matcher), list_state=1,
+                         settings="test")  # fmt: skip
+    session.flush()
+
+    def found(authority: str) -> int:
+        where = review.HitFilter(article_id=article.id, authority=authority)
+        return review.find_hits(session, where).total
+
+    # One hit, on one listing; the UK's programs reach it through the link.
+    assert (found("US OFAC"), found("UK (FCDO / OFSI)")) == (1, 1)
+    assert (found("European Union"), found("UN Security Council")) == (0, 0)
+    session.rollback()
