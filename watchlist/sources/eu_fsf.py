@@ -16,15 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
-from xml.etree.ElementTree import Element, ParseError
-from xml.parsers.expat import ErrorString
-
-import defusedxml.ElementTree as safe_xml
-from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from xml.etree.ElementTree import Element
 
 from watchlist.errors import ListFormatError
 from watchlist.models.registry import EntityKind, NameKind, NationalityKind
@@ -45,6 +40,7 @@ from watchlist.sources.parsed import (
     SourceInfo,
 )
 from watchlist.sources.un_xml import detect_script, document_kind
+from watchlist.sources.xml_input import check_unique_keys, parse_document, utc_timestamp
 
 OFFICIAL_URL = (
     "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content"
@@ -109,11 +105,6 @@ _UNKNOWN_COUNTRY = "00"
 _PLACEHOLDERS = {"", "-"}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_REFUSED = {
-    DTDForbidden: "declares a DTD",
-    EntitiesForbidden: "declares XML entities",
-    ExternalReferenceForbidden: "references an external resource",
-}
 
 T = TypeVar("T")
 
@@ -129,56 +120,24 @@ def parse_eu_fsf(data: bytes, *, location: str) -> ParsedList:
     entities = [_entity(record, location) for record in root.findall("{*}sanctionEntity")]
     if not entities:
         raise ListFormatError(f"{location} holds no sanctionEntity; an EU export never is empty.")
-    _check_unique_keys(entities, location)
+    check_unique_keys(entities, location, "sanctionEntity logicalId")
     return ParsedList(
         source=EU_SOURCE,
         entities=tuple(entities),
         programs=_programs_used(entities),
-        published_at=_published_at(root.get("generationDate"), location),
+        published_at=utc_timestamp(root.get("generationDate"), location, "generationDate"),
     )
 
 
 def _parse_root(data: bytes, location: str) -> Element:
     """The root element, refusing DTDs, entities, external references and other roots."""
-    try:
-        root: Element = safe_xml.fromstring(data, forbid_dtd=True)
-    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as exc:
-        reason = _REFUSED.get(type(exc), "uses a forbidden XML feature")
-        raise ListFormatError(
-            f"{location} {reason}, which an EU sanctions export never does; refused."
-        ) from None
-    except ParseError as exc:
-        line, _column = exc.position
-        raise ListFormatError(
-            f"{location} cannot be parsed as XML at line {line}: {ErrorString(exc.code)}."
-        ) from None
+    root = parse_document(data, location, list_name="an EU sanctions export")
     if root.tag not in (ROOT_TAG, f"{{{NAMESPACE}}}{ROOT_TAG}"):
         raise ListFormatError(
             f"{location} is not an EU Financial Sanctions Files export (root element "
             f"<{_local(root.tag)}> in namespace {_namespace(root.tag) or 'none'})."
         )
     return root
-
-
-def _published_at(value: str | None, location: str) -> dt.datetime | None:
-    """The export's generationDate as an aware UTC datetime."""
-    if not value:
-        return None
-    try:
-        stamp = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ListFormatError(f"{location} has an invalid generationDate {value!r}.") from None
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=dt.UTC)
-    return stamp.astimezone(dt.UTC)
-
-
-def _check_unique_keys(entities: Iterable[ParsedEntity], location: str) -> None:
-    """Refuse an export that gives two sanctionEntity elements the same logicalId."""
-    counts = Counter(entity.source_key for entity in entities)
-    twice = sorted(key for key, count in counts.items() if count > 1)
-    if twice:
-        raise ListFormatError(f"{location} lists sanctionEntity logicalId {twice[0]} twice.")
 
 
 def _programs_used(entities: Iterable[ParsedEntity]) -> tuple[ParsedProgram, ...]:

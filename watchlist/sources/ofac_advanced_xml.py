@@ -16,15 +16,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
-from xml.etree.ElementTree import Element, ParseError
-from xml.parsers.expat import ErrorString
-
-import defusedxml.ElementTree as safe_xml
-from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from xml.etree.ElementTree import Element
 
 from watchlist.errors import ListFormatError
 from watchlist.models.registry import EntityKind, NameKind
@@ -51,6 +47,7 @@ from watchlist.sources.parsed import (
     ParsedRelation,
     SourceInfo,
 )
+from watchlist.sources.xml_input import check_unique_keys, parse_document
 
 ADVANCED_XML_NAMESPACE = "http://www.un.org/sanctions/1.0"
 _NS = "{" + ADVANCED_XML_NAMESPACE + "}"
@@ -78,11 +75,6 @@ _STREET_PARTS = ("ADDRESS1", "ADDRESS2", "ADDRESS3")
 _REGION_PARTS = ("STATE/PROVINCE", "REGION")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _T = TypeVar("_T")
-_REFUSED = {
-    DTDForbidden: "declares a DTD",
-    EntitiesForbidden: "declares XML entities",
-    ExternalReferenceForbidden: "references an external resource",
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,7 +117,7 @@ def parse_ofac_advanced_xml(data: bytes, *, location: str) -> ParsedList:
     if not parties:
         raise ListFormatError(f"{location} holds no DistinctParty records: truncated or empty.")
     entities = [_entity(party, document) for party in parties]
-    _check_unique_keys(entities, location)
+    check_unique_keys(entities, location, "DistinctParty")
     entities = _with_relations(root, entities, document)
     return ParsedList(
         source=_source(root, document),
@@ -139,21 +131,7 @@ def parse_ofac_advanced_xml(data: bytes, *, location: str) -> ParsedList:
 
 
 def _parse_root(data: bytes, location: str) -> Element:
-    try:
-        root: Element = safe_xml.fromstring(
-            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
-        )
-    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as exc:
-        reason = _REFUSED.get(type(exc), "uses a forbidden XML feature")
-        raise ListFormatError(
-            f"{location} {reason}, which an OFAC advanced XML list never does; refused."
-        ) from None
-    except ParseError as exc:
-        line, _column = exc.position
-        raise ListFormatError(
-            f"{location} cannot be parsed as XML at line {line}: {ErrorString(exc.code)} "
-            "(truncated or damaged)."
-        ) from None
+    root = parse_document(data, location, list_name="an OFAC advanced XML list")
     if root.tag != _NS + "Sanctions":
         raise ListFormatError(
             f"{location} is not an OFAC advanced XML list: its root is <{root.tag}>, not "
@@ -195,13 +173,6 @@ def _source(root: Element, document: _Document) -> SourceInfo:
 def _programs(entities: Iterable[ParsedEntity]) -> tuple[ParsedProgram, ...]:
     used = {d.program for entity in entities for d in entity.designations}
     return tuple(p for p in ofac_programs.read_program_tags() if p.code in used)
-
-
-def _check_unique_keys(entities: Iterable[ParsedEntity], location: str) -> None:
-    counts = Counter(entity.source_key for entity in entities)
-    twice = sorted(key for key, count in counts.items() if count > 1)
-    if twice:
-        raise ListFormatError(f"{location} lists DistinctParty {twice[0]} more than once.")
 
 
 # --- tables ----------------------------------------------------------------------------------

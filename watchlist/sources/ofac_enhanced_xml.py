@@ -28,15 +28,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
-from xml.etree.ElementTree import Element, ParseError
-from xml.parsers.expat import ErrorString
-
-import defusedxml.ElementTree as safe_xml
-from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from xml.etree.ElementTree import Element
 
 from watchlist.errors import ListFormatError
 from watchlist.models.registry import EntityKind, NameKind, NationalityKind
@@ -60,6 +55,7 @@ from watchlist.sources.parsed import (
     SourceInfo,
 )
 from watchlist.sources.un_xml import detect_script
+from watchlist.sources.xml_input import check_unique_keys, parse_document, utc_timestamp
 
 ENHANCED_XML_NAMESPACE = (
     "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML"
@@ -130,11 +126,6 @@ _IMO = re.compile(r"IMO\s*:?\s*", re.IGNORECASE)
 _STREET_PARTS = ("ADDRESS1", "ADDRESS2", "ADDRESS3")
 _REGION_PARTS = ("STATE/PROVINCE", "REGION")
 
-_REFUSED = {
-    DTDForbidden: "declares a DTD",
-    EntitiesForbidden: "declares XML entities",
-    ExternalReferenceForbidden: "references an external resource",
-}
 
 _T = TypeVar("_T")
 
@@ -209,7 +200,7 @@ def parse_ofac_enhanced_xml(data: bytes, *, location: str) -> ParsedList:
     if not records:
         raise ListFormatError(f"{location} holds no <entity> records: truncated or empty.")
     entities = tuple(_entity(record, tables) for record in records)
-    _check_unique_keys(entities, location)
+    check_unique_keys(entities, location, "entity id")
     return ParsedList(
         source=_source(root, location),
         entities=entities,
@@ -228,21 +219,7 @@ def _q(tag: str) -> str:
 
 def _parse_root(data: bytes, location: str) -> Element:
     """The root element, refusing DTDs, entities, external references and other roots."""
-    try:
-        root: Element = safe_xml.fromstring(
-            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
-        )
-    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as exc:
-        reason = _REFUSED.get(type(exc), "uses a forbidden XML feature")
-        raise ListFormatError(
-            f"{location} {reason}, which an OFAC Enhanced XML list never does; refused."
-        ) from None
-    except ParseError as exc:
-        line, _column = exc.position
-        raise ListFormatError(
-            f"{location} cannot be parsed as XML at line {line}: {ErrorString(exc.code)} "
-            "(truncated or damaged)."
-        ) from None
+    root = parse_document(data, location, list_name="an OFAC Enhanced XML list")
     if root.tag != _ROOT:
         raise ListFormatError(
             f"{location} is not an OFAC Enhanced XML list: its root is <{_plain(root.tag)}> "
@@ -305,26 +282,13 @@ def _published_at(root: Element, location: str) -> dt.datetime | None:
     """`publicationInfo/dataAsOf` as an aware UTC datetime."""
     info = root.find(_q("publicationInfo"))
     text = _text(info, "dataAsOf") if info is not None else None
-    if text is None:
-        return None
-    try:
-        stamp = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise ListFormatError(f"{location} has an invalid dataAsOf {text!r}.") from None
-    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    return utc_timestamp(text, location, "dataAsOf")
 
 
 def _programs(entities: Iterable[ParsedEntity]) -> tuple[ParsedProgram, ...]:
     """OFAC's own description of every program tag the entities use (from the tag table)."""
     used = {d.program for entity in entities for d in entity.designations}
     return tuple(p for p in ofac_programs.read_program_tags() if p.code in used)
-
-
-def _check_unique_keys(entities: Iterable[ParsedEntity], location: str) -> None:
-    counts = Counter(entity.source_key for entity in entities)
-    twice = sorted((key for key, count in counts.items() if count > 1), key=_number)
-    if twice:
-        raise ListFormatError(f"{location} lists entity id {twice[0]} more than once.")
 
 
 def _number(key: str) -> tuple[int, str]:

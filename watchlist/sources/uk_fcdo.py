@@ -43,14 +43,9 @@ described above, and its test fixture is built to it (see tests/fixtures/uk/).
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from xml.etree.ElementTree import Element, ParseError
-from xml.parsers.expat import ErrorString
-
-import defusedxml.ElementTree as safe_xml
-from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from xml.etree.ElementTree import Element
 
 from watchlist.errors import ListFormatError
 from watchlist.models.registry import NameKind
@@ -80,6 +75,7 @@ from watchlist.sources.uk_conlist import (
 )
 from watchlist.sources.uk_regimes import AUTHORITY, RegimeTable, programs_of, regime_table
 from watchlist.sources.un_xml import detect_script
+from watchlist.sources.xml_input import check_unique_keys, parse_document
 
 UK_FCDO_SOURCE = SourceInfo(
     code="uk_fcdo_sanctions_list",
@@ -92,11 +88,6 @@ UK_FCDO_SOURCE = SourceInfo(
 )
 
 ROOT_TAG = "Designations"
-_REFUSED = {
-    DTDForbidden: "declares a DTD",
-    EntitiesForbidden: "declares XML entities",
-    ExternalReferenceForbidden: "references an external resource",
-}
 _SHIP_FACTS = {
     "CurrentBelievedFlagOfShips/CurrentBelievedFlagOfShip": "vessel_flag",
     "PreviousFlags/PreviousFlag": "vessel_previous_flag",
@@ -123,7 +114,7 @@ def parse_uk_sanctions_list(data: bytes, *, location: str) -> ParsedList:
     table = regime_table()
     records = root.findall("Designation")
     entities = [_entity(r, table, f"{location} Designation {i}") for i, r in enumerate(records, 1)]
-    _check_unique_keys(entities, location)
+    check_unique_keys(entities, location, "UniqueID")
     regimes = [text for record in records if (text := _text(record, "RegimeName"))]
     generated = _text(root, "DateGenerated")
     return ParsedList(
@@ -136,18 +127,7 @@ def parse_uk_sanctions_list(data: bytes, *, location: str) -> ParsedList:
 
 def _parse_root(data: bytes, location: str) -> Element:
     """The root element, refusing DTDs, entities, external references and other roots."""
-    try:
-        root: Element = safe_xml.fromstring(data, forbid_dtd=True)
-    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as exc:
-        reason = _REFUSED.get(type(exc), "uses a forbidden XML feature")
-        raise ListFormatError(
-            f"{location} {reason}, which the UK Sanctions List never does; refused."
-        ) from None
-    except ParseError as exc:
-        line, _column = exc.position
-        raise ListFormatError(
-            f"{location} cannot be parsed as XML at line {line}: {ErrorString(exc.code)}."
-        ) from None
+    root = parse_document(data, location, list_name="the UK Sanctions List")
     for element in root.iter():  # a namespaced edition reads the same
         if isinstance(element.tag, str) and element.tag.startswith("{"):
             element.tag = element.tag.split("}", 1)[1]
@@ -167,14 +147,6 @@ def _published_at(text: str, location: str) -> dt.datetime:
         day = list_date(text, f"{location} DateGenerated")
         stamp = dt.datetime(day.year, day.month, day.day)
     return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
-
-
-def _check_unique_keys(entities: list[ParsedEntity], location: str) -> None:
-    """Refuse a list that gives two designations the same UniqueID."""
-    counts = Counter(entity.source_key for entity in entities)
-    twice = sorted(key for key, count in counts.items() if count > 1)
-    if twice:
-        raise ListFormatError(f"{location} lists UniqueID {twice[0]} more than once.")
 
 
 def _entity(record: Element, table: RegimeTable, where: str) -> ParsedEntity:

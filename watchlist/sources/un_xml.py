@@ -13,11 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
-from xml.etree.ElementTree import Element, ParseError
-from xml.parsers.expat import ErrorString
-
-import defusedxml.ElementTree as safe_xml
-from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from xml.etree.ElementTree import Element
 
 from watchlist.errors import ListFormatError
 from watchlist.models.registry import EntityKind, NameKind
@@ -36,6 +32,7 @@ from watchlist.sources.parsed import (
     ParsedProgram,
     SourceInfo,
 )
+from watchlist.sources.xml_input import check_unique_keys, parse_document, utc_timestamp
 
 UN_SOURCE = SourceInfo(
     code="un_sc_consolidated",
@@ -227,12 +224,6 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _MONTH_YEAR = re.compile(r"(?i)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{4}")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
-_REFUSED = {
-    DTDForbidden: "declares a DTD",
-    EntitiesForbidden: "declares XML entities",
-    ExternalReferenceForbidden: "references an external resource",
-}
-
 
 def read_un_xml(path: Path) -> ParsedList:
     """Read and parse a UN consolidated list file, plain or gzip-compressed."""
@@ -246,56 +237,23 @@ def parse_un_xml(data: bytes, *, location: str) -> ParsedList:
         *_records(root.findall("INDIVIDUALS/INDIVIDUAL"), EntityKind.PERSON, location),
         *_records(root.findall("ENTITIES/ENTITY"), EntityKind.ORGANIZATION, location),
     ]
-    _check_unique_keys(entities, location)
+    check_unique_keys(entities, location, "record")
     return ParsedList(
         source=UN_SOURCE,
         entities=tuple(entities),
         programs=UN_PROGRAMS,
-        published_at=_published_at(root.get("dateGenerated"), location),
+        published_at=utc_timestamp(root.get("dateGenerated"), location, "dateGenerated"),
     )
 
 
 def _parse_root(data: bytes, location: str) -> Element:
     """The root element, refusing DTDs, entities, external references and other roots."""
-    try:
-        root: Element = safe_xml.fromstring(data, forbid_dtd=True)
-    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as exc:
-        reason = _REFUSED.get(type(exc), "uses a forbidden XML feature")
-        raise ListFormatError(
-            f"{location} {reason}, which a UN list never does; refused."
-        ) from None
-    except ParseError as exc:
-        line, _column = exc.position
-        reason = ErrorString(exc.code)
-        raise ListFormatError(
-            f"{location} cannot be parsed as XML at line {line}: {reason}."
-        ) from None
+    root = parse_document(data, location, list_name="a UN list")
     if root.tag != ROOT_TAG:
         raise ListFormatError(
             f"{location} is not a UN consolidated list (root element <{root.tag}>)."
         )
     return root
-
-
-def _published_at(value: str | None, location: str) -> dt.datetime | None:
-    """The dateGenerated attribute as an aware UTC datetime."""
-    if not value:
-        return None
-    try:
-        stamp = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ListFormatError(f"{location} has an invalid dateGenerated {value!r}.") from None
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=dt.UTC)
-    return stamp.astimezone(dt.UTC)
-
-
-def _check_unique_keys(entities: Iterable[ParsedEntity], location: str) -> None:
-    """Refuse a list that gives two records the same reference number."""
-    counts = Counter(entity.source_key for entity in entities)
-    twice = sorted(key for key, count in counts.items() if count > 1)
-    if twice:
-        raise ListFormatError(f"{location} lists record {twice[0]} more than once.")
 
 
 def _records(records: list[Element], kind: EntityKind, location: str) -> Iterator[ParsedEntity]:
