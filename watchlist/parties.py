@@ -29,7 +29,7 @@ from itertools import combinations
 from typing import Protocol, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from watchlist.errors import InputError, NotFoundError
 from watchlist.models import (
@@ -81,11 +81,11 @@ class FoundLink:
 
 @dataclasses.dataclass(frozen=True)
 class Findings:
-    """What the linker found: the links, and how many pairs it left alone and why."""
+    """What the linker found: links it makes, and pairs with evidence and a doubt, which it
+    proposes for an admin's review instead."""
 
     links: tuple[FoundLink, ...]
-    ambiguous: int = 0  # an entity that would join two entities of one other list
-    vetoed: int = 0  # a shared number, but no shared name word or disagreeing birth dates
+    proposals: tuple[FoundLink, ...] = ()
 
 
 def document_class(kind: str) -> str | None:
@@ -119,23 +119,36 @@ def name_words(name: str) -> tuple[str, ...]:
 
 
 def find_links(listings: Iterable[ListingFacts]) -> Findings:
-    """Pairs of listings, on different lists, of one party, with their evidence."""
+    """Pairs of listings, on different lists, of one party, with their evidence; and the
+    pairs whose evidence has a doubt (a shared number but no shared name word or other birth
+    dates; an entity that would join two listings of one list), to review."""
     facts = {listing.entity_id: listing for listing in listings}
     evidence: dict[tuple[int, int], list[str]] = defaultdict(list)
-    vetoed: set[tuple[int, int]] = set()
+    doubted: dict[tuple[int, int], list[str]] = defaultdict(list)
     for line, pair in _shared_documents(facts.values()):
-        if _document_agrees(facts[pair[0]], facts[pair[1]]):
+        one, other = facts[pair[0]], facts[pair[1]]
+        if one.source_id == other.source_id or one.kind != other.kind:
+            continue
+        doubt = _document_doubt(one, other)
+        if doubt is None:
             evidence[pair].append(line)
         else:
-            vetoed.add(pair)
+            doubted[pair].append(f"{line}, but {doubt}")
     for line, pair in _shared_name_and_birth(facts.values()):
         evidence[pair].append(line)
     pairs = {pair: tuple(dict.fromkeys(lines)) for pair, lines in evidence.items()}
-    unambiguous = _unambiguous(pairs, facts)
+    linked = _unambiguous(pairs, facts)
+    ambiguous = {
+        pair: (*lines, "but another listing on one of the two lists shares this evidence")
+        for pair, lines in pairs.items()
+        if pair not in linked and facts[pair[0]].source_id != facts[pair[1]].source_id
+    }
+    doubts = {pair: tuple(lines) for pair, lines in doubted.items() if pair not in pairs}
     return Findings(
-        links=tuple(FoundLink(a, b, pairs[(a, b)]) for a, b in sorted(unambiguous)),
-        ambiguous=len(pairs) - len(unambiguous),
-        vetoed=len(vetoed - pairs.keys()),
+        links=tuple(FoundLink(a, b, pairs[(a, b)]) for a, b in sorted(linked)),
+        proposals=tuple(
+            FoundLink(a, b, lines) for (a, b), lines in sorted({**doubts, **ambiguous}.items())
+        ),
     )
 
 
@@ -178,17 +191,18 @@ def _pairs(ids: Iterable[int]) -> Iterator[tuple[int, int]]:
     return combinations(sorted(ids), 2)
 
 
-def _document_agrees(one: ListingFacts, other: ListingFacts) -> bool:
-    """A shared number links only listings of one kind that share a name word and whose full
-    birth dates, when both give some, have one in common."""
-    if one.kind != other.kind:
-        return False
+def _document_doubt(one: ListingFacts, other: ListingFacts) -> str | None:
+    """Why a number two listings share may not make them one party: they share no name
+    word, or both give full birth dates and none in common. None when nothing says so."""
     words = {word for name in one.names for word in name_words(name) if len(word) > 1}
     if not words & {word for name in other.names for word in name_words(name)}:
-        return False
-    if one.birth_dates and other.birth_dates:
-        return bool(one.birth_dates & other.birth_dates)
-    return True
+        return "no name word in common"
+    if one.birth_dates and other.birth_dates and not one.birth_dates & other.birth_dates:
+        dates = (
+            ", ".join(sorted(d.isoformat() for d in facts.birth_dates)) for facts in (one, other)
+        )
+        return "born on different dates ({})".format(" / ".join(dates))
+    return None
 
 
 def _unambiguous(
@@ -210,19 +224,22 @@ def _unambiguous(
 
 @dataclasses.dataclass(frozen=True)
 class LinkReport:
-    """What one run of the linker changed."""
+    """What one run of the linker changed, and how many pairs await an admin's review."""
 
     added: int = 0
     removed: int = 0
     kept: int = 0
-    ambiguous: int = 0
-    vetoed: int = 0
+    proposed: int = 0  # pairs to review (status proposed), new or not
+
+
+# The links that join two listings into one party; proposed and rejected ones do not.
+JOINING = (LinkStatus.AUTOMATIC, LinkStatus.CONFIRMED)
 
 
 def link_listings(session: Session) -> LinkReport:
-    """Bring the linker's links in line with the registry: add links with new evidence,
-    update their evidence, remove those whose evidence is gone. Links an admin confirmed or
-    rejected stay as they are."""
+    """Bring the linker's links in line with the registry: add links with new evidence and
+    proposals with doubtful evidence, update their evidence and status, remove those whose
+    evidence is gone. Links an admin confirmed or rejected stay as they are."""
     sources = session.scalar(sa.select(sa.func.count(sa.distinct(Entity.source_id)))) or 0
     stored = {
         (link.entity_id, link.other_id): link for link in session.scalars(sa.select(PartyLink))
@@ -230,32 +247,33 @@ def link_listings(session: Session) -> LinkReport:
     if sources < 2 and not stored:
         return LinkReport()
     findings = find_links(listing_facts(session))
-    found = {(link.entity_id, link.other_id): link for link in findings.links}
+    wanted = {(f.entity_id, f.other_id): (LinkStatus.PROPOSED, f) for f in findings.proposals}
+    wanted |= {(f.entity_id, f.other_id): (LinkStatus.AUTOMATIC, f) for f in findings.links}
     added = removed = kept = 0
     for pair, link in stored.items():
-        if link.status is not LinkStatus.AUTOMATIC:
+        if link.status in (LinkStatus.CONFIRMED, LinkStatus.REJECTED):
             continue
-        if pair not in found:
+        if pair not in wanted:
             session.delete(link)
             removed += 1
-        elif list(found[pair].evidence) != link.evidence:
-            link.evidence = list(found[pair].evidence)
-    for pair, candidate in found.items():
-        if pair in stored:
-            kept += 1
             continue
-        session.add(
-            PartyLink(
-                entity_id=pair[0],
-                other_id=pair[1],
-                status=LinkStatus.AUTOMATIC,
-                evidence=list(candidate.evidence),
-                note="",
-            )  # fmt: skip
-        )
-        added += 1
+        status, found = wanted[pair]
+        link.status, link.evidence = status, list(found.evidence)
+        kept += status is LinkStatus.AUTOMATIC
+    for pair, (status, found) in wanted.items():
+        if pair not in stored:
+            session.add(
+                PartyLink(
+                    entity_id=pair[0],
+                    other_id=pair[1],
+                    status=status,
+                    evidence=list(found.evidence),
+                    note="",
+                )  # fmt: skip
+            )
+            added += status is LinkStatus.AUTOMATIC
     session.flush()
-    return LinkReport(added, removed, kept, findings.ambiguous, findings.vetoed)
+    return LinkReport(added, removed, kept, len(findings.proposals))
 
 
 def listing_facts(session: Session) -> list[ListingFacts]:
@@ -327,7 +345,7 @@ def parties_of(session: Session, ids: Iterable[int]) -> dict[int, frozenset[int]
 
 def _links_touching(ids: set[int]) -> sa.Select[int, int]:
     return sa.select(PartyLink.entity_id, PartyLink.other_id).where(
-        PartyLink.status != LinkStatus.REJECTED,
+        PartyLink.status.in_(JOINING),
         sa.or_(PartyLink.entity_id.in_(ids), PartyLink.other_id.in_(ids)),
     )
 
@@ -472,7 +490,7 @@ def _chain(
     return [
         link
         for (a, b), link in links.items()
-        if entity in (a, b) and a in party and b in party and link.status is not LinkStatus.REJECTED
+        if entity in (a, b) and a in party and b in party and link.status in JOINING
     ]
 
 
@@ -480,7 +498,9 @@ def _link_rows(session: Session, ids: set[int]) -> dict[tuple[int, int], PartyLi
     if not ids:
         return {}
     rows = session.scalars(
-        sa.select(PartyLink).where(PartyLink.entity_id.in_(ids), PartyLink.other_id.in_(ids))
+        sa.select(PartyLink).where(
+            PartyLink.entity_id.in_(ids), PartyLink.other_id.in_(ids), PartyLink.status.in_(JOINING)
+        )
     )
     return {(link.entity_id, link.other_id): link for link in rows}
 
@@ -545,6 +565,21 @@ def _link(session: Session, one: int, other: int, *, create: bool) -> PartyLink:
         link = PartyLink(entity_id=a, other_id=b, status=LinkStatus.CONFIRMED, evidence=[], note="")
         session.add(link)
     return link
+
+
+def proposed_links(session: Session) -> list[PartyLink]:
+    """The links the linker proposes for review, with both entities and their lists loaded."""
+    return list(
+        session.scalars(
+            sa.select(PartyLink)
+            .where(PartyLink.status == LinkStatus.PROPOSED)
+            .options(
+                selectinload(PartyLink.entity).selectinload(Entity.source),
+                selectinload(PartyLink.other).selectinload(Entity.source),
+            )
+            .order_by(PartyLink.id)
+        )
+    )
 
 
 def links_of(session: Session, entity_id: int) -> list[PartyLink]:

@@ -23,12 +23,12 @@ from watchlist.models import (
     DismissReason,
     Hit,
     HitStatus,
-    LinkStatus,
     PartyLink,
     Program,
     Suppression,
 )
 from watchlist.models.base import utcnow
+from watchlist.parties import JOINING
 
 OUTCOME = {
     Action.CONFIRM: HitStatus.CONFIRMED,
@@ -104,7 +104,7 @@ def _designated(program: str | None, authority: str | None) -> sa.Select[int]:
 def _linked_to(entities: sa.Select[int]) -> sa.CompoundSelect[int]:
     """Entities linked as one party to any of `entities` (a hit on the OFAC listing of a party
     the UK lists too is a hit under a UK program)."""
-    live = PartyLink.status != LinkStatus.REJECTED
+    live = PartyLink.status.in_(JOINING)
     subquery = entities.scalar_subquery()
     return sa.union(
         sa.select(PartyLink.entity_id).where(live, PartyLink.other_id.in_(subquery)),

@@ -42,13 +42,14 @@ def upgrade() -> None:
             "status",
             sa.Enum(
                 "automatic",
+                "proposed",
                 "confirmed",
                 "rejected",
                 name="link_status",
                 native_enum=False,
                 create_constraint=True,
                 length=24,
-            ),  # fmt: skip
+            ),
             nullable=False,
         ),
         sa.Column("evidence", sa.JSON(), nullable=False),

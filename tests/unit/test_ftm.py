@@ -434,19 +434,24 @@ def test_missing_file_is_a_list_format_error(tmp_path: Path) -> None:
 # --- datasets: each is its own source ----------------------------------------------------------
 
 
-def test_a_file_of_several_datasets_asks_which_dataset_it_is() -> None:
+def test_a_file_of_several_datasets_is_the_dataset_its_name_says(tmp_path: Path) -> None:
+    assert read_ftm(ZALA).source.code == "opensanctions_yente_zala"
+    generic = tmp_path / "entities.ftm.json"  # how OpenSanctions names every export
+    generic.write_bytes(ZALA.read_bytes())
     with pytest.raises(ListFormatError) as caught:
-        read_ftm(ZALA)
+        read_ftm(generic)
     message = str(caught.value)
-    assert message.startswith(str(ZALA))
-    assert "--dataset" in message
+    assert message.startswith(str(generic)) and "--dataset" in message
 
 
-def test_records_naming_no_dataset_need_the_option() -> None:
+def test_records_naming_no_dataset_are_the_dataset_of_the_file_name() -> None:
     data = (person() + "\n").encode()
-    with pytest.raises(ListFormatError, match="names no dataset .* --dataset"):
-        parse_ftm(data, location="test.ftm.json")
-    assert parse_ftm(data, location="test.ftm.json", dataset="mine").source.code == (
+    assert parse_ftm(data, location="/x/My Watch-List.ftm.json").source.code == (
+        "opensanctions_my_watch_list"
+    )
+    with pytest.raises(ListFormatError, match="names no one dataset.* --dataset"):
+        parse_ftm(data, location="https://example.org/entities.ftm.json?x=1")
+    assert parse_ftm(data, location="entities.ftm.json", dataset="mine").source.code == (
         "opensanctions_mine"
     )
 

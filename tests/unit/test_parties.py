@@ -58,7 +58,7 @@ def test_weaker_or_contradicted_evidence_links_nothing(other: ListingFacts) -> N
     assert find_links([ofac, other]).links == ()
 
 
-def test_a_shared_passport_with_no_shared_name_or_other_birth_dates_is_vetoed() -> None:
+def test_a_shared_passport_with_no_shared_name_or_other_birth_dates_is_only_proposed() -> None:
     ofac = person(10, SDN, "MKRTYCHEV, Ashot", documents=(passport("BD3843329"),))
     stranger = person(20, UK, "Ivan PETROV", documents=(passport("BD3843329"),))
     born_apart = dataclasses.replace(
@@ -67,7 +67,12 @@ def test_a_shared_passport_with_no_shared_name_or_other_birth_dates_is_vetoed() 
     dated = dataclasses.replace(ofac, birth_dates=frozenset({BORN}))
     found = find_links([dated, stranger, born_apart])
     assert found.links == ()
-    assert found.vetoed == 3  # 10-20 and 20-30 share no name word, 10-30 no birth date
+    assert found.proposals == (
+        FoundLink(10, 20, ("passport BD3843329, but no name word in common",)),
+        FoundLink(10, 30, ("passport BD3843329, but born on different dates "
+                           "(1966-05-07 / 1970-01-01)",)),
+        FoundLink(20, 30, ("passport BD3843329, but no name word in common",)),
+    )  # fmt: skip
 
 
 def test_an_entity_that_would_join_two_listings_of_one_list_is_left_alone() -> None:
@@ -76,9 +81,11 @@ def test_an_entity_that_would_join_two_listings_of_one_list_is_left_alone() -> N
     uk_two = person(21, UK, "Chol KIM", documents=(passport("654321987"),))
     eu = person(30, EU, "Chol Kim", documents=(passport("654321987"),))
     found = find_links([ofac, uk_one, uk_two, eu])
-    # 10-30 stands; every pair touching both UK listings is ambiguous.
+    # 10-30 stands; every pair touching both UK listings is ambiguous: proposed for review.
     assert [(link.entity_id, link.other_id) for link in found.links] == [(10, 30)]
-    assert found.ambiguous == 5
+    proposed = {(link.entity_id, link.other_id): link.evidence for link in found.proposals}
+    assert set(proposed) == {(10, 20), (10, 21), (20, 30), (21, 30)}
+    assert all("another listing" in lines[-1] for lines in proposed.values())
 
 
 def test_a_number_many_listings_share_is_no_evidence() -> None:

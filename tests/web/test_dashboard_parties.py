@@ -16,7 +16,7 @@ from tests.web.dashboard import add_article, post, sign_in, text
 from watchlist import list_updates, registry
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory
-from watchlist.models import Role
+from watchlist.models import LinkStatus, PartyLink, Role
 from watchlist.sources import formats
 from web import create_app
 
@@ -150,3 +150,32 @@ def test_the_entity_record_and_yentes_match_carry_the_party(
     both = {"us_ofac_sdn:46004", "opensanctions_zala:NK-hUAjuiA3vTKXF6v2X6MYnS"}
     [party] = [result for result in found if result["id"] in both]  # one result, not two
     assert party["referents"] == sorted(both - {party["id"]})
+
+
+def test_the_links_to_review_page_lists_the_proposals(
+    parties_app: Flask, two_lists: Settings
+) -> None:
+    # Two listings these lists give the linker no doubtful evidence about: the proposal is
+    # written here as the linker writes one.
+    engine = create_engine(two_lists.database)
+    try:
+        with session_factory(engine)() as session, session.begin():
+            one = registry.find_by_source_key(session, "us_ofac_sdn", "45992").id
+            other = registry.find_by_source_key(
+                session, "opensanctions_zala", "NK-2Tbri3s6GgNtAwsSXh4qpL"
+            ).id
+            doubt = "passport 000000001, but no name word in common"
+            pair = {"entity_id": min(one, other), "other_id": max(one, other)}
+            session.add(PartyLink(**pair, status=LinkStatus.PROPOSED, evidence=[doubt], note=""))
+    finally:
+        engine.dispose()
+    viewer = signed_in(parties_app, two_lists, Role.VIEWER)
+    page = text(viewer.get("/links"))
+    assert "passport 000000001, but no name word in common" in page
+    assert 'value="reject"' not in page  # only admins decide
+    admin = signed_in(parties_app, two_lists, Role.ADMIN)
+    answer = post(admin, f"/entities/{min(one, other)}/links",
+                  {"other": str(max(one, other)), "decision": "reject", "then": "links"},
+                  form="/links")  # fmt: skip
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/links")
+    assert "No proposed link awaits review." in text(admin.get("/links"))

@@ -172,8 +172,29 @@ def entities_relink(app: AppContext) -> None:
         report = parties.link_listings(session)
     click.echo(
         f"Links: {report.added} added, {report.removed} removed, {report.kept} kept; "
-        f"{report.ambiguous} ambiguous and {report.vetoed} contradicted pairs left unlinked."
+        f"{report.proposed} pairs with doubtful evidence proposed for review "
+        "(see `entities proposed-links`)."
     )
+
+
+@entities.command("proposed-links")
+@pass_app
+def entities_proposed_links(app: AppContext) -> None:
+    """List the pairs of listings the linker proposes as one party but did not link: they
+    share a number but no name word or birth date, or one of them matches two listings of the
+    other's list. Decide each with `entities link` or `entities unlink`."""
+    with transaction(app.sessions) as session:
+        proposals = parties.proposed_links(session)
+        for link in proposals:
+            one, other = link.entity, link.other
+            click.echo(
+                f"{one.primary_name} ({one.source.code}:{one.source_key}, id {one.id}) ~ "
+                f"{other.primary_name} ({other.source.code}:{other.source_key}, id {other.id})"
+            )
+            for line in link.evidence:
+                click.echo(f"    - {line}")
+    if not proposals:
+        click.echo("No proposed link awaits review.")
 
 
 def _find_entity(session: Session, reference: str) -> Entity:

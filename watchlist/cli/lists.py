@@ -45,8 +45,9 @@ def lists_group() -> None:
     "--dataset",
     metavar="NAME",
     help="ftm only: the OpenSanctions dataset the file is (e.g. eu_fsf). Each dataset is its "
-    "own source. Default: the one dataset all the file's entities name (an OpenSanctions URL "
-    "names it too); a file of several datasets needs this option.",
+    "own source. Default: the one an OpenSanctions URL names, else the one dataset all the "
+    "file's entities name, else the file's name up to its first dot (not for the generic "
+    "entities.ftm.json).",
 )
 @pass_app
 def lists_import(

@@ -59,6 +59,7 @@ class LinkStatus(enum.StrEnum):
     """How two listings came to be known as one party."""
 
     AUTOMATIC = "automatic"  # the linker found strong evidence (see watchlist.parties)
+    PROPOSED = "proposed"  # the linker found evidence with a doubt: an admin decides
     CONFIRMED = "confirmed"  # an admin linked them, or confirmed the linker's link
     REJECTED = "rejected"  # an admin undid the link: the linker never makes it again
 

@@ -51,6 +51,8 @@ FTM_SOURCE = SourceInfo(
 )
 # OpenSanctions names datasets in lower snake case (`eu_fsf`, `us_ofac_sdn`, `sanctions`).
 DATASET_NAME = re.compile(r"[a-z0-9][a-z0-9_]{0,47}")
+# OpenSanctions names every dataset's export alike: such a file name says nothing.
+_GENERIC_FILE_NAMES = frozenset({"entities", "targets", "statements", "index", "data"})
 # https://data.opensanctions.org/datasets/latest/<dataset>/entities.ftm.json
 _DATASET_URL = re.compile(r"/datasets/[^/]+/(?P<dataset>[a-z0-9_]+)/[^/]+$")
 
@@ -232,24 +234,33 @@ def _records(text: str, location: str) -> Iterator[_Record]:
 
 
 def file_dataset(records: Iterable[_Record], location: str) -> str:
-    """The dataset every record of the file belongs to, or a one-sentence error asking for
-    `--dataset`: an export of several datasets (a collection such as `sanctions`) lists each
-    entity's sources, not the file's own name."""
+    """The dataset a file is: the one dataset every record names; else the file's own name
+    (`yente_zala.entities.ftm.json` is `yente_zala`), unless that is OpenSanctions' generic
+    `entities`, which names nothing; else a one-sentence error asking for `--dataset`. (An
+    export of several datasets, such as the `sanctions` collection, lists each entity's
+    sources, not the file's own name.)"""
     shared: set[str] | None = None
     for record in records:
         shared = set(record.datasets) if shared is None else shared & set(record.datasets)
     names = sorted(shared or ())
     if len(names) == 1 and DATASET_NAME.fullmatch(names[0]):
         return names[0]
-    if not names:
-        raise ListFormatError(
-            f"{location} names no dataset that all its entities share; "
-            "give the dataset this file is with --dataset."
-        )
+    named = _file_name_dataset(location)
+    if named is not None:
+        return named
     raise ListFormatError(
-        f"{location} belongs to several datasets ({', '.join(names[:5])}); "
+        f"{location} names no one dataset, and its file name names none; "
         "give the dataset this file is with --dataset."
     )
+
+
+def _file_name_dataset(location: str) -> str | None:
+    """A dataset name made of a file's name, up to its first dot; None for a generic name."""
+    base = location.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    stem = re.sub(r"[^a-z0-9_]+", "_", base.split(".", 1)[0].lower()).strip("_")[:48]
+    if stem in _GENERIC_FILE_NAMES or not DATASET_NAME.fullmatch(stem):
+        return None
+    return stem
 
 
 def _record(line: str, number: int, location: str) -> _Record:

@@ -64,7 +64,16 @@ def link_entity(entity_id: int) -> ResponseReturnValue:
             flash(_link_message(link.status, other), "success")
     except (InputError, NotFoundError) as error:
         flash(f"Nothing changed: {error.message}", "error")
+    if form.get("then") == "links":
+        return redirect(url_for("dashboard.proposed_links"), 303)
     return redirect(url_for("dashboard.entity", entity_id=entity_id) + "#party-h", 303)
+
+
+@bp.get("/links")
+def proposed_links() -> ResponseReturnValue:
+    """Pairs of listings the linker proposes as one party but did not link, for an admin."""
+    with session_scope() as db:
+        return render_template("dashboard/links.html", links=parties.proposed_links(db))
 
 
 def _link_message(status: LinkStatus, other: int) -> str:
