@@ -2,7 +2,7 @@
 
 Each list keeps its own entities: what OFAC says of a person stays OFAC's record. When two
 lists list the same party, a link joins their two entities, with the evidence that says so. A
-party is a set of entities joined by links that are not rejected; lookups and screening show a
+party is a set of entities joined by automatic or confirmed links; lookups and screening show a
 party once, with every listing.
 
 The linker (`link_listings`) links entities of different lists on strong evidence only:
@@ -12,9 +12,11 @@ The linker (`link_listings`) links entities of different lists on strong evidenc
 - the same name (the same words, in any order, accents and case aside) and the same full
   birth date, for people.
 
-It never links an entity to two entities of one other list (that is ambiguous: left to an
-admin), never remakes a link an admin rejected, and never touches a link an admin confirmed.
-Links whose evidence is gone (a list corrected a passport number) are removed.
+Evidence with a doubt is only proposed, for an admin to confirm or reject: a shared number
+with no shared name word or with different birth dates, and an entity that would join two
+entities of one other list. The linker never remakes a link an admin rejected and never
+touches one an admin confirmed; its own links and proposals go when their evidence does (a
+list corrected a passport number).
 """
 
 from __future__ import annotations
@@ -269,7 +271,7 @@ def link_listings(session: Session) -> LinkReport:
                     status=status,
                     evidence=list(found.evidence),
                     note="",
-                )  # fmt: skip
+                )
             )
             added += status is LinkStatus.AUTOMATIC
     session.flush()
@@ -310,7 +312,7 @@ def listing_facts(session: Session) -> list[ListingFacts]:
             names=tuple(names[entity_id]),
             birth_dates=frozenset(births[entity_id]),
             documents=tuple(documents[entity_id]),
-        )  # fmt: skip
+        )
         for entity_id, source_id, kind in rows
     ]
 
