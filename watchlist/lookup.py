@@ -40,10 +40,13 @@ from watchlist.models import (
 )
 from watchlist.parties import (
     Listing,
+    PartyMap,
     best_per_party,
+    keys_of,
+    links_state,
     listing_json,
-    party_keys,
     party_label,
+    party_map,
 )
 from watchlist.qualifiers import country_key
 from watchlist.registry import EntityCard, entity_cards, iso_date
@@ -208,6 +211,8 @@ class MatcherCache:
         self._matcher: Matcher | None = None
         self._checked_at = 0.0
         self._cards: dict[int, EntityCard] = {}
+        self._parties: PartyMap = {}
+        self._links: tuple[int, object] | None = None
 
     def get(self, session: Session | None = None) -> tuple[Matcher, int]:
         """The current matcher and the list state it was built from, read in the caller's
@@ -225,7 +230,10 @@ class MatcherCache:
 
     def _current(self, session: Session) -> tuple[Matcher, int]:
         state = list_state(session)
+        links = links_state(session)
         with self._lock:
+            if links != self._links or state != self._state:  # the linker runs on imports
+                self._parties, self._links = party_map(session), links
             if self._matcher is None or state != self._state:
                 started = time.monotonic()
                 self._matcher = build_matcher(session, self._settings)
@@ -248,6 +256,11 @@ class MatcherCache:
                     self._cards.update(found)
             known = {**known, **found}
         return {entity_id: known[entity_id] for entity_id in wanted if entity_id in known}
+
+    @property
+    def parties(self) -> PartyMap:
+        """Every linked entity's party, as of the matcher `get` gave last."""
+        return self._parties
 
     def warm_up(self) -> threading.Thread:
         """Build the matcher in a background thread; a failure is logged, and the next
@@ -328,10 +341,10 @@ def match_json(match: Match, card: EntityCard, party: Sequence[Listing] = ()) ->
 PARTY_SLACK = 8
 
 
-def one_per_party(session: Session, matches: Sequence[Match], limit: int) -> list[Match]:
+def one_per_party(matches: Sequence[Match], parties: PartyMap, limit: int) -> list[Match]:
     """The best match of each party (the matches come best first), at most `limit`."""
-    parties = party_keys(session, [m.entity_id for m in matches])
-    return best_per_party(matches, parties)[:limit]
+    keys = keys_of(parties, [m.entity_id for m in matches])
+    return best_per_party(matches, keys)[:limit]
 
 
 def explanation_json(explanation: Explanation) -> dict[str, Any]:

@@ -367,6 +367,43 @@ def party_keys(session: Session, ids: Iterable[int]) -> dict[int, int]:
     return {entity: min(party) for entity, party in parties_of(session, ids).items()}
 
 
+# Every linked entity's party (entities in no party are not in it), as a service keeps it.
+PartyMap = Mapping[int, frozenset[int]]
+
+
+def party_map(session: Session) -> dict[int, frozenset[int]]:
+    """The party of every entity that has one, from all joining links in one query: what a
+    web worker keeps beside its matcher, so a lookup asks the database nothing more."""
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for a, b in session.execute(
+        sa.select(PartyLink.entity_id, PartyLink.other_id).where(PartyLink.status.in_(JOINING))
+    ):
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    found: dict[int, frozenset[int]] = {}
+    for entity in neighbours:
+        if entity not in found:
+            party = frozenset(_component(entity, neighbours))
+            found.update(dict.fromkeys(party, party))
+    return found
+
+
+def links_state(session: Session) -> tuple[int, dt.datetime | None]:
+    """A marker that changes whenever a link is made, removed or decided."""
+    row = session.execute(
+        sa.select(
+            sa.func.count(PartyLink.id),
+            sa.func.max(sa.func.coalesce(PartyLink.decided_at, PartyLink.created_at)),
+        )
+    ).one()
+    return row[0], row[1]
+
+
+def keys_of(parties: PartyMap, ids: Iterable[int]) -> dict[int, int]:
+    """`party_keys` from a kept party map."""
+    return {entity: min(parties.get(entity, (entity,))) for entity in ids}
+
+
 class Scored(Protocol):
     """A match or a hit: an entity and how well it matched."""
 
@@ -422,11 +459,15 @@ class Listing:
 
 
 def listings(
-    session: Session, ids: Iterable[int], cards: CardReader
+    session: Session, ids: Iterable[int], cards: CardReader, kept: PartyMap | None = None
 ) -> dict[int, tuple[Listing, ...]]:
     """Every listing of each entity's party: the entity's own first, then the others by
-    listing date. `cards` reads entity cards (a cache, or `registry.entity_cards`)."""
-    parties = parties_of(session, ids)
+    listing date. `cards` reads entity cards (a cache, or `registry.entity_cards`); `kept`
+    is a party map kept by the caller (else the parties are read from the database)."""
+    if kept is None:
+        parties = parties_of(session, ids)
+    else:
+        parties = {entity: kept.get(entity, frozenset({entity})) for entity in ids}
     members = set().union(*parties.values()) if parties else set()
     known = cards(members)
     linked = {m for party in parties.values() if len(party) > 1 for m in party}

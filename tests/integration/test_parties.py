@@ -97,7 +97,9 @@ def test_mkrtychev_is_one_party_with_two_listings(registry_session: Session) -> 
     session = registry_session
     matcher = lookup.build_matcher(session, SETTINGS.matching)
     matches = lookup.one_per_party(
-        session, matcher.lookup("Ashot Mkrtychev", limit=5 + lookup.PARTY_SLACK), 5
+        matcher.lookup("Ashot Mkrtychev", limit=5 + lookup.PARTY_SLACK),
+        parties.party_map(session),
+        5,
     )
     top = matches[0].entity_id
     found = parties.listings(session, [top], lambda ids: registry.entity_cards(session, list(ids)))
@@ -159,7 +161,7 @@ def test_a_lookup_returns_a_party_once_with_both_listings(registry_session: Sess
     matcher = lookup.build_matcher(session, SETTINGS.matching)
     matches = matcher.lookup("Ayman al-Zawahiri", limit=5 + lookup.PARTY_SLACK)
     assert len({m.entity_id for m in matches[:2]}) == 2  # both lists' listings match alone
-    kept = lookup.one_per_party(session, matches, 5)
+    kept = lookup.one_per_party(matches, parties.party_map(session), 5)
     ids = [m.entity_id for m in kept]
     found = parties.listings(session, ids, lambda more: registry.entity_cards(session, list(more)))
     top = found[ids[0]]

@@ -97,8 +97,23 @@ def test_an_admin_undoes_a_link_and_confirms_it_again(
     after = text(admin.get(page))
     assert "Unlinked entity" in after and "rejected" in after and "different man" in after
     assert "zala" not in listed_by(after)
+    assert lookup_parties(parties_app, two_lists) == [{ofac}, {zala}]  # the API sees it at once
     post(admin, f"{page}/links", {"other": str(zala), "decision": "confirm"}, form=page)
     assert "OpenSanctions zala" in listed_by(text(admin.get(page)))
+    assert lookup_parties(parties_app, two_lists) == [{ofac, zala}]
+
+
+def lookup_parties(app: Flask, settings: Settings) -> list[set[int]]:
+    """The parties (their listings' ids) a lookup of Lavrentii Zakharov answers, best first."""
+    key = make_key(settings, "lookup")
+    answer = app.test_client().post(
+        "/api/v1/lookup",
+        json={"queries": [{"name": "Lavrentii Zakharov", "birth_date": "1999-02-26"}]},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    results = answer.get_json()["responses"][0]["results"]
+    found = [{x["entity_id"] for x in result["listings"]} for result in results]
+    return sorted((party for party in found if party & set(ids(settings))), key=min)
 
 
 def test_analysts_cannot_decide_links(parties_app: Flask, two_lists: Settings) -> None:

@@ -64,7 +64,9 @@ def lookup_command(
             name, kind=kind, birth_date=birth_date, country=country,
             limit=limit + lookups.PARTY_SLACK, threshold=threshold,
         )  # fmt: skip
-        matches = lookups.one_per_party(session, matches, limit)
+        matches = lookups.one_per_party(
+            matches, parties.parties_of(session, [m.entity_id for m in matches]), limit
+        )
         ids = [m.entity_id for m in matches]
         cards = registry.entity_cards(session, ids)
         found = parties.listings(

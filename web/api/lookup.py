@@ -209,14 +209,17 @@ def run_lookups(
 ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """Look each query up (all before `deadline`, when given), record it in the audit log,
     and give (echoed query, results)."""
+    kept = state().matchers.parties  # as of the matcher the caller got
     found = []
     for query in queries:
         if deadline is not None:
             deadline.check()
-        found.append(one_per_party(call.session, _match(matcher, query), query.limit))
+        found.append(one_per_party(_match(matcher, query), kept, query.limit))
     ids = [m.entity_id for ms in found for m in ms]
     cards = state().matchers.cards(call.session, ids)
-    parties = listings(call.session, ids, lambda more: state().matchers.cards(call.session, more))
+    parties = listings(
+        call.session, ids, lambda more: state().matchers.cards(call.session, more), kept
+    )
     answers = []
     for index, (query, matches) in enumerate(zip(queries, found, strict=True)):
         results = [
