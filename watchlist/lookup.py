@@ -212,7 +212,7 @@ class MatcherCache:
         self._checked_at = 0.0
         self._cards: dict[int, EntityCard] = {}
         self._parties: PartyMap = {}
-        self._links: tuple[int, object] | None = None
+        self._links: tuple[int, dt.datetime | None] | None = None
 
     def get(self, session: Session | None = None) -> tuple[Matcher, int]:
         """The current matcher and the list state it was built from, read in the caller's
@@ -303,7 +303,7 @@ def listed_cards(session: Session) -> dict[int, EntityCard]:
             ListSource.code,
             ListSource.label,
             ListSource.name,
-        )  # fmt: skip
+        )
         .join(ListSource, ListSource.id == Entity.source_id)
         .where(Entity.delisted_on.is_(None))
     )
@@ -317,7 +317,7 @@ def listed_cards(session: Session) -> dict[int, EntityCard]:
             key,
             source_label=label or source_name,
             listed_on=iso_date(min(designated[entity_id], default=listing_date)),
-        )  # fmt: skip
+        )
         for entity_id, name, kind, key, listing_date, source, label, source_name in rows
     }
 
