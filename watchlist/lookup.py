@@ -49,8 +49,9 @@ from watchlist.parties import (
     party_map,
 )
 from watchlist.qualifiers import country_key
-from watchlist.registry import EntityCard, entity_cards, iso_date
+from watchlist.registry import EntityCard, entity_cards
 from watchlist.sources.parsed import ParsedEntity, ParsedList
+from watchlist.timestamps import iso_date
 
 log = logging.getLogger(__name__)
 

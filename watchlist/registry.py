@@ -5,13 +5,13 @@ Searching the registry by name or identifier is `watchlist.search`."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from watchlist.errors import NotFoundError
 from watchlist.models import Designation, Entity, EntityRelation, ListSource
+from watchlist.timestamps import iso_date
 
 
 def get_entity(session: Session, entity_id: int) -> Entity:
@@ -98,8 +98,3 @@ def entity_cards(session: Session, ids: list[int]) -> dict[int, EntityCard]:
         )
         for entity in entities
     }
-
-
-def iso_date(day: dt.date | None) -> str | None:
-    """A date as YYYY-MM-DD, or None."""
-    return day.isoformat() if day is not None else None

@@ -40,6 +40,7 @@ from watchlist.models import (
     number_key,
 )
 from watchlist.qualifiers import country_key
+from watchlist.timestamps import iso_date
 
 DEFAULT_MIN_SCORE = 0.8
 LOWEST_MIN_SCORE = 0.5
@@ -282,7 +283,7 @@ def _results(session: Session, shown: Sequence[_Found]) -> list[SearchResult]:
                 source=source,
                 source_key=entity.source_key,
                 programs=tuple(sorted(programs[entity.id])),
-                delisted_on=entity.delisted_on.isoformat() if entity.delisted_on else None,
+                delisted_on=iso_date(entity.delisted_on),
             )
         )
     return results

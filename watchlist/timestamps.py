@@ -38,3 +38,8 @@ def rfc3339(moment: dt.datetime | None) -> str | None:
 def readable(moment: dt.datetime) -> str:
     """`2026-12-05 16:01 UTC`, for pages and people."""
     return utc(moment).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def iso_date(day: dt.date | None) -> str | None:
+    """A date as the API writes it, YYYY-MM-DD, or None."""
+    return day.isoformat() if day is not None else None
