@@ -7,13 +7,15 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from watchlist import parties
 from watchlist.audit import safe_cell
 from watchlist.db import newest_first
 from watchlist.errors import InputError, NotFoundError
@@ -33,6 +35,7 @@ from watchlist.models import (
     ScanRun,
     VersionStatus,
 )
+from watchlist.registry import EntityCard, entity_cards
 from watchlist.review import HitFilter, hit_conditions
 from watchlist.timestamps import rfc3339
 
@@ -334,7 +337,7 @@ EXPORT_FIELDS = (
     "entity_id", "entity_name", "entity_source", "entity_source_key", "programs",
     "article_id", "article_title", "article_url", "article_source", "article_published_at",
     "decisions", "last_action", "last_dismiss_reason", "last_decided_at", "last_decided_by",
-    "last_note", "all_notes",
+    "last_note", "all_notes", "listed_by",
 )  # fmt: skip
 EXPORT_BATCH = 500
 
@@ -355,8 +358,9 @@ def export_hits_csv(
         if not hits:
             return
         decisions = _decisions_of(session, [hit.id for hit in hits])
+        listed = _listed_by(session, [hit.entity_id for hit in hits])
         for hit in hits:
-            row = _export_row(hit, decisions.get(hit.id, []))
+            row = [*_export_row(hit, decisions.get(hit.id, [])), listed.get(hit.entity_id)]
             writer.writerow([safe_cell(value) for value in row])
         last_id = hits[-1].id
         yield _drain(buffer)
@@ -380,6 +384,16 @@ def _export_batch(
         .limit(EXPORT_BATCH)
     )
     return session.scalars(query).all()
+
+
+def _listed_by(session: Session, entity_ids: list[int]) -> dict[int, str]:
+    """Every listing of each entity's party, as the dashboard writes it."""
+    found = parties.listings(session, set(entity_ids), partial(_cards, session))
+    return {entity_id: parties.party_label(listed) for entity_id, listed in found.items()}
+
+
+def _cards(session: Session, ids: Iterable[int]) -> dict[int, EntityCard]:
+    return entity_cards(session, list(ids))
 
 
 def _decisions_of(session: Session, hit_ids: list[int]) -> dict[int, list[Decision]]:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 
@@ -133,6 +135,9 @@ def test_a_hit_shows_the_party_and_the_api_answers_it_once(
     client = signed_in(parties_app, two_lists, Role.ANALYST)
     page = text(client.get(f"/hits/{hit}"))
     assert "Listed by" in page and "OpenSanctions zala" in page
+    export = text(client.get("/export/hits.csv?from=2000-01-01"))
+    [row] = [r for r in csv.DictReader(io.StringIO(export)) if r["hit_id"] == str(hit)]
+    assert "OFAC SDN" in row["listed_by"] and "OpenSanctions zala" in row["listed_by"]
     key = make_key(two_lists, "lookup")
     answer = parties_app.test_client().post(
         "/api/v1/lookup",
