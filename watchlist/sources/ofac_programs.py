@@ -8,14 +8,12 @@ than as "legal basis unknown".
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from pathlib import Path
 
 from watchlist.config import CONFIG_DIR
 from watchlist.errors import ListFormatError
 from watchlist.sources.parsed import ParsedProgram
+from watchlist.sources.program_tables import check_widths, table_rows
 
 AUTHORITY = "US OFAC"
 TABLE = CONFIG_DIR / "seed" / "ofac_program_tags.csv"
@@ -32,51 +30,16 @@ _WIDTHS = {"tag": 64, "name": 500, "legal_basis": 500}
 def read_program_tags(path: Path = TABLE) -> tuple[ParsedProgram, ...]:
     """Every row of the table as a program of authority US OFAC, checked."""
     programs: dict[str, ParsedProgram] = {}
-    for line, row in _rows(path):
-        program = _program(row, f"OFAC program tag table {path} line {line}")
+    for where, values in table_rows(path, COLUMNS, "OFAC program tag table"):
+        program = _program(values, where)
         if program.code in programs:
-            raise ListFormatError(
-                f"OFAC program tag table {path} line {line} repeats tag {program.code!r}."
-            )
+            raise ListFormatError(f"{where} repeats tag {program.code!r}.")
         programs[program.code] = program
     return tuple(programs.values())
 
 
-def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """The data rows with their line numbers, after checking the header; blank lines skipped."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # a spreadsheet may add a BOM
-    except OSError as exc:
-        raise ListFormatError(
-            f"OFAC program tag table {path} cannot be read: {exc.strerror}."
-        ) from None
-    except UnicodeDecodeError:
-        raise ListFormatError(f"OFAC program tag table {path} is not UTF-8 text.") from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader, None)
-        if header is None or tuple(header) != COLUMNS:
-            raise ListFormatError(
-                f"OFAC program tag table {path} must start with the header {','.join(COLUMNS)}."
-            )
-        for row in reader:
-            if row:
-                yield reader.line_num, row
-    except csv.Error as exc:
-        raise ListFormatError(
-            f"OFAC program tag table {path} line {reader.line_num} is not valid CSV: {exc}."
-        ) from None
-
-
-def _program(row: list[str], where: str) -> ParsedProgram:
-    if len(row) != len(COLUMNS):
-        raise ListFormatError(f"{where} has {len(row)} fields; expected {len(COLUMNS)}.")
-    values = dict(zip(COLUMNS, (value.strip() for value in row), strict=True))
-    for column, width in _WIDTHS.items():
-        if not values[column]:
-            raise ListFormatError(f"{where} has an empty {column}.")
-        if len(values[column]) > width:
-            raise ListFormatError(f"{where} has a {column} longer than {width} characters.")
+def _program(values: dict[str, str], where: str) -> ParsedProgram:
+    check_widths(values, _WIDTHS, where)
     note = values["note"]
     return ParsedProgram(
         code=values["tag"],

@@ -9,17 +9,16 @@ becomes a program of unknown legal basis, never an error.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import functools
-import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from watchlist.config import CONFIG_DIR
 from watchlist.errors import ListFormatError
 from watchlist.sources.parsed import ParsedProgram
+from watchlist.sources.program_tables import check_widths, table_rows
 
 AUTHORITY = "UK (FCDO / OFSI)"
 TABLE = CONFIG_DIR / "seed" / "uk_regimes.csv"
@@ -62,9 +61,8 @@ def regime_table(path: Path = TABLE) -> RegimeTable:
     """The table, keyed by both the short regime name and the regulations' title."""
     by_name: dict[str, ParsedProgram] = {}
     codes: dict[str, ParsedProgram] = {}
-    for line, row in _rows(path):
-        where = f"UK regime table {path} line {line}"
-        regime, program = _program(row, where)
+    for where, values in table_rows(path, COLUMNS, "UK regime table"):
+        regime, program = _program(values, where)
         if _folded(regime) in by_name:
             raise ListFormatError(f"{where} repeats regime {regime!r}.")
         if program.code in codes and codes[program.code] != program:
@@ -93,39 +91,8 @@ def _folded(text: str) -> str:
     return text.removeprefix("the ")
 
 
-def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """The data rows with their line numbers, after checking the header; blank lines skipped."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ListFormatError(f"UK regime table {path} cannot be read: {exc.strerror}.") from None
-    except UnicodeDecodeError:
-        raise ListFormatError(f"UK regime table {path} is not UTF-8 text.") from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader, None)
-        if header is None or tuple(header) != COLUMNS:
-            raise ListFormatError(
-                f"UK regime table {path} must start with the header {','.join(COLUMNS)}."
-            )
-        for row in reader:
-            if row:
-                yield reader.line_num, row
-    except csv.Error as exc:
-        raise ListFormatError(
-            f"UK regime table {path} line {reader.line_num} is not valid CSV: {exc}."
-        ) from None
-
-
-def _program(row: list[str], where: str) -> tuple[str, ParsedProgram]:
-    if len(row) != len(COLUMNS):
-        raise ListFormatError(f"{where} has {len(row)} fields; expected {len(COLUMNS)}.")
-    values = dict(zip(COLUMNS, (value.strip() for value in row), strict=True))
-    for column, width in _WIDTHS.items():
-        if not values[column]:
-            raise ListFormatError(f"{where} has an empty {column}.")
-        if len(values[column]) > width:
-            raise ListFormatError(f"{where} has a {column} longer than {width} characters.")
+def _program(values: dict[str, str], where: str) -> tuple[str, ParsedProgram]:
+    check_widths(values, _WIDTHS, where)
     if not values["code"].startswith("UK-"):
         raise ListFormatError(f"{where} has code {values['code']!r}, which lacks the UK- prefix.")
     return values["regime"], ParsedProgram(
