@@ -48,8 +48,9 @@ READY_STREAK = 20  # consecutive fresh-connection /readyz 200s: every worker has
 
 def build_database(folder: Path) -> tuple[str, str]:
     """A SQLite database with the seed and the SDN list, and an API key: (url, secret)."""
-    from watchlist import access, list_updates, lists, migrate
+    from watchlist import access, migrate
     from watchlist.db import create_engine, session_factory
+    from watchlist.lists import apply, updates
     from watchlist.models import Scope
     from watchlist.sources import formats
 
@@ -57,16 +58,16 @@ def build_database(folder: Path) -> tuple[str, str]:
     engine = create_engine(load_settings({"WATCHLIST_DATABASE_URL": url}).database)
     migrate.upgrade(engine)
     with session_factory(engine)() as session, session.begin():
-        lists.load_seed(session, ROOT / "config/seed")
+        apply.load_seed(session, ROOT / "config/seed")
         list_file = formats.read_local("ofac-csv", SDN)
-        list_updates.import_parsed(session, list_file, formats.parse(list_file))
+        updates.import_parsed(session, list_file, formats.parse(list_file))
         _key, secret = access.create_api_key(session, "bench", [Scope.LOOKUP])
     engine.dispose()
     return url, secret
 
 
 def queries() -> list[str]:
-    from watchlist.lookup import records_from_list
+    from watchlist.screening.matchers import records_from_list
     from watchlist.sources import formats
 
     records, _profiles = records_from_list(formats.parse(formats.read_local("ofac-csv", SDN)))
@@ -76,7 +77,7 @@ def queries() -> list[str]:
 def in_process(url: str, texts: Sequence[str]) -> dict[str, float]:
     """Lookup latency in this process, on the index built from the database."""
     from watchlist.db import create_engine, session_factory
-    from watchlist.lookup import build_matcher
+    from watchlist.screening.matchers import build_matcher
 
     settings = load_settings({"WATCHLIST_DATABASE_URL": url})
     engine = create_engine(settings.database)

@@ -51,13 +51,13 @@ class Listed:
     keys: dict[int, str]
 
     def matcher(self) -> Any:
-        from watchlist.lookup import keep_for_process, new_matcher
+        from watchlist.screening.matchers import keep_for_process, new_matcher
 
         return keep_for_process(new_matcher(self.records, self.profiles, settings()))
 
 
 def load(list_format: str, path: Path) -> Listed:
-    from watchlist.lookup import records_from_list
+    from watchlist.screening.matchers import records_from_list
     from watchlist.sources import formats
 
     parsed = formats.parse(formats.read_local(list_format, path))

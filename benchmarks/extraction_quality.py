@@ -5,9 +5,9 @@ Corpus: 26 real news and magazine pages from trafilatura's public evaluation set
 must hold ("with") and the page furniture it must not ("without"), as that evaluation set
 gives them. Each page's bytes are decoded as the service decodes a download, then read by:
 
-  trafilatura   watchlist.ingest.html.html_to_text, as the service stores an article
+  trafilatura   watchlist.articles.html.html_to_text, as the service stores an article
                 (trafilatura's main text; the whole page's text when it finds no article)
-  hand-written  watchlist.ingest.html.page_text alone: the HTMLParser reader the service
+  hand-written  watchlist.articles.html.page_text alone: the HTMLParser reader the service
                 used before (now only its fallback), unchanged
 
 A "with" snippet found is a true positive, one missed a false negative; a "without" snippet
@@ -25,8 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from benchmarks.common import ROOT, print_table
-from watchlist.ingest.documents import decode
-from watchlist.ingest.html import html_to_text, page_text
+from watchlist.articles.documents import decode
+from watchlist.articles.html import html_to_text, page_text
 
 PAGES = ROOT / "tests/fixtures/html"
 

@@ -179,9 +179,10 @@ def measure(kind: str, folder: Path) -> list[list[str]]:
 
 
 def run_case(case: str, url: str, list_name: str = "ofac") -> dict[str, float]:
-    from watchlist import list_updates, migrate
+    from watchlist import migrate
     from watchlist.config import load_settings
     from watchlist.db import create_engine, session_factory
+    from watchlist.lists import updates
     from watchlist.sources import formats
 
     list_format, path = ENHANCED_CASES.get(case) or LISTS[list_name]
@@ -197,10 +198,10 @@ def run_case(case: str, url: str, list_name: str = "ofac") -> dict[str, float]:
     with sessions.begin() as session:
         if case == "naive":
             naive_import(session, formats.parse(list_file))
-        elif case == "reimport" and list_updates.import_if_new(session, list_file):
+        elif case == "reimport" and updates.import_if_new(session, list_file):
             pass
         else:
-            list_updates.import_parsed(session, list_file, formats.parse(list_file))
+            updates.import_parsed(session, list_file, formats.parse(list_file))
     seconds = time.perf_counter() - started
     engine.dispose()
     return {"seconds": seconds, "peak_mb": peak_rss_mb()}
@@ -210,13 +211,13 @@ def naive_import(session: object, parsed: object) -> None:
     """The straightforward ORM way: build each entity's object graph and add them all."""
     from sqlalchemy.orm import Session
 
-    from watchlist import lists
+    from watchlist.lists import apply
     from watchlist.models import Designation, Entity, EntityName, Identifier, NameKind
     from watchlist.sources.parsed import ParsedList
 
     assert isinstance(session, Session) and isinstance(parsed, ParsedList)
-    source = lists.ensure_source(session, parsed.source)
-    programs = lists.ensure_program_codes(
+    source = apply.ensure_source(session, parsed.source)
+    programs = apply.ensure_program_codes(
         session, {d.program for e in parsed.entities for d in e.designations}, parsed.source
     )
     for item in parsed.entities:

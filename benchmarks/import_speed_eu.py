@@ -97,9 +97,10 @@ def _row(kind: str, label: str, result: dict[str, float], parse: dict[str, float
 
 
 def run_case(case: str, url: str, export: Path) -> dict[str, float]:
-    from watchlist import list_updates, migrate
+    from watchlist import migrate
     from watchlist.config import load_settings
     from watchlist.db import create_engine, session_factory
+    from watchlist.lists import updates
     from watchlist.sources import formats
 
     if case == "parse":
@@ -111,7 +112,7 @@ def run_case(case: str, url: str, export: Path) -> dict[str, float]:
     started = time.perf_counter()
     list_file = formats.read_local("eu-fsf-xml", export)
     with session_factory(engine).begin() as session:
-        list_updates.import_parsed(session, list_file, formats.parse(list_file))
+        updates.import_parsed(session, list_file, formats.parse(list_file))
     seconds = time.perf_counter() - started
     engine.dispose()
     return {"seconds": seconds, "peak_mb": peak_rss_mb()}

@@ -49,8 +49,8 @@ def read_pairs(path: Path = PAIRS) -> list[Pair]:
 def project_scores(pairs: Sequence[Pair]) -> list[float]:
     """Our score for each pair: the listed name's entity in a lookup over the SDN list."""
     from watchlist.config import load_settings
-    from watchlist.lookup import new_matcher, records_from_list
     from watchlist.matching.model import NameRecord
+    from watchlist.screening.matchers import new_matcher, records_from_list
     from watchlist.sources import formats
 
     parsed = formats.parse(formats.read_local("ofac-csv", ROOT / "data/ofac/sdn_legacy_csv"))

@@ -222,7 +222,7 @@ def _miss(rng: random.Random) -> Query:
 def load_list(which: str, size: int) -> tuple[list[NameRecord], dict[int, EntityProfile]]:
     """The SDN list's names and profiles, or `size` synthetic names (no profiles)."""
     if which == "sdn":
-        from watchlist.lookup import records_from_list
+        from watchlist.screening.matchers import records_from_list
         from watchlist.sources import formats
 
         return records_from_list(formats.parse(formats.read_local("ofac-csv", SDN)))
@@ -233,7 +233,7 @@ def load_list(which: str, size: int) -> tuple[list[NameRecord], dict[int, Entity
 
 def build_matcher(records: list[NameRecord], profiles: dict[int, EntityProfile]) -> Any:
     from watchlist.config import load_settings
-    from watchlist.lookup import new_matcher
+    from watchlist.screening.matchers import new_matcher
 
     return new_matcher(records, profiles, load_settings({}).matching)
 

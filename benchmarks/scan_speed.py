@@ -45,12 +45,13 @@ from benchmarks.common import (
     print_table,
     run_child,
 )
-from watchlist import list_jobs, migrate
+from watchlist import migrate
+from watchlist.articles.store import ArticleInput, add_article
 from watchlist.config import Settings, load_settings
 from watchlist.db import create_engine, session_factory
-from watchlist.ingest.articles import ArticleInput, add_article
+from watchlist.lists import jobs
 from watchlist.models import Article, Hit, RunStatus
-from watchlist.scan_job import ScanOptions, run_scan
+from watchlist.scan.job import ScanOptions, run_scan
 from watchlist.sources import formats
 
 MODULE = "benchmarks.scan_speed"
@@ -102,9 +103,7 @@ def setup_database(url: str, articles: int) -> dict[str, float]:
     started = time.perf_counter()
     migrate.upgrade(engine)
     sessions = session_factory(engine)
-    list_jobs.import_file(
-        sessions, formats.read_local("ofac-csv", SDN), list_jobs.removal_guard(settings)
-    )
+    jobs.import_file(sessions, formats.read_local("ofac-csv", SDN), jobs.removal_guard(settings))
     imported = time.perf_counter()
     stored = store_articles(sessions, settings, generate_texts(articles))
     engine.dispose()

@@ -8,9 +8,10 @@ later `Mr. Surname` or the surname alone; organisations in title case) and unlis
 companies, institutions and places. Each case runs single-threaded in its own fresh process:
 
   watchlist     screen_text(article, matcher) for every article, with a fresh Matcher over the
-                SDN list built as the product builds it (watchlist.lookup.keep_for_process moves
-                it out of the garbage collector's reach; the build is timed apart; its lookup
-                memo fills as it would in use);
+                SDN list built as the product builds it
+                (watchlist.screening.matchers.keep_for_process moves it out of the garbage
+                collector's reach; the build is timed apart; its lookup memo fills as it would
+                in use);
                 run twice: with the compiled core (`make compile`, as `make` installs it:
                 mypyc modules and the C text scanners) and with the same core run from
                 source (WATCHLIST_INTERPRETED=1: all Python)
@@ -373,7 +374,7 @@ def naive_subsample(count: int) -> list[int]:
 
 
 def load_list() -> tuple[list[NameRecord], dict[int, EntityProfile]]:
-    from watchlist.lookup import records_from_list
+    from watchlist.screening.matchers import records_from_list
     from watchlist.sources import formats
 
     return records_from_list(formats.parse(formats.read_local("ofac-csv", SDN)))
@@ -407,13 +408,13 @@ def case_watchlist(generated: int) -> dict[str, float]:
     from watchlist.config import MatchingSettings
     from watchlist.extract.screen import screen_text
     from watchlist.extract.spans import native_scanners
-    from watchlist.lookup import keep_for_process, new_matcher
     from watchlist.matching.matcher import Matcher
+    from watchlist.screening.matchers import keep_for_process, new_matcher
 
     records, profiles = load_list()
     corpus = build_corpus(records, profiles, generated)
     started = time.perf_counter()
-    # As watchlist.lookup builds it, lexicon included.
+    # As watchlist.screening.matchers builds it, lexicon included.
     matcher = keep_for_process(new_matcher(records, profiles, MatchingSettings()))
     build = time.perf_counter() - started
     built_mb = peak_rss_mb()
@@ -477,8 +478,8 @@ def case_aho_corasick(generated: int) -> dict[str, float]:
 
 def settle() -> None:
     """What a baseline has loaded, moved out of the garbage collector's reach as the product
-    moves its matcher (watchlist.lookup.keep_for_process): no case pays for collector passes
-    over a loaded list."""
+    moves its matcher (watchlist.screening.matchers.keep_for_process): no case pays for
+    collector passes over a loaded list."""
     gc.collect()
     gc.freeze()
 
@@ -508,7 +509,7 @@ def profile(articles: int) -> None:
 
     from watchlist.config import MatchingSettings
     from watchlist.extract.screen import screen_text
-    from watchlist.lookup import keep_for_process, new_matcher
+    from watchlist.screening.matchers import keep_for_process, new_matcher
 
     records, profiles = load_list()
     corpus = build_corpus(records, profiles, max(0, articles - 5))[:articles]

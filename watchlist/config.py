@@ -98,9 +98,10 @@ class MatchingSettings:
     other_number_penalty: float = 0.15
     legal_form_penalty: float = 0.3
     text_threshold: float = 0.8
-    # Identifiers in the yente-compatible /match (not the matcher's: watchlist.lookup leaves
-    # them out of its settings): an equal number raises a candidate's score to at least the
-    # first, a different number of the same kind lowers it by the second.
+    # Identifiers in the yente-compatible /match (not the matcher's:
+    # watchlist.screening.matchers leaves them out of its settings): an equal number raises a
+    # candidate's score to at least the first, a different number of the same kind lowers it
+    # by the second.
     identifier_match_score: float = 0.95
     identifier_mismatch_penalty: float = 0.3
 

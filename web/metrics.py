@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from watchlist.db import translate_errors
 from watchlist.errors import DatabaseError
-from watchlist.lookup import list_state
 from watchlist.models import Hit, HitStatus, RunStatus, ScanRun
+from watchlist.screening.matchers import list_state
 from watchlist.timestamps import utc
 from web.errors import json_error
 

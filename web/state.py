@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from watchlist.budget import Deadline
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory, transaction
-from watchlist.lookup import MatcherCache
+from watchlist.screening.matchers import MatcherCache
 from web.metrics import Metrics
 from web.slots import HeavySlots
 from web.writes import WriteGate

@@ -10,14 +10,17 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tests.conftest import ROOT, RunCli
-from watchlist import access, audit, lists, registry
+from watchlist import access
 from watchlist.errors import (
     AuthenticationError,
     ConflictError,
     InputError,
     PermissionDeniedError,
 )
+from watchlist.lists import apply
 from watchlist.models import ApiKey, Role, Scope, User
+from watchlist.registry import entities
+from watchlist.screening import audit
 
 PASSWORD = "correct horse battery staple"
 
@@ -109,8 +112,8 @@ def test_commands_create_users_and_keys(run_cli: RunCli, migrated: object) -> No
 
 
 def test_audit_records_export_as_csv_and_json(run_cli: RunCli, session: Session) -> None:
-    lists.load_seed(session, ROOT / "config/seed")
-    mkrtychev = registry.find_by_source_key(session, "us_ofac_sdn", "41736")
+    apply.load_seed(session, ROOT / "config/seed")
+    mkrtychev = entities.find_by_source_key(session, "us_ofac_sdn", "41736")
     top = audit.TopResult(mkrtychev.id, "MKRTYCHEV, Ashot", 0.97)
     audit.record(session, actor="api-key:kyc", kind="lookup", query="=HYPERLINK(1)",
                  list_state=7, result_count=0, top=None)  # fmt: skip

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import RunCli
 from tests.eu_excerpt import EU_FILE, edit_entity, real_excerpt, without_entity
-from watchlist import list_updates, registry
+from watchlist.lists import updates
 from watchlist.models import ChangeKind, ListVersion, NameKind, Program, VersionStatus
+from watchlist.registry import entities
 from watchlist.sources import formats
 
 
@@ -21,7 +22,7 @@ def import_bytes(session: Session, data: bytes, published: str) -> ListVersion:
     """One export through the import service, as `watchlist lists import` runs it."""
     list_file = formats.ListFile("eu-fsf-xml", "eu_sample.xml", {"main": data})
     stamp = dt.datetime.fromisoformat(published).replace(tzinfo=dt.UTC)
-    version = list_updates.import_parsed(
+    version = updates.import_parsed(
         session, list_file, formats.parse(list_file), published_at=stamp
     )
     session.commit()
@@ -36,7 +37,7 @@ def test_excerpt_import_rows_and_programmes(session: Session) -> None:
     version = import_bytes(session, real_excerpt(), "2026-08-05")
     assert version.status is VersionStatus.CHANGED
     assert (version.entity_count, version.added_count) == (4, 4)
-    saddam = registry.find_by_source_key(session, "eu_fsf", "13")
+    saddam = entities.find_by_source_key(session, "eu_fsf", "13")
     assert {(n.name, n.kind) for n in saddam.names} == {
         ("Saddam Hussein Al-Tikriti", NameKind.PRIMARY),
         ("Abu Ali", NameKind.AKA),
@@ -45,7 +46,7 @@ def test_excerpt_import_rows_and_programmes(session: Session) -> None:
     assert [(d.program.code, d.designated_on) for d in saddam.designations] == [
         ("EU-IRQ", dt.date(2003, 7, 8))
     ]
-    person = registry.find_by_source_key(session, "eu_fsf", "191")
+    person = entities.find_by_source_key(session, "eu_fsf", "191")
     assert [(i.kind, i.value) for i in person.identifiers] == [("passport", "488555")]
     known = programs(session)
     assert known["EU-TAQA"].legal_basis == (
@@ -63,10 +64,10 @@ def test_second_version_counts_one_delisting_and_one_change(session: Session) ->
     version = import_bytes(session, second, "2026-08-06")
     assert version.status is VersionStatus.CHANGED
     assert (version.added_count, version.changed_count, version.delisted_count) == (0, 1, 1)
-    log = {(line.change, line.source_key): line for line in list_updates.changes(session, version)}
+    log = {(line.change, line.source_key): line for line in updates.changes(session, version)}
     assert log.keys() == {(ChangeKind.CHANGED.value, "13"), (ChangeKind.DELISTED.value, "980")}
     assert log[(ChangeKind.CHANGED.value, "13")].fields == ("remarks",)
-    grf = registry.find_by_source_key(session, "eu_fsf", "980")
+    grf = entities.find_by_source_key(session, "eu_fsf", "980")
     assert grf.delisted_on == dt.date(2026, 8, 6)
     again = import_bytes(session, second, "2026-08-07")
     assert again.status is VersionStatus.UNCHANGED

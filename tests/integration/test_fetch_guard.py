@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from tests.loopback import Site, serve
+from watchlist.articles.web import check_url, fetch_page, http_session
 from watchlist.config import load_settings
 from watchlist.errors import InputError
-from watchlist.ingest.web import check_url, fetch_page, http_session
 
 SETTINGS = load_settings({}).intake  # private addresses refused, as shipped
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tests.conftest import ROOT, migrated_session
-from watchlist import list_updates, lists, registry
+from watchlist.lists import apply, updates
 from watchlist.models import (
     Base,
     ChangeKind,
@@ -23,6 +23,7 @@ from watchlist.models import (
     Program,
     VersionStatus,
 )
+from watchlist.registry import entities as registry
 from watchlist.sources import formats
 from watchlist.sources.parsed import SourceInfo
 
@@ -40,7 +41,7 @@ def import_path(
 ) -> ListVersion:
     list_file = formats.read_local(fmt, path, dataset)
     stamp = dt.datetime.fromisoformat(published).replace(tzinfo=dt.UTC) if published else None
-    version = list_updates.import_parsed(
+    version = updates.import_parsed(
         session, list_file, formats.parse(list_file), published_at=stamp
     )
     session.commit()
@@ -148,7 +149,7 @@ def test_a_tag_in_no_table_still_reads_unknown(session: Session, tmp_path: Path)
 
 def test_only_ofac_lists_consult_the_ofac_table(session: Session) -> None:
     other = SourceInfo(code="other", name="Another List", publisher="Someone", authority="Else")
-    ids = lists.ensure_program_codes(session, ["SDGT"], other)
+    ids = apply.ensure_program_codes(session, ["SDGT"], other)
     program = session.get(Program, ids["SDGT"])
     assert program is not None and program.legal_basis is None
     assert program.authority == "Else"
@@ -178,7 +179,7 @@ def test_designation_day_pair(session: Session) -> None:
     assert first.entity_count == 11_986
     second = import_path(session, "ofac-csv", HISTORY / "sdn_2023-03-30.csv.gz", "2023-03-30")
     assert (second.added_count, second.changed_count, second.delisted_count) == (1, 0, 23)
-    log = list_updates.changes(session, second)
+    log = updates.changes(session, second)
     added = [line for line in log if line.change == ChangeKind.ADDED.value]
     assert [(line.source_key, line.name) for line in added] == [("41736", "MKRTYCHEV, Ashot")]
     delisted = session.scalars(sa.select(Entity).where(Entity.delisted_on.is_not(None))).all()
@@ -200,9 +201,9 @@ def two_years(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Sessio
         yield session, import_path(session, "ofac-csv", HISTORY / "sdn_2023-03-30.csv.gz")
 
 
-def changed_entry(session: Session, version: ListVersion, key: str) -> list_updates.ChangeLine:
-    where = list_updates.ChangeFilter(kinds=[ChangeKind.CHANGED], text=key)
-    (line,) = list_updates.changes(session, version, where)
+def changed_entry(session: Session, version: ListVersion, key: str) -> updates.ChangeLine:
+    where = updates.ChangeFilter(kinds=[ChangeKind.CHANGED], text=key)
+    (line,) = updates.changes(session, version, where)
     return line
 
 
@@ -237,31 +238,31 @@ def test_the_change_log_pages_and_filters_in_the_database(
     two_years: tuple[Session, ListVersion],
 ) -> None:
     session, version = two_years
-    every = list_updates.changes(session, version)
+    every = updates.changes(session, version)
     total = version.added_count + version.changed_count + version.delisted_count
-    assert len(every) == list_updates.count_changes(session, version) == total
-    page_3 = list_updates.changes(session, version, limit=50, offset=100)
+    assert len(every) == updates.count_changes(session, version) == total
+    page_3 = updates.changes(session, version, limit=50, offset=100)
     assert page_3 == every[100:150]
-    changed = list_updates.ChangeFilter(kinds=[ChangeKind.CHANGED])
-    assert list_updates.count_changes(session, version, changed) == version.changed_count
-    assert list_updates.changes(session, version, changed, limit=5, offset=7_136)[-1] == next(
+    changed = updates.ChangeFilter(kinds=[ChangeKind.CHANGED])
+    assert updates.count_changes(session, version, changed) == version.changed_count
+    assert updates.changes(session, version, changed, limit=5, offset=7_136)[-1] == next(
         line for line in reversed(every) if line.change == "changed"
     )
-    by_name = list_updates.ChangeFilter(text="  marin ARANGO ")
-    assert [line.source_key for line in list_updates.changes(session, version, by_name)] == ["8159"]
-    by_key = list_updates.ChangeFilter(text="8159")  # the whole key, not a part of it
-    assert [line.name for line in list_updates.changes(session, version, by_key)] == [
+    by_name = updates.ChangeFilter(text="  marin ARANGO ")
+    assert [line.source_key for line in updates.changes(session, version, by_name)] == ["8159"]
+    by_key = updates.ChangeFilter(text="8159")  # the whole key, not a part of it
+    assert [line.name for line in updates.changes(session, version, by_key)] == [
         "MARIN ARANGO, Luciano"
     ]
-    part = list_updates.changes(session, version, list_updates.ChangeFilter(text="815"))
+    part = updates.changes(session, version, updates.ChangeFilter(text="815"))
     assert [line.source_key for line in part] == ["815"]  # not 8150 to 8159
-    wildcard = list_updates.ChangeFilter(text="%")  # a LIKE wildcard is a plain character
-    assert list_updates.count_changes(session, version, wildcard) == 0
+    wildcard = updates.ChangeFilter(text="%")  # a LIKE wildcard is a plain character
+    assert updates.count_changes(session, version, wildcard) == 0
 
 
 def test_seeded_record_survives_the_real_list(session: Session) -> None:
     from watchlist.config import CONFIG_DIR
-    from watchlist.lists import load_seed
+    from watchlist.lists.apply import load_seed
 
     load_seed(session, CONFIG_DIR / "seed")
     session.commit()
@@ -290,7 +291,7 @@ def test_other_lists_import_and_reimport_changes_nothing(
     assert (first.entity_count, first.added_count) == (entities, entities)
     before = row_counts(session)
     list_file = formats.read_local(fmt, path)  # same content through the full compare
-    second = list_updates.import_parsed(session, list_file, formats.parse(list_file))
+    second = updates.import_parsed(session, list_file, formats.parse(list_file))
     session.commit()
     assert second.status is VersionStatus.UNCHANGED
     assert row_counts(session) == {**before, "list_versions": before["list_versions"] + 1}
@@ -313,7 +314,7 @@ def test_each_ftm_dataset_is_its_own_source(session: Session) -> None:
 
 def test_un_programs_keep_the_seed_description(session: Session) -> None:
     from watchlist.config import CONFIG_DIR
-    from watchlist.lists import load_seed
+    from watchlist.lists.apply import load_seed
 
     load_seed(session, CONFIG_DIR / "seed")
     seeded = session.scalar(sa.select(Program.legal_basis).where(Program.code == "UN-1718"))

@@ -5,8 +5,9 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from watchlist import list_updates, migrate
+from watchlist import migrate
 from watchlist.db import session_factory
+from watchlist.lists import updates
 from watchlist.models import Base, ListVersion
 
 
@@ -50,7 +51,7 @@ def test_the_change_log_keeps_its_older_entries_across_0008(engine: Engine) -> N
     with session_factory(engine)() as session:
         version = session.get(ListVersion, 1)
         assert version is not None
-        (line,) = list_updates.changes(session, version)
+        (line,) = updates.changes(session, version)
         assert (line.name, line.fields, line.diff) == (
             "MKRTYCHEV, Ashot",
             ("names", "birth_dates"),

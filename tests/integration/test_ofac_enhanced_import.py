@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import ROOT, RunCli, migrated_session
 from tests.integration.test_list_import import import_path
-from watchlist import registry
 from watchlist.models import ChangeKind, Entity, ListChange, ListVersion, NameKind, VersionStatus
 from watchlist.models.registry import EntityRelation, ListSource
+from watchlist.registry import entities as registry
 from watchlist.sources.ofac_enhanced_xml import ENHANCED_XML_NAMESPACE
 
 ENHANCED = ROOT / "data/ofac-advanced/cons_enhanced_2026-01-08.xml.gz"

@@ -12,9 +12,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tests.conftest import ROOT, migrated_session
-from watchlist import list_updates, lists, lookup, parties, registry, review, screening
 from watchlist.config import CONFIG_DIR, load_settings
+from watchlist.lists import apply, updates
 from watchlist.models import Article, Entity, LinkStatus, ListSource, PartyLink
+from watchlist.registry import entities as registry
+from watchlist.registry import parties
+from watchlist.review import decisions
+from watchlist.screening import hits as screening
+from watchlist.screening import matchers
 from watchlist.sources import formats
 
 SETTINGS = load_settings({})
@@ -22,14 +27,14 @@ SETTINGS = load_settings({})
 
 def load(session: Session, list_format: str, path: str) -> None:
     list_file = formats.read_local(list_format, ROOT / path)
-    list_updates.import_parsed(session, list_file, formats.parse(list_file))
+    updates.import_parsed(session, list_file, formats.parse(list_file))
     session.commit()
 
 
 @pytest.fixture(scope="module")
 def registry_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     with migrated_session(tmp_path_factory.mktemp("parties")) as session:
-        lists.load_seed(session, CONFIG_DIR / "seed")
+        apply.load_seed(session, CONFIG_DIR / "seed")
         load(session, "ofac-csv", "data/ofac/sdn_legacy_csv")
         load(session, "un-xml", "data/un/consolidated.xml.gz")
         load(session, "uk-conlist", "data/uk/ConList_2025-04-14.xlsx.gz")
@@ -95,9 +100,9 @@ def test_mkrtychev_putin_and_shoigu_are_one_party_on_the_sdn_and_uk_lists(
 
 def test_mkrtychev_is_one_party_with_two_listings(registry_session: Session) -> None:
     session = registry_session
-    matcher = lookup.build_matcher(session, SETTINGS.matching)
-    matches = lookup.one_per_party(
-        matcher.lookup("Ashot Mkrtychev", limit=5 + lookup.PARTY_SLACK),
+    matcher = matchers.build_matcher(session, SETTINGS.matching)
+    matches = matchers.one_per_party(
+        matcher.lookup("Ashot Mkrtychev", limit=5 + matchers.PARTY_SLACK),
         parties.party_map(session),
         5,
     )
@@ -112,7 +117,7 @@ def test_mkrtychev_is_one_party_with_two_listings(registry_session: Session) -> 
 
 def test_the_seed_articles_mkrtychev_hits_show_both_listings(registry_session: Session) -> None:
     session = registry_session
-    matcher = lookup.build_matcher(session, SETTINGS.matching)
+    matcher = matchers.build_matcher(session, SETTINGS.matching)
     text = (ROOT / "tests/fixtures/articles/article-1.txt").read_text(encoding="utf-8")
     hits = screening.screen_to_json(session, text, matcher)
     ashot = [hit for hit in hits if "MKRTYCHEV" in str(hit["matched_name"])]
@@ -158,10 +163,10 @@ def test_no_two_linked_listings_are_of_different_kinds_or_one_list(
 
 def test_a_lookup_returns_a_party_once_with_both_listings(registry_session: Session) -> None:
     session = registry_session
-    matcher = lookup.build_matcher(session, SETTINGS.matching)
-    matches = matcher.lookup("Ayman al-Zawahiri", limit=5 + lookup.PARTY_SLACK)
+    matcher = matchers.build_matcher(session, SETTINGS.matching)
+    matches = matcher.lookup("Ayman al-Zawahiri", limit=5 + matchers.PARTY_SLACK)
     assert len({m.entity_id for m in matches[:2]}) == 2  # both lists' listings match alone
-    kept = lookup.one_per_party(matches, parties.party_map(session), 5)
+    kept = matchers.one_per_party(matches, parties.party_map(session), 5)
     ids = [m.entity_id for m in kept]
     found = parties.listings(session, ids, lambda more: registry.entity_cards(session, list(more)))
     top = found[ids[0]]
@@ -178,7 +183,7 @@ def test_a_lookup_returns_a_party_once_with_both_listings(registry_session: Sess
 
 def test_screening_shows_a_party_once(registry_session: Session) -> None:
     session = registry_session
-    matcher = lookup.build_matcher(session, SETTINGS.matching)
+    matcher = matchers.build_matcher(session, SETTINGS.matching)
     text = "Ayman al-Zawahiri, the leader of al-Qaida, was killed in Kabul."
     hits = screening.screen_to_json(session, text, matcher)
     zawahiri = [hit for hit in hits if "ZAWAHIRI" in str(hit["matched_name"]).upper()]
@@ -234,7 +239,7 @@ def test_a_rescreen_raises_no_second_hit_for_another_listing_of_the_party(
     article = Article(text=text, content_hash="parties-rescreen", title="test")
     session.add(article)
     session.flush()
-    matcher = lookup.build_matcher(session, SETTINGS.matching)
+    matcher = matchers.build_matcher(session, SETTINGS.matching)
     hits = screening.find_hits(text, matcher)
     stored = screening.store_hits(session, article, hits, list_state=1, settings="test")
     [zawahiri] = [h for h in hits if h.entity_id in _zawahiri(session)]
@@ -269,14 +274,14 @@ def test_queue_authority_filters_follow_a_partys_listings(registry_session: Sess
     article = Article(text=text, content_hash="parties-authority", title="test")
     session.add(article)
     session.flush()
-    matcher = lookup.build_matcher(session, SETTINGS.matching)
+    matcher = matchers.build_matcher(session, SETTINGS.matching)
     screening.store_hits(session, article, screening.find_hits(text, matcher), list_state=1,
                          settings="test")  # fmt: skip
     session.flush()
 
     def found(authority: str) -> int:
-        where = review.HitFilter(article_id=article.id, authority=authority)
-        return review.find_hits(session, where).total
+        where = decisions.HitFilter(article_id=article.id, authority=authority)
+        return decisions.find_hits(session, where).total
 
     # One hit, on one listing; the UK's programs reach it through the link.
     assert (found("US OFAC"), found("UK (FCDO / OFSI)")) == (1, 1)

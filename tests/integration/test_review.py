@@ -8,19 +8,20 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tests.conftest import ROOT
-from watchlist import lists, review
+from watchlist.articles.intake import Screener, make_screener, store_and_screen
+from watchlist.articles.store import ArticleInput
 from watchlist.config import load_settings
 from watchlist.errors import ConflictError, InputError, NotFoundError
-from watchlist.ingest.articles import ArticleInput
-from watchlist.ingest.service import Screener, make_screener, store_and_screen
+from watchlist.lists import apply
 from watchlist.models import Action, Decision, DismissReason, Hit, HitStatus
+from watchlist.review import decisions
 
 TEXT = "Ashot Mkrtychev, a Slovak citizen, brokered the talks, officials said. {tail}"
 
 
 @pytest.fixture
 def seeded(session: Session) -> Session:
-    lists.load_seed(session, ROOT / "config/seed")
+    apply.load_seed(session, ROOT / "config/seed")
     session.commit()
     return session
 
@@ -29,44 +30,46 @@ def add(session: Session, screener: Screener, tail: str, source: str = "wire") -
     item = ArticleInput(text=TEXT.format(tail=tail), source=source)
     stored = store_and_screen(session, item, screener, load_settings({}))
     session.flush()
-    return list(review.find_hits(session, review.HitFilter(article_id=stored.article_id)).hits)
+    return list(
+        decisions.find_hits(session, decisions.HitFilter(article_id=stored.article_id)).hits
+    )
 
 
 def test_decisions_are_appended_and_set_the_status(seeded: Session) -> None:
     screener = make_screener(seeded, load_settings({}))
     (hit,) = add(seeded, screener, "First.")
     assert hit.status is HitStatus.OPEN
-    review.decide(seeded, hit.id, Action.ESCALATE, actor="user:ann", note="check DOB")
-    review.decide(seeded, hit.id, Action.CONFIRM, actor="user:bob", note=" same person ")
-    assert review.get_hit(seeded, hit.id).status is HitStatus.CONFIRMED
-    review.decide(seeded, hit.id, Action.REOPEN, actor="user:ann")
-    trail = review.history(seeded, hit.id)
+    decisions.decide(seeded, hit.id, Action.ESCALATE, actor="user:ann", note="check DOB")
+    decisions.decide(seeded, hit.id, Action.CONFIRM, actor="user:bob", note=" same person ")
+    assert decisions.get_hit(seeded, hit.id).status is HitStatus.CONFIRMED
+    decisions.decide(seeded, hit.id, Action.REOPEN, actor="user:ann")
+    trail = decisions.history(seeded, hit.id)
     assert [(d.action, d.actor, d.note) for d in trail] == [
         (Action.ESCALATE, "user:ann", "check DOB"),
         (Action.CONFIRM, "user:bob", "same person"),
         (Action.REOPEN, "user:ann", ""),
     ]
-    assert review.get_hit(seeded, hit.id).status is HitStatus.OPEN
-    assert review.count_open(seeded) == 1
+    assert decisions.get_hit(seeded, hit.id).status is HitStatus.OPEN
+    assert decisions.count_open(seeded) == 1
 
 
 def test_bad_decisions_are_refused_and_write_nothing(seeded: Session) -> None:
     screener = make_screener(seeded, load_settings({}))
     (hit,) = add(seeded, screener, "Second.")
     with pytest.raises(InputError, match="only a dismissal"):
-        review.decide(seeded, hit.id, Action.CONFIRM, actor="user:ann", suppress=True)
+        decisions.decide(seeded, hit.id, Action.CONFIRM, actor="user:ann", suppress=True)
     with pytest.raises(InputError, match="at most"):
-        review.decide(seeded, hit.id, Action.DISMISS, actor="user:ann", note="x" * 10_001)
+        decisions.decide(seeded, hit.id, Action.DISMISS, actor="user:ann", note="x" * 10_001)
     with pytest.raises(NotFoundError, match="no hit with id 999999"):
-        review.decide(seeded, 999_999, Action.DISMISS, actor="user:ann",
+        decisions.decide(seeded, 999_999, Action.DISMISS, actor="user:ann",
                       reason=DismissReason.NOT_LISTED)  # fmt: skip
     with pytest.raises(InputError, match="a dismissal needs a reason"):
-        review.decide(seeded, hit.id, Action.DISMISS, actor="user:ann")
+        decisions.decide(seeded, hit.id, Action.DISMISS, actor="user:ann")
     with pytest.raises(InputError, match="only a dismissal takes a reason"):
-        review.decide(seeded, hit.id, Action.CONFIRM, actor="user:ann",
+        decisions.decide(seeded, hit.id, Action.CONFIRM, actor="user:ann",
                       reason=DismissReason.DUPLICATE)  # fmt: skip
     with pytest.raises(InputError, match="needs a note"):
-        review.decide(seeded, hit.id, Action.DISMISS, actor="user:ann",
+        decisions.decide(seeded, hit.id, Action.DISMISS, actor="user:ann",
                       reason=DismissReason.OTHER, note="  ")  # fmt: skip
     assert seeded.query(Decision).count() == 0
     assert hit.status is HitStatus.OPEN
@@ -75,32 +78,34 @@ def test_bad_decisions_are_refused_and_write_nothing(seeded: Session) -> None:
 def test_a_suppressed_name_is_never_a_hit_again_until_the_rule_goes(seeded: Session) -> None:
     screener = make_screener(seeded, load_settings({}))
     (hit,) = add(seeded, screener, "Third.")
-    review.decide(seeded, hit.id, Action.DISMISS, actor="user:ann", note="namesake",
+    decisions.decide(seeded, hit.id, Action.DISMISS, actor="user:ann", note="namesake",
                   suppress=True, reason=DismissReason.DIFFERENT_PERSON)  # fmt: skip
-    (rule,) = review.suppressions(seeded)
+    (rule,) = decisions.suppressions(seeded)
     assert (rule.entity_id, rule.name_key, rule.actor) == (
         hit.entity_id, "ashot mkrtychev", "user:ann"
     )  # fmt: skip
     assert add(seeded, screener, "Fourth.") == []  # the same name, another article
     with pytest.raises(ConflictError):
-        review.add_suppression(seeded, hit.entity_id, "ASHOT  MKRTYCHEV", actor="user:bob")
+        decisions.add_suppression(seeded, hit.entity_id, "ASHOT  MKRTYCHEV", actor="user:bob")
 
-    review.remove_suppression(seeded, rule.id, actor="user:bob")
-    assert review.suppressions(seeded) == []
-    assert [r.removed_by for r in review.suppressions(seeded, include_removed=True)] == ["user:bob"]
+    decisions.remove_suppression(seeded, rule.id, actor="user:bob")
+    assert decisions.suppressions(seeded) == []
+    assert [r.removed_by for r in decisions.suppressions(seeded, include_removed=True)] == [
+        "user:bob"
+    ]
     assert len(add(seeded, screener, "Fifth.")) == 1
     with pytest.raises(NotFoundError):
-        review.remove_suppression(seeded, rule.id, actor="user:bob")
+        decisions.remove_suppression(seeded, rule.id, actor="user:bob")
 
 
 def test_hit_filters_select_and_count(seeded: Session) -> None:
     screener = make_screener(seeded, load_settings({}))
     (first,) = add(seeded, screener, "Sixth.", source="wire")
     (second,) = add(seeded, screener, "Seventh, in other words.", source="daily")
-    review.decide(seeded, first.id, Action.CONFIRM, actor="user:ann")
+    decisions.decide(seeded, first.id, Action.CONFIRM, actor="user:ann")
 
     def ids(**where: object) -> set[int]:
-        page = review.find_hits(seeded, review.HitFilter(**where))  # type: ignore[arg-type]
+        page = decisions.find_hits(seeded, decisions.HitFilter(**where))  # type: ignore[arg-type]
         assert page.total == len(page.hits)
         return {hit.id for hit in page.hits}
 
@@ -113,7 +118,7 @@ def test_hit_filters_select_and_count(seeded: Session) -> None:
     assert ids(authority="US OFAC") == both
     assert ids(min_score=1.01) == set()
     assert ids(since=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)) == set()
-    page = review.find_hits(seeded, review.HitFilter(), sort="oldest", per_page=1, page=2)
+    page = decisions.find_hits(seeded, decisions.HitFilter(), sort="oldest", per_page=1, page=2)
     assert ([hit.id for hit in page.hits], page.total) == ([second.id], 2)
     with pytest.raises(InputError, match="unknown sort"):
-        review.find_hits(seeded, review.HitFilter(), sort="random")
+        decisions.find_hits(seeded, decisions.HitFilter(), sort="random")

@@ -22,12 +22,12 @@ from sqlalchemy.engine import Engine
 from tests.conftest import POSTGRES_URL, ROOT, RunCli
 from tests.loopback import Site, serve
 from watchlist import locks
+from watchlist.articles.store import ArticleInput, add_article
 from watchlist.config import load_settings
 from watchlist.db import session_factory
 from watchlist.extract.screen import screen_text
-from watchlist.ingest.articles import ArticleInput, add_article
-from watchlist.lookup import build_matcher
 from watchlist.models import Article, Entity, Hit, HitStatus, ScanRun
+from watchlist.screening.matchers import build_matcher
 from watchlist.timestamps import RFC3339_PATTERN
 
 HISTORY = ROOT / "data/ofac/sdn_legacy_csv_history"

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tests.conftest import ROOT
-from watchlist import list_updates, lists, registry
 from watchlist.config import CONFIG_DIR
 from watchlist.errors import ListFormatError
+from watchlist.lists import apply, updates
 from watchlist.models import (
     Base,
     Designation,
@@ -21,6 +21,7 @@ from watchlist.models import (
     NationalityKind,
     Program,
 )
+from watchlist.registry import entities as registry
 from watchlist.sources import formats, ofac_programs
 
 SEED = CONFIG_DIR / "seed"
@@ -40,10 +41,10 @@ def row_counts(session: Session) -> dict[str, int]:
 
 
 def test_seed_twice_leaves_identical_row_counts(session: Session) -> None:
-    lists.load_seed(session, SEED)
+    apply.load_seed(session, SEED)
     session.commit()
     first = row_counts(session)
-    programs, version = lists.load_seed(session, SEED)
+    programs, version = apply.load_seed(session, SEED)
     session.commit()
     assert (programs, version) == (0, None)
     assert row_counts(session) == first
@@ -52,7 +53,7 @@ def test_seed_twice_leaves_identical_row_counts(session: Session) -> None:
 
 
 def test_seed_programs_carry_authority_legal_basis_and_description(session: Session) -> None:
-    lists.load_seed(session, SEED)
+    apply.load_seed(session, SEED)
     programs = {p.code: p for p in session.scalars(sa.select(Program))}
     assert REQUIRED_PROGRAMS <= programs.keys()
     for program in programs.values():
@@ -76,9 +77,9 @@ def sdn_programs(session: Session) -> sa.Select[tuple[Program]]:
 def test_after_seed_and_sdn_import_every_sdn_program_has_a_name_and_legal_basis(
     session: Session,
 ) -> None:
-    lists.load_seed(session, SEED)
+    apply.load_seed(session, SEED)
     list_file = formats.read_local("ofac-csv", ROOT / "data/ofac/sdn_legacy_csv")
-    list_updates.import_parsed(session, list_file, formats.parse(list_file))
+    updates.import_parsed(session, list_file, formats.parse(list_file))
     session.commit()
     programs = sdn_programs(session).subquery()
     count = sa.select(sa.func.count()).select_from(programs)
@@ -95,9 +96,9 @@ def test_after_seed_and_sdn_import_every_sdn_program_has_a_name_and_legal_basis(
 
 def test_seed_names_a_tag_an_earlier_import_left_unknown(session: Session) -> None:
     session.add(Program(code="SDNTK", name="SDNTK", authority="US OFAC", legal_basis=None,
-                        description=lists.UNKNOWN_PROGRAM_NOTE))  # fmt: skip
+                        description=apply.UNKNOWN_PROGRAM_NOTE))  # fmt: skip
     session.flush()
-    lists.load_seed(session, SEED)
+    apply.load_seed(session, SEED)
     sdntk = session.scalar(sa.select(Program).where(Program.code == "SDNTK"))
     assert sdntk is not None and sdntk.name == "Foreign Narcotics Kingpins"
     assert sdntk.legal_basis and "31 CFR part 598" in sdntk.legal_basis
@@ -105,7 +106,7 @@ def test_seed_names_a_tag_an_earlier_import_left_unknown(session: Session) -> No
 
 
 def test_mkrtychev_record_is_fully_structured(session: Session) -> None:
-    lists.load_seed(session, SEED)
+    apply.load_seed(session, SEED)
     ashot = registry.find_by_source_key(session, "us_ofac_sdn", "41736")
     assert ashot.kind is EntityKind.PERSON
     assert ashot.listing_date == dt.date(2023, 3, 30)
@@ -138,7 +139,7 @@ def test_mkrtychev_record_is_fully_structured(session: Session) -> None:
 
 
 def test_linked_entities_point_at_mkrtychev(session: Session) -> None:
-    lists.load_seed(session, SEED)
+    apply.load_seed(session, SEED)
     ashot = registry.find_by_source_key(session, "us_ofac_sdn", "41736")
     linked = sorted(r.subject.primary_name for r in ashot.linked_from)
     assert linked == [
@@ -155,15 +156,15 @@ def test_a_broken_seed_file_is_refused_with_its_name(tmp_path: Path, session: Se
     text = (SEED / "entities.toml").read_text().replace('kind = "person"', 'kind = "alien"')
     (tmp_path / "entities.toml").write_text(text)
     with pytest.raises(ListFormatError, match="entities.toml entity 1 field 'kind'"):
-        lists.load_seed(session, tmp_path)
+        apply.load_seed(session, tmp_path)
 
 
 def test_seed_after_a_real_list_leaves_its_entities_alone(session: Session) -> None:
-    lists.load_seed(session, SEED)
+    apply.load_seed(session, SEED)
     list_file = formats.read_local("ofac-csv", ROOT / "data/ofac/sdn_legacy_csv")
-    list_updates.import_parsed(session, list_file, formats.parse(list_file))
+    updates.import_parsed(session, list_file, formats.parse(list_file))
     session.commit()
     before = row_counts(session)
-    assert lists.load_seed(session, SEED) == (0, None)  # the list is the authority now
+    assert apply.load_seed(session, SEED) == (0, None)  # the list is the authority now
     session.commit()
     assert row_counts(session) == before

@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tests.conftest import ROOT, migrated_session
-from watchlist import list_updates, lookup, screening
 from watchlist.config import load_settings
+from watchlist.lists import updates
+from watchlist.screening import hits as screening
+from watchlist.screening import matchers
 from watchlist.sources import formats
 
 ARTICLES = ROOT / "tests/fixtures/articles"
@@ -37,14 +39,14 @@ NEVER = [
 def sdn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     with migrated_session(tmp_path_factory.mktemp("seeds")) as session:
         list_file = formats.read_local("ofac-csv", ROOT / "data/ofac/sdn_legacy_csv")
-        list_updates.import_parsed(session, list_file, formats.parse(list_file))
+        updates.import_parsed(session, list_file, formats.parse(list_file))
         session.commit()
         yield session
 
 
 def screen(session: Session, number: int) -> tuple[str, list[dict[str, object]]]:
     text = (ARTICLES / f"article-{number}.txt").read_text(encoding="utf-8")
-    matcher = lookup.build_matcher(session, load_settings({}).matching)
+    matcher = matchers.build_matcher(session, load_settings({}).matching)
     return text, screening.screen_to_json(session, text, matcher)
 
 

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import RunCli
 from tests.rewrites import SEEDS, rewrite, seed_text
+from watchlist.articles.store import ArticleInput, add_article
+from watchlist.articles.stories import MARKS
 from watchlist.config import load_settings
-from watchlist.ingest.articles import ArticleInput, add_article
-from watchlist.ingest.stories import MARKS
 from watchlist.models import Article, Story, StoryMark
 
 # The seed articles' people and places, in words of this report's own.

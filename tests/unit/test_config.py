@@ -156,8 +156,8 @@ def test_matching_settings_mirror_the_engines_settings() -> None:
     import dataclasses
 
     from watchlist.config import MatchingSettings
-    from watchlist.lookup import match_settings
     from watchlist.matching.model import MatchSettings
+    from watchlist.screening.matchers import match_settings
 
     assert dataclasses.asdict(match_settings(MatchingSettings())) == dataclasses.asdict(
         MatchSettings()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from watchlist.explanations import describe
-from watchlist.highlight import Segment, Span, segments
+from watchlist.articles.highlight import Segment, Span, segments
+from watchlist.screening.explanations import describe
 
 
 def test_segments_cut_the_text_at_each_span() -> None:

@@ -21,8 +21,8 @@ from tests.eu_excerpt import (
     real_excerpt,
     verbatim,
 )
-from watchlist import list_updates
 from watchlist.errors import ListFormatError
+from watchlist.lists import updates
 from watchlist.models.registry import EntityKind, NameKind, NationalityKind
 from watchlist.sources import eu_fsf, eu_programmes, formats
 from watchlist.sources.eu_fsf import EU_SOURCE, parse_eu_fsf, read_eu_fsf
@@ -414,7 +414,7 @@ def test_every_attribute_of_the_excerpt_is_read_or_declared_ignored() -> None:
 
 
 def test_official_url_is_configured_and_enabled() -> None:
-    configured = list_updates.read_sources(ROOT / "config/sources.toml")
+    configured = updates.read_sources(ROOT / "config/sources.toml")
     eu = [source for source in configured if source.format == "eu-fsf-xml"]
     assert [(source.url, source.enabled) for source in eu] == [(EU_SOURCE.url, True)]
     assert EU_SOURCE.url is not None and EU_SOURCE.url.startswith(

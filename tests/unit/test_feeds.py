@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from watchlist.articles.feeds import parse_feed
 from watchlist.errors import InputError
-from watchlist.ingest.feeds import parse_feed
 
 FEEDS = Path(__file__).resolve().parents[1] / "fixtures/feeds"
 BASE = "https://news.example.org"

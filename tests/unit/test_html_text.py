@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from watchlist.articles.documents import decode, to_document
+from watchlist.articles.html import MAIN_TEXT_LIMIT, _main_text, html_to_text, page_text
 from watchlist.errors import InputError
-from watchlist.ingest.documents import decode, to_document
-from watchlist.ingest.html import MAIN_TEXT_LIMIT, _main_text, html_to_text, page_text
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures/html"
 EXPECTED: dict[str, dict[str, list[str]]] = json.loads(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from watchlist.list_diff import (
+from watchlist.lists.diff import (
     MAX_TEXT,
     MAX_VALUES,
     FieldChange,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from watchlist.errors import ListFormatError
-from watchlist.list_updates import read_sources
+from watchlist.lists.updates import read_sources
 from watchlist.models.registry import EntityKind, NameKind
 from watchlist.sources import formats
 from watchlist.sources.ofac_advanced_xml import (

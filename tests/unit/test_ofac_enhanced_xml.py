@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from watchlist.errors import ListFormatError
-from watchlist.list_updates import read_sources
+from watchlist.lists.updates import read_sources
 from watchlist.models.registry import EntityKind, NameKind, NationalityKind
 from watchlist.sources import formats
 from watchlist.sources.ofac_enhanced_xml import (

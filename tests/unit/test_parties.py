@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from watchlist.parties import (
+from watchlist.registry.parties import (
     FoundLink,
     ListingFacts,
     best_per_party,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from watchlist import qualifiers
 from watchlist.errors import InputError
 from watchlist.matching.matcher import normalize_country
+from watchlist.registry import qualifiers
 
 
 @pytest.mark.parametrize("text", ["1952", "1952-10", "1952-10-07", " 1952-10-07 ", "1952-02-29"])

@@ -7,8 +7,7 @@ import itertools
 import pytest
 
 from tests.rewrites import rewrite, seed_text
-from watchlist.config import load_settings
-from watchlist.ingest.stories import (
+from watchlist.articles.stories import (
     MARKS,
     SHINGLE_WORDS,
     SKETCH_SIZE,
@@ -18,6 +17,7 @@ from watchlist.ingest.stories import (
     shingles,
     words,
 )
+from watchlist.config import load_settings
 
 THRESHOLD = load_settings({}).intake.story_similarity
 

@@ -22,11 +22,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import ROOT, RunCli, fresh_database
-from watchlist import access, list_updates, lists, migrate
+from watchlist import access, migrate
+from watchlist.articles.intake import make_screener, store_and_screen
+from watchlist.articles.store import ArticleInput
 from watchlist.config import Settings, load_settings
 from watchlist.db import create_engine, session_factory
-from watchlist.ingest.articles import ArticleInput
-from watchlist.ingest.service import make_screener, store_and_screen
+from watchlist.lists import apply, updates
 from watchlist.models import Role
 from watchlist.sources import formats
 from web import create_app
@@ -53,9 +54,9 @@ def load_day_one(settings: Settings) -> None:
     try:
         migrate.upgrade(engine)
         with session_factory(engine)() as session, session.begin():
-            lists.load_seed(session, ROOT / "config/seed")
+            apply.load_seed(session, ROOT / "config/seed")
             list_file = formats.read_local("ofac-csv", ROOT / "data/ofac/sdn_legacy_csv")
-            list_updates.import_parsed(session, list_file, formats.parse(list_file))
+            updates.import_parsed(session, list_file, formats.parse(list_file))
         with session_factory(engine)() as session, session.begin():
             screener = make_screener(session, settings)
             for path in sorted(SEED_ARTICLES.glob("article-*.txt")):
@@ -76,7 +77,7 @@ def load_small(settings: Settings) -> None:
     try:
         migrate.upgrade(engine)
         with session_factory(engine)() as session, session.begin():
-            lists.load_seed(session, ROOT / "config/seed")
+            apply.load_seed(session, ROOT / "config/seed")
             screener = make_screener(session, settings)
             for path in sorted(SEED_ARTICLES.glob("article-*.txt")):
                 item = ArticleInput(text=path.read_text(encoding="utf-8"), title=path.stem)

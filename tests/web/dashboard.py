@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from tests.web.conftest import DASHBOARD_PASSWORD
-from watchlist import reports, review
+from watchlist.articles import reading
+from watchlist.articles.intake import Screener, make_screener, store_and_screen
+from watchlist.articles.store import ArticleInput
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory
-from watchlist.ingest.articles import ArticleInput
-from watchlist.ingest.service import Screener, make_screener, store_and_screen
+from watchlist.review import decisions
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -50,7 +51,7 @@ def add_article(settings: Settings, body: str, *, title: str, url: str | None = 
             screener = _screener(session, settings)
             item = ArticleInput(text=body, title=title, url=url, source="test wire")
             stored = store_and_screen(session, item, screener, settings)
-            return [hit.id for hit in reports.article_hits(session, stored.article_id)]
+            return [hit.id for hit in reading.article_hits(session, stored.article_id)]
     finally:
         engine.dispose()
 
@@ -83,8 +84,8 @@ def _lift_rules(settings: Settings, name: str) -> None:
     engine = create_engine(settings.database)
     try:
         with session_factory(engine)() as session, session.begin():
-            for rule in review.suppressions(session):
-                if rule.name_key == review.name_key(name):
-                    review.remove_suppression(session, rule.id, actor="test:fresh-hit")
+            for rule in decisions.suppressions(session):
+                if rule.name_key == decisions.name_key(name):
+                    decisions.remove_suppression(session, rule.id, actor="test:fresh-hit")
     finally:
         engine.dispose()

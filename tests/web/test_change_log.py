@@ -14,9 +14,10 @@ from flask.testing import FlaskClient
 from tests.conftest import ROOT, fresh_database
 from tests.web.conftest import DASHBOARD_PASSWORD, make_key, web_settings
 from tests.web.dashboard import sign_in, text
-from watchlist import access, list_updates, migrate
+from watchlist import access, migrate
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory
+from watchlist.lists import updates
 from watchlist.models import Entity, ListChange, Role
 from watchlist.sources import formats
 
@@ -37,7 +38,7 @@ def two_years(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settin
         with session_factory(engine)() as session, session.begin():
             for path in LISTS:
                 list_file = formats.read_local("ofac-csv", path)
-                version = list_updates.import_parsed(session, list_file, formats.parse(list_file))
+                version = updates.import_parsed(session, list_file, formats.parse(list_file))
             access.create_user(session, "viewer", Role.VIEWER, DASHBOARD_PASSWORD)
             version_id = version.id
         engine.dispose()

@@ -15,10 +15,11 @@ from flask.testing import FlaskClient
 from tests.conftest import ROOT, fresh_database
 from tests.web.conftest import load_day_one, make_key, new_user, web_settings
 from tests.web.dashboard import add_article, post, sign_in, text
-from watchlist import list_updates, registry
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory
+from watchlist.lists import updates
 from watchlist.models import LinkStatus, PartyLink, Role
+from watchlist.registry import entities as registry
 from watchlist.sources import formats
 from web import create_app
 
@@ -34,7 +35,7 @@ def two_lists(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         try:
             with session_factory(engine)() as session, session.begin():
                 list_file = formats.read_local("ftm", ZALA, "zala")
-                list_updates.import_parsed(session, list_file, formats.parse(list_file))
+                updates.import_parsed(session, list_file, formats.parse(list_file))
         finally:
             engine.dispose()
         yield settings

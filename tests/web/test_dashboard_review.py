@@ -13,10 +13,10 @@ from flask.testing import FlaskClient
 
 from tests.rewrites import rewrite, seed_text
 from tests.web.dashboard import add_article, fresh_hit, post, sign_in, text
-from watchlist import review
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory
 from watchlist.models import DISMISS_REASON_LABELS, Article, DismissReason, Hit
+from watchlist.review import decisions as review
 
 pytestmark = pytest.mark.usefixtures("dashboard_users")
 

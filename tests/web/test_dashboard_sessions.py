@@ -10,10 +10,10 @@ from flask.testing import FlaskClient
 from tests.conftest import RunCli
 from tests.web.conftest import DASHBOARD_PASSWORD, new_user
 from tests.web.dashboard import csrf, fresh_hit, post, sign_in, text
-from watchlist import review
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory
 from watchlist.models import Role
+from watchlist.review import decisions as review
 
 COOKIE = "watchlist_session"
 NEW_PASSWORD = "another-long-password"

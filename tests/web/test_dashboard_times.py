@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from tests.web.dashboard import fresh_hit, sign_in, text
-from watchlist import audit, review
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory
 from watchlist.models import Action, DismissReason, RunStatus, ScanRun, Suppression
 from watchlist.models.base import utcnow
+from watchlist.review import decisions
+from watchlist.screening import audit
 
 pytestmark = pytest.mark.usefixtures("dashboard_users")
 
@@ -38,7 +39,7 @@ def hit_with_history(day_one: Settings) -> int:
     engine = create_engine(day_one.database)
     try:
         with session_factory(engine)() as session, session.begin():
-            review.decide(
+            decisions.decide(
                 session,
                 hit_id,
                 Action.DISMISS,
@@ -53,7 +54,7 @@ def hit_with_history(day_one: Settings) -> int:
             newest = sa.select(Suppression).where(Suppression.removed_at.is_(None))
             rule = session.scalars(newest.order_by(Suppression.id.desc())).first()
             assert rule is not None
-            review.remove_suppression(session, rule.id, actor="user:admin")
+            decisions.remove_suppression(session, rule.id, actor="user:admin")
     finally:
         engine.dispose()
     return hit_id

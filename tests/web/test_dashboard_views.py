@@ -8,10 +8,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.web.dashboard import fresh_hit, post, sign_in, text
-from watchlist import audit
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory
 from watchlist.models import Hit, RunStatus, ScanError, ScanRun
+from watchlist.screening import audit
 
 pytestmark = pytest.mark.usefixtures("dashboard_users")
 

@@ -8,14 +8,14 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 
+from watchlist.articles import intake
+from watchlist.articles.documents import decode, to_document
+from watchlist.articles.store import ArticleInput, parse_batch
+from watchlist.articles.web import http_session
 from watchlist.cli.app import AppContext, WatchlistGroup, cli, pass_app
 from watchlist.db import transaction
 from watchlist.errors import InputError, WatchlistError
 from watchlist.fetch import is_web_url
-from watchlist.ingest import service
-from watchlist.ingest.articles import ArticleInput, parse_batch
-from watchlist.ingest.documents import decode, to_document
-from watchlist.ingest.web import http_session
 from watchlist.models import Feed
 from watchlist.timestamps import rfc3339
 
@@ -52,8 +52,8 @@ def articles_add(
         raise InputError("--title and --url describe one article; give one FILE or URL.")
     items = [_with(item, title=title, url=url, source=item.source or source) for item in items]
     with transaction(app.sessions) as session:
-        screener = service.make_screener(session, app.settings)
-        results = [service.store_and_screen(session, i, screener, app.settings) for i in items]
+        screener = intake.make_screener(session, app.settings)
+        results = [intake.store_and_screen(session, i, screener, app.settings) for i in items]
     for result in results:
         state = "stored" if result.new else "already stored"
         click.echo(
@@ -66,7 +66,7 @@ def _inputs(app: AppContext, location: str, batch: bool) -> list[ArticleInput]:
     limit = app.settings.intake.max_text_chars
     if is_web_url(location):
         http = http_session(app.settings.intake)
-        return [service.article_from_url(http, location, app.settings)]
+        return [intake.article_from_url(http, location, app.settings)]
     data = sys.stdin.buffer.read(limit * 8 + 1) if location == "-" else _read(Path(location), limit)
     where = "standard input" if location == "-" else location
     if batch or location.endswith(".jsonl"):
@@ -104,7 +104,7 @@ def feeds_group() -> None:
 def feeds_add(app: AppContext, url: str) -> None:
     """Register a feed URL to read on every `feeds fetch` (and nightly scan)."""
     with transaction(app.sessions) as session:
-        feed, new = service.add_feed(session, url, app.settings)
+        feed, new = intake.add_feed(session, url, app.settings)
         click.echo(f"feed {feed.id} {'added' if new else 'already registered'}: {feed.url}")
 
 
@@ -132,12 +132,12 @@ def feeds_fetch(app: AppContext) -> None:
     """
     with transaction(app.sessions) as session:
         feed_ids = list(session.scalars(sa.select(Feed.id).order_by(Feed.id)))
-        screener = service.make_screener(session, app.settings)
+        screener = intake.make_screener(session, app.settings)
     http = http_session(app.settings.intake)
     failed = 0
     for feed_id in feed_ids:
         try:
-            result = service.fetch_feed(app.sessions, feed_id, http, screener, app.settings)
+            result = intake.fetch_feed(app.sessions, feed_id, http, screener, app.settings)
         except WatchlistError as error:
             failed += 1
             click.echo(f"error: feed {feed_id}: {error.message}", err=True)

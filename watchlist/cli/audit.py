@@ -6,9 +6,9 @@ import datetime as dt
 
 import click
 
-from watchlist import audit
 from watchlist.cli.app import AppContext, WatchlistGroup, cli, pass_app
 from watchlist.db import transaction
+from watchlist.screening import audit
 
 
 @cli.group("audit", cls=WatchlistGroup)

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from watchlist import lists, migrate
+from watchlist import migrate
 from watchlist.cli.app import AppContext, WatchlistGroup, cli, pass_app
 from watchlist.config import CONFIG_DIR
 from watchlist.db import transaction
+from watchlist.lists import apply
 
 
 @cli.group(cls=WatchlistGroup)
@@ -58,7 +59,7 @@ def db_current(app: AppContext) -> None:
 def seed(app: AppContext, seed_dir: Path) -> None:
     """Load the seed sanctions programs and entities. Running it again changes nothing."""
     with transaction(app.sessions) as session:
-        programs, version = lists.load_seed(session, seed_dir)
+        programs, version = apply.load_seed(session, seed_dir)
     if version is None and not programs:
         click.echo("Seed already loaded: nothing changed.")
         return

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 import click
 from sqlalchemy.orm import Session
 
-from watchlist import locks, parties, registry, search
-from watchlist import lookup as lookups
+from watchlist import locks
 from watchlist.cli.app import AppContext, WatchlistGroup, cli, pass_app
 from watchlist.db import transaction
 from watchlist.models import (
@@ -18,6 +17,9 @@ from watchlist.models import (
     EntityKind,
     Identifier,
 )
+from watchlist.registry import entities as registry
+from watchlist.registry import parties, search
+from watchlist.screening import matchers as lookups
 
 
 @cli.group(cls=WatchlistGroup)

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterator
 import click
 from tqdm import tqdm
 
-from watchlist import list_jobs, list_updates, locks
+from watchlist import locks
 from watchlist.cli.app import AppContext, WatchlistGroup, cli, pass_app
 from watchlist.db import transaction
 from watchlist.errors import UpdateFailedError
-from watchlist.list_diff import FieldChange
+from watchlist.lists import jobs, updates
+from watchlist.lists.diff import FieldChange
 from watchlist.models import ChangeKind, ListVersion, VersionStatus
 from watchlist.sources import formats
 
@@ -82,11 +83,11 @@ def lists_import(
     entities or names: it is recorded as refused (see `lists status`) and exits with 65.
     """
     stamp = published.replace(tzinfo=dt.UTC) if published else None
-    guard = list_jobs.removal_guard(app.settings, accept_large_change=accept_large_change)
+    guard = jobs.removal_guard(app.settings, accept_large_change=accept_large_change)
     with locks.exclusive(app.engine, "lists", what="list import"), _stages() as stage:
         stage(f"reading {location}")
-        list_file = list_jobs.obtain(app.settings, list_format, location, dataset)
-        version = list_jobs.import_file(app.sessions, list_file, guard, stage, stamp)
+        list_file = jobs.obtain(app.settings, list_format, location, dataset)
+        version = jobs.import_file(app.sessions, list_file, guard, stage, stamp)
     click.echo(_version_line(version.source.code, version))
 
 
@@ -142,7 +143,7 @@ def lists_update(app: AppContext, only: tuple[str, ...], accept_large_change: bo
     damaged or refused list).
     """
     with locks.exclusive(app.engine, "lists", what="list import"):
-        outcomes = list_jobs.update_sources(
+        outcomes = jobs.update_sources(
             app.sessions, app.settings, only, accept_large_change=accept_large_change
         )
     if not outcomes:
@@ -166,7 +167,7 @@ def lists_update(app: AppContext, only: tuple[str, ...], accept_large_change: bo
 def lists_status(app: AppContext, as_json: bool) -> None:
     """Sources with their versions, active and delisted entity counts and last update."""
     with transaction(app.sessions) as session:
-        rows = list_updates.status(session)
+        rows = updates.status(session)
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(row) for row in rows], indent=2))
         return
@@ -218,10 +219,10 @@ def lists_changes(
     Under each changed or relisted entity, each changed field with its values: "-" before a
     value the version removed, "+" before one it added, the unchanged ones indented.
     """
-    where = list_updates.ChangeFilter(kinds=[ChangeKind(k) for k in kinds], text=text)
+    where = updates.ChangeFilter(kinds=[ChangeKind(k) for k in kinds], text=text)
     with transaction(app.sessions) as session:
-        version = list_updates.get_version(session, version_id, source)
-        lines = list_updates.changes(session, version, where)
+        version = updates.get_version(session, version_id, source)
+        lines = updates.changes(session, version, where)
         header = _version_line(version.source.code, version)
     if as_json:
         for line in lines:

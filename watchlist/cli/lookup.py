@@ -6,10 +6,12 @@ import json
 
 import click
 
-from watchlist import lookup as lookups
-from watchlist import parties, qualifiers, registry
+from watchlist import responses
 from watchlist.cli.app import AppContext, cli, pass_app
 from watchlist.db import transaction
+from watchlist.registry import entities as registry
+from watchlist.registry import parties, qualifiers
+from watchlist.screening import matchers as lookups
 
 
 @cli.command("lookup")
@@ -86,10 +88,9 @@ def lookup_command(
         click.echo(_describe(result))
 
 
-def _describe(result: dict[str, object]) -> str:
+def _describe(result: responses.MatchResult) -> str:
     entity = result["entity"]
     explanation = result["explanation"]
-    assert isinstance(entity, dict) and isinstance(explanation, dict)
     programs = ", ".join(entity["programs"]) or "-"
     lines = [
         f"{result['score']:.2f}  {entity['name']}  ({entity['kind']}, {programs}, "

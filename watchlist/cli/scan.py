@@ -14,10 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from tqdm import tqdm
 
-from watchlist import scan, scan_job
 from watchlist.cli.app import AppContext, WatchlistGroup, cli, pass_app
 from watchlist.db import transaction
 from watchlist.models import Article, Hit, HitStatus, Mention, RunStatus, ScanRun
+from watchlist.scan import batches as scan
+from watchlist.scan import job as scan_job
 from watchlist.timestamps import rfc3339
 
 log = logging.getLogger("watchlist.scan")

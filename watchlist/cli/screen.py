@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
-from watchlist import lookup as lookups
-from watchlist import screening
+from watchlist import responses
+from watchlist.articles.documents import read_text_file
 from watchlist.cli.app import AppContext, cli, pass_app
 from watchlist.db import transaction
-from watchlist.ingest.documents import read_text_file
+from watchlist.screening import hits as screening
+from watchlist.screening import matchers as lookups
 
 
 @cli.command("screen")
@@ -42,11 +43,10 @@ def screen_command(app: AppContext, files: tuple[Path, ...], as_json: bool) -> N
             )
 
 
-def _text(path: Path, hits: list[dict[str, object]]) -> str:
+def _text(path: Path, hits: list[responses.TextHit]) -> str:
     lines = [f"{path}: {len(hits)} hit{'s' if len(hits) != 1 else ''}"]
     for hit in hits:
         entity = hit["entity"]
-        assert isinstance(entity, dict)
         programs = ", ".join(entity["programs"]) or "-"
         lines.append(
             f"  {hit['start']}-{hit['end']} {hit['text']!r} -> {entity['name']} "

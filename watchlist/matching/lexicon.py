@@ -3,8 +3,8 @@
 A listed name word alone is evidence of a listed party only when it is distinctive as a name:
 not a month or weekday, not a place or a nationality, not a common English word, and not a
 given name or surname that many people carry. The facts come from outside the core (word
-frequencies, gazetteers, census name counts; see `watchlist.lexicon`), already restricted to
-the words of the listed names, so the core stays pure.
+frequencies, gazetteers, census name counts; see `watchlist.screening.lexicon`), already restricted
+to the words of the listed names, so the core stays pure.
 """
 
 from __future__ import annotations

@@ -65,7 +65,7 @@ class Article(Base):
     text: Mapped[str] = mapped_column(sa.Text)
     content_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     language: Mapped[str | None] = mapped_column(sa.String(8))
-    # The text's fingerprint for story grouping (watchlist/ingest/stories.py): the smallest
+    # The text's fingerprint for story grouping (watchlist/articles/stories.py): the smallest
     # hashes of its word shingles, as hex. Articles stored before fingerprints hold their
     # proper nouns here and no story marks.
     signature: Mapped[list[str]] = mapped_column(sa.JSON, default=list)

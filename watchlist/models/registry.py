@@ -58,7 +58,7 @@ class ChangeKind(enum.StrEnum):
 class LinkStatus(enum.StrEnum):
     """How two listings came to be known as one party."""
 
-    AUTOMATIC = "automatic"  # the linker found strong evidence (see watchlist.parties)
+    AUTOMATIC = "automatic"  # the linker found strong evidence (see watchlist.registry.parties)
     PROPOSED = "proposed"  # the linker found evidence with a doubt: an admin decides
     CONFIRMED = "confirmed"  # an admin linked them, or confirmed the linker's link
     REJECTED = "rejected"  # an admin undid the link: the linker never makes it again
@@ -121,7 +121,7 @@ class ListChange(Base):
     change: Mapped[ChangeKind] = mapped_column(enum_column(ChangeKind, "change_kind"))
     fields: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     # The readable values of each changed field before and after the import, as
-    # {field: {"before": [...], "after": [...]}} (see watchlist/list_diff.py); NULL on rows
+    # {field: {"before": [...], "after": [...]}} (see watchlist/lists/diff.py); NULL on rows
     # written before the change log kept them, and on additions and delistings.
     diff: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))
 
@@ -365,7 +365,7 @@ class EntityRelation(_EntityChild, Base):
 class PartyLink(Base):
     """Two listings, on different lists, of one party (the same person listed by OFAC and the
     UK, say), with the evidence that says so. A party is a set of listings joined by links
-    that are not rejected (`watchlist.parties`)."""
+    that are not rejected (`watchlist.registry.parties`)."""
 
     __tablename__ = "party_links"
     __table_args__ = (

@@ -9,28 +9,18 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from watchlist import parties, registry, review
+from watchlist.articles.intake import Screener, store_and_screen
+from watchlist.articles.store import WEB_URL_PATTERN, ArticleInput
 from watchlist.errors import NotFoundError
-from watchlist.ingest.articles import WEB_URL_PATTERN, ArticleInput
-from watchlist.ingest.service import Screener, store_and_screen
 from watchlist.models import Action, Article, Decision, DismissReason, Hit, HitStatus, Scope
-from watchlist.screening import settings_fingerprint
+from watchlist.registry import entities, parties
+from watchlist.responses import EntityCard, Explanation, Listing
+from watchlist.review import decisions as review
+from watchlist.screening.hits import settings_fingerprint
 from watchlist.timestamps import rfc3339
 from web.api import api
 from web.api.endpoint import Call, Reply
-from web.api.schemas import (
-    Body,
-    EntityCard,
-    Explanation,
-    Listing,
-    Moment,
-    Page,
-    Params,
-    PerPage,
-    RecordId,
-    Text,
-    Timestamp,
-)
+from web.api.schemas import Body, Moment, Page, Params, PerPage, RecordId, Text, Timestamp
 from web.api.validation import Limit
 from web.state import request_deadline, state
 
@@ -275,13 +265,13 @@ def decide(call: Call[None, DecisionRequest], hit_id: int) -> dict[str, Any]:
 def hits_json(session: Session, hits: Sequence[Hit]) -> list[dict[str, Any]]:
     """Stored hits as the API shows them, with their entity cards and their party's listings."""
     ids = [hit.entity_id for hit in hits]
-    cards = registry.entity_cards(session, ids)
-    found = parties.listings(session, ids, lambda more: registry.entity_cards(session, list(more)))
+    cards = entities.entity_cards(session, ids)
+    found = parties.listings(session, ids, lambda more: entities.entity_cards(session, list(more)))
     return [hit_json(hit, cards[hit.entity_id], found.get(hit.entity_id, ())) for hit in hits]
 
 
 def hit_json(
-    hit: Hit, card: registry.EntityCard, party: Sequence[parties.Listing] = ()
+    hit: Hit, card: entities.EntityCard, party: Sequence[parties.Listing] = ()
 ) -> dict[str, Any]:
     mention, article = hit.mention, hit.article
     listed = party or (parties.Listing(card),)

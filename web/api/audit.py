@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 from flask import Response
 from pydantic import BaseModel, Field
 
-from watchlist import audit
 from watchlist.models import Scope
+from watchlist.screening import audit
 from web.api import api
 from web.api.endpoint import Call, Reply
 from web.api.schemas import Moment, Page, Params, PerPage, Text, Timestamp

@@ -11,13 +11,17 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
 
-from watchlist import list_diff, list_updates, parties, registry, search
 from watchlist.errors import NotFoundError
+from watchlist.lists import diff as list_diff
+from watchlist.lists import updates
 from watchlist.models import ChangeKind, Entity, EntityKind, ListSource, ListVersion, Program, Scope
+from watchlist.registry import entities as registry
+from watchlist.registry import parties, search
+from watchlist.responses import Listing
 from watchlist.timestamps import rfc3339
 from web.api import api
 from web.api.endpoint import Call, Reply
-from web.api.schemas import Listing, Page, Params, PerPage, Text, Timestamp
+from web.api.schemas import Page, Params, PerPage, Text, Timestamp
 from web.state import state
 
 # --- models -----------------------------------------------------------------------------------
@@ -315,7 +319,7 @@ def list_programs(call: Call[None, None]) -> dict[str, Any]:
 )  # fmt: skip
 def list_sources(call: Call[None, None]) -> dict[str, Any]:
     """Each list source: versions, listed and delisted counts, last update and last change."""
-    return {"lists": [dataclasses.asdict(s) for s in list_updates.status(call.session)]}
+    return {"lists": [dataclasses.asdict(s) for s in updates.status(call.session)]}
 
 
 @api.route(
@@ -346,12 +350,12 @@ def version_changes(call: Call[ChangeQuery, None], source: str, version_id: int)
     """What a version added, changed, delisted and relisted: for a changed or relisted entity,
     each changed field with its values before and after. `q` keeps the entities whose primary
     name contains it or whose list key it is."""
-    version = list_updates.get_version(call.session, version_id, None)
+    version = updates.get_version(call.session, version_id, None)
     if version.source.code != source:
         raise NotFoundError(f"list source {source!r} has no version {version_id}.")
     query = call.query
-    where = list_updates.ChangeFilter(kinds=[query.kind] if query.kind else [], text=query.q)
-    lines = list_updates.changes(
+    where = updates.ChangeFilter(kinds=[query.kind] if query.kind else [], text=query.q)
+    lines = updates.changes(
         call.session,
         version,
         where,
@@ -361,7 +365,7 @@ def version_changes(call: Call[ChangeQuery, None], source: str, version_id: int)
     return {
         "version": version_json(version),
         "changes": [dataclasses.asdict(line) for line in lines],
-        "total": list_updates.count_changes(call.session, version, where),
+        "total": updates.count_changes(call.session, version, where),
         "page": query.page,
         "per_page": query.per_page,
     }

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from watchlist.db import translate_errors
 from watchlist.errors import DatabaseError
-from watchlist.lookup import list_state
+from watchlist.screening.matchers import list_state
 from web.api import api
 from web.api.endpoint import Call, Reply
 from web.api.openapi import build_document

@@ -9,18 +9,21 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from watchlist import audit, qualifiers
+from watchlist import responses
 from watchlist.budget import Deadline
 from watchlist.errors import InputError
-from watchlist.lookup import PARTY_SLACK, match_json, one_per_party
 from watchlist.matching.matcher import Matcher
 from watchlist.matching.model import Match
 from watchlist.models import Scope
-from watchlist.parties import listings
-from watchlist.screening import screen_to_json
+from watchlist.registry import qualifiers
+from watchlist.registry.parties import listings
+from watchlist.responses import MatchResult, TextHit
+from watchlist.screening import audit
+from watchlist.screening.hits import screen_to_json
+from watchlist.screening.matchers import PARTY_SLACK, match_json, one_per_party
 from web.api import api
 from web.api.endpoint import Call, Reply
-from web.api.schemas import Body, MatchResult, Name, Params, Text, TextHit
+from web.api.schemas import Body, Name, Params, Text
 from web.api.validation import Limit
 from web.state import request_deadline, state
 
@@ -28,8 +31,9 @@ Kind = Literal["person", "organization", "vessel", "aircraft"]
 
 
 def _qualifier(read: Callable[[str], str]) -> Callable[[str | None], str | None]:
-    """A validator reading a qualifier as the CLI and /match read it (`watchlist.qualifiers`);
-    its one-sentence error becomes the field's problem in the usual 422 answer."""
+    """A validator reading a qualifier as the CLI and /match read it
+    (`watchlist.registry.qualifiers`); its one-sentence error becomes the field's problem in
+    the usual 422 answer."""
 
     def check(value: str | None) -> str | None:
         if value is None:
@@ -206,7 +210,7 @@ def run_lookups(
     list_state: int,
     queries: Sequence[LookupQuery],
     deadline: Deadline | None = None,
-) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+) -> list[tuple[dict[str, Any], list[responses.MatchResult]]]:
     """Look each query up (all before `deadline`, when given), record it in the audit log,
     and give (echoed query, results)."""
     kept = state().matchers.parties  # as of the matcher the caller got
@@ -231,7 +235,7 @@ def run_lookups(
         detail = {k: v for k, v in echoed.items() if k != "name" and v is not None}
         if len(queries) > 1:
             detail["batch_index"] = index
-        record(call, "lookup", query.name, list_state, results, detail)
+        record(call, "lookup", query.name, list_state, audit.summary(results), detail)
         answers.append((echoed, results))
     return answers
 
@@ -252,10 +256,11 @@ def record(
     kind: str,
     text: str,
     list_state: int,
-    results: Sequence[dict[str, Any]],
+    found: tuple[int, audit.TopResult | None],
     detail: dict[str, Any],
 ) -> None:
-    """Write one screening request to the audit log, with its best result (and count it)."""
+    """Write one screening request to the audit log, with how many results it had and the best
+    of them (and count it)."""
     state().metrics.screened(kind)
     audit.record(
         call.session,
@@ -263,18 +268,10 @@ def record(
         kind=kind,
         query=text,
         list_state=list_state,
-        result_count=len(results),
-        top=top_result(results),
+        result_count=found[0],
+        top=found[1],
         detail=detail,
     )
-
-
-def top_result(results: Sequence[dict[str, Any]]) -> audit.TopResult | None:
-    """The best-scoring result (a match or a hit) as the audit log keeps it."""
-    if not results:
-        return None
-    best = max(results, key=lambda r: r["score"])
-    return audit.TopResult(best["entity"]["id"], best["entity"]["name"], best["score"])
 
 
 @api.route(
@@ -298,5 +295,5 @@ def screen(call: Call[None, ScreenRequest]) -> dict[str, Any]:
         deadline = request_deadline("Screening this text")
         hits = screen_to_json(call.session, call.body.text, matcher, deadline)
     detail = {"title": call.body.title} if call.body.title else {}
-    record(call, "screen", call.body.text, list_state, hits, detail)
+    record(call, "screen", call.body.text, list_state, audit.summary(hits), detail)
     return {"list_state": list_state, "hits": hits}

@@ -29,11 +29,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 from sqlalchemy.orm import Session
 
-from watchlist import parties, qualifiers
 from watchlist.config import MatchingSettings
 from watchlist.errors import InputError, NotFoundError
 from watchlist.matching.matcher import Matcher
 from watchlist.models import Entity, Identifier, ListSource, Scope, number_key
+from watchlist.registry import parties, qualifiers
+from watchlist.screening import audit
 from web.api import api, yente_ftm
 from web.api.endpoint import Call, Reply
 from web.api.lookup import record
@@ -223,18 +224,18 @@ def match(call: Call[MatchParams, MatchRequest], dataset: str) -> dict[str, Any]
         asked = _read_example(key, example)
         candidates = _lookup(call.session, matcher, asked, call.query, settings)
         results = _results(call.session, candidates, threshold, call.query, source)
-        tops = [{"entity": {"id": r["entity_id"], "name": r["caption"]}, "score": r["score"]}
-                for r in results]  # fmt: skip
+        tops = [audit.TopResult(r["entity_id"], r["caption"], r["score"]) for r in results]
+        found = (len(tops), max(tops, key=lambda top: top.score, default=None))
         detail = {"dataset": dataset, "query_id": key, "schema": example.schema_}
-        audited.append((_audit_text(asked), tops, detail))
+        audited.append((_audit_text(asked), found, detail))
         responses[key] = {
             "status": 200,
             "results": [{k: v for k, v in r.items() if k != "entity_id"} for r in results],
             "total": {"value": len(results), "relation": "eq"},
             "query": _echo(example),
         }
-    for names, tops, detail in audited:  # written last: the rows are the only write
-        record(call, "match", names, list_state, tops, detail)
+    for names, found, detail in audited:  # written last: the rows are the only write
+        record(call, "match", names, list_state, found, detail)
     return {"responses": responses, "matcher": matcher_json(), "limit": call.query.limit}
 
 

@@ -16,9 +16,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from watchlist import list_updates, qualifiers, search
 from watchlist.errors import InputError
+from watchlist.lists import updates
 from watchlist.models import Scope
+from watchlist.registry import qualifiers, search
 from web.api import api, yente, yente_ftm
 from web.api.endpoint import Call, Reply
 from web.api.schemas import Text
@@ -192,7 +193,7 @@ class Catalog(BaseModel):
 def yente_catalog(call: Call[None, None]) -> dict[str, Any]:
     """The datasets /match and /search take: each list source (by its code), and `default`
     and `sanctions`, every list."""
-    lists = [_list_dataset(s) for s in list_updates.status(call.session)]
+    lists = [_list_dataset(s) for s in updates.status(call.session)]
     codes = [d["name"] for d in lists]
     total = sum(d["entity_count"] for d in lists)
     collections = [
@@ -208,7 +209,7 @@ def yente_catalog(call: Call[None, None]) -> dict[str, Any]:
     }
 
 
-def _list_dataset(status: list_updates.SourceStatus) -> dict[str, Any]:
+def _list_dataset(status: updates.SourceStatus) -> dict[str, Any]:
     version = str(status.latest_version) if status.latest_version is not None else None
     return {
         "name": status.code,

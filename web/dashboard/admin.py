@@ -6,9 +6,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from watchlist import access, audit, reports, review
+from watchlist import access
 from watchlist.errors import InputError
 from watchlist.models import DISMISS_REASON_LABELS, Action, Role
+from watchlist.review import decision_log
+from watchlist.review import decisions as review
+from watchlist.scan import batches
+from watchlist.screening import audit
 from web.dashboard import forms, security
 from web.dashboard.blueprint import bp
 from web.state import session_scope, state
@@ -19,7 +23,7 @@ def runs() -> ResponseReturnValue:
     """Scan runs with their counts and errors."""
     paging = forms.paging(request.args, state().settings.web.max_page_size, default=20)
     with session_scope() as db:
-        found, total = reports.scan_runs(db, limit=paging.per_page, offset=paging.offset)
+        found, total = batches.scan_runs(db, limit=paging.per_page, offset=paging.offset)
         return render_template("dashboard/runs.html", runs=found, total=total, paging=paging)
 
 
@@ -29,12 +33,12 @@ def decisions() -> ResponseReturnValue:
     paging = forms.paging(request.args, state().settings.web.max_page_size)
     where = forms.decision_filter(request.args)
     with session_scope() as db:
-        found, total = reports.decision_log(db, where, limit=paging.per_page,
+        found, total = decision_log.decision_log(db, where, limit=paging.per_page,
                                             offset=paging.offset)  # fmt: skip
         return render_template("dashboard/audit.html", decisions=found, total=total,
                                paging=paging, where=where, actions=list(Action),
                                reasons=DISMISS_REASON_LABELS,
-                               by_reason=reports.dismissals_by_reason(db, where))  # fmt: skip
+                               by_reason=decision_log.dismissals_by_reason(db, where))  # fmt: skip
 
 
 @bp.get("/audit/screening")

@@ -10,8 +10,8 @@ from typing import TypeVar
 
 from watchlist.errors import InputError
 from watchlist.models import Action, DismissReason, HitStatus
-from watchlist.reports import DecisionFilter
-from watchlist.review import HitFilter
+from watchlist.review.decision_log import DecisionFilter
+from watchlist.review.decisions import HitFilter
 
 E = TypeVar("E", bound=enum.Enum)
 

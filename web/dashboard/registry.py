@@ -7,10 +7,13 @@ import datetime as dt
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from watchlist import list_updates, parties, registry, reports, review
-from watchlist import search as search_registry
 from watchlist.errors import InputError, NotFoundError
+from watchlist.lists import updates
 from watchlist.models import ChangeKind, LinkStatus, Role
+from watchlist.registry import entities as registry
+from watchlist.registry import parties
+from watchlist.registry import search as search_registry
+from watchlist.review import counts, decisions
 from web.dashboard import charts, forms, security
 from web.dashboard.blueprint import bp
 from web.dashboard.review import list_changes_chart, party_listings
@@ -25,11 +28,11 @@ def entity(entity_id: int) -> ResponseReturnValue:
     """Everything the registry holds about an entity, and every hit on it over time."""
     paging = forms.paging(request.args, state().settings.web.max_page_size)
     today = dt.datetime.now(dt.UTC).date()
-    where = review.HitFilter(entity_id=entity_id)
+    where = decisions.HitFilter(entity_id=entity_id)
     with session_scope() as db:
         found = registry.get_entity(db, entity_id)
-        hits = review.find_hits(db, where, page=paging.page, per_page=paging.per_page)
-        per_day = reports.hits_per_day(db, where, days=90, today=today)
+        hits = decisions.find_hits(db, where, page=paging.page, per_page=paging.per_page)
+        per_day = counts.hits_per_day(db, where, days=90, today=today)
         points = [(day.strftime("%m-%d"), [count]) for day, count in per_day]
         return render_template(
             "dashboard/entity.html",
@@ -124,26 +127,24 @@ def lists() -> ResponseReturnValue:
     log_paging = forms.paging(request.args, max_page_size, default=LOG_PAGE, prefix="log_")
     version_id = forms.number(request.args, "version")
     kind = forms.choice(request.args, "kind", ChangeKind)
-    where = list_updates.ChangeFilter(
-        kinds=[kind] if kind else (), text=forms.text(request.args, "q")
-    )
+    where = updates.ChangeFilter(kinds=[kind] if kind else (), text=forms.text(request.args, "q"))
     with session_scope() as db:
-        versions, total = reports.list_versions(db, limit=paging.per_page, offset=paging.offset)
+        versions, total = updates.list_versions(db, limit=paging.per_page, offset=paging.offset)
         try:
-            chosen = list_updates.get_version(db, version_id, None)
+            chosen = updates.get_version(db, version_id, None)
         except NotFoundError:
             if version_id is not None:
                 raise
             chosen = None
-        log: list[list_updates.ChangeLine] = []
+        log: list[updates.ChangeLine] = []
         log_total = 0
         if chosen:
-            log = list_updates.changes(db, chosen, where, limit=log_paging.per_page,
+            log = updates.changes(db, chosen, where, limit=log_paging.per_page,
                                        offset=log_paging.offset)  # fmt: skip
-            log_total = list_updates.count_changes(db, chosen, where)
+            log_total = updates.count_changes(db, chosen, where)
         return render_template(
             "dashboard/lists.html",
-            sources=list_updates.status(db),
+            sources=updates.status(db),
             versions=versions,
             total=total,
             paging=paging,
@@ -154,5 +155,5 @@ def lists() -> ResponseReturnValue:
             log=log,
             log_total=log_total,
             log_paging=log_paging,
-            chart=list_changes_chart(reports.list_changes_over_time(db)),
+            chart=list_changes_chart(updates.list_changes_over_time(db)),
         )

@@ -9,10 +9,16 @@ from flask import Response, flash, redirect, render_template, request, stream_wi
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from watchlist import explanations, parties, registry, reports, review
+from watchlist.articles import reading
+from watchlist.articles.highlight import Span, segments
 from watchlist.errors import InputError
-from watchlist.highlight import Span, segments
+from watchlist.lists import updates
 from watchlist.models import DISMISS_REASON_LABELS, Action, DismissReason, Hit, HitStatus, Role
+from watchlist.registry import entities, parties
+from watchlist.review import counts, export
+from watchlist.review import decisions as review
+from watchlist.review import queue as hit_queue
+from watchlist.screening import explanations
 from web.dashboard import charts, forms, security
 from web.dashboard.blueprint import bp
 from web.state import session_scope, state
@@ -36,7 +42,7 @@ def queue() -> ResponseReturnValue:
     sort = args.get("sort", "newest")
     with session_scope() as db:
         if grouped:
-            page = reports.queue_groups(db, where, sort=sort, page=paging.page,
+            page = hit_queue.queue_groups(db, where, sort=sort, page=paging.page,
                                         per_page=paging.per_page)  # fmt: skip
             total = page.total_groups
         else:
@@ -51,9 +57,9 @@ def queue() -> ResponseReturnValue:
             total=total,
             paging=paging,
             sort=sort,
-            sorts=reports.GROUP_SORTS if grouped else HIT_SORTS,
+            sorts=hit_queue.GROUP_SORTS if grouped else HIT_SORTS,
             where=where,
-            choices=reports.filter_choices(db),
+            choices=hit_queue.filter_choices(db),
             waiting=review.count_open(db),
             statuses=list(HitStatus),
             bands=forms.SCORE_BANDS,
@@ -67,14 +73,14 @@ def hit(hit_id: int) -> ResponseReturnValue:
     with session_scope() as db:
         found = review.get_hit(db, hit_id)
         article = found.article
-        others = reports.article_hits(db, article.id)
+        others = reading.article_hits(db, article.id)
         mention = found.mention
         sentence = article.text[mention.sentence_start : mention.sentence_end]
         return render_template(
             "dashboard/hit.html",
             hit=found,
             article=article,
-            entity=registry.get_entity(db, found.entity_id),
+            entity=entities.get_entity(db, found.entity_id),
             party=party_listings(db, found.entity_id),
             sentence=segments(
                 sentence, [_span(found, current=True)], offset=mention.sentence_start
@@ -88,15 +94,15 @@ def hit(hit_id: int) -> ResponseReturnValue:
                 threshold=threshold,
             ),  # fmt: skip
             history=review.history(db, hit_id),
-            group=reports.group_open_hits(db, found),
-            next_hit=reports.next_open_hit(db, hit_id),
-            story=reports.story_articles(db, article.story_id, article.id),
+            group=hit_queue.group_open_hits(db, found),
+            next_hit=hit_queue.next_open_hit(db, hit_id),
+            story=reading.story_articles(db, article.story_id, article.id),
         )
 
 
 def party_listings(db: Session, entity_id: int) -> tuple[parties.Listing, ...]:
     """Every listing of the entity's party, its own first."""
-    found = parties.listings(db, [entity_id], lambda ids: registry.entity_cards(db, list(ids)))
+    found = parties.listings(db, [entity_id], lambda ids: entities.entity_cards(db, list(ids)))
     return found.get(entity_id, ())
 
 
@@ -120,15 +126,14 @@ def decide(hit_id: int) -> ResponseReturnValue:
         with session_scope() as db:
             targets = [hit_id]
             if form.get("whole_group") == "yes":
-                targets += [i for i in reports.group_open_hits(db, review.get_hit(db, hit_id))
+                targets += [i for i in hit_queue.group_open_hits(db, review.get_hit(db, hit_id))
                             if i != hit_id]  # fmt: skip
             for target in targets:
                 review.decide(db, target, action, actor=f"user:{user.name}", user_id=user.id,
                               note=form.get("note", ""), reason=reason,
                               suppress=suppress and target == hit_id)  # fmt: skip
-            onward = (
-                reports.next_open_hit(db, hit_id) if request.args.get("then") == "next" else None
-            )
+            wants_next = request.args.get("then") == "next"
+            onward = hit_queue.next_open_hit(db, hit_id) if wants_next else None
     except InputError as error:
         flash(f"Nothing was recorded: {error.message}", "error")
         return redirect(url_for("dashboard.hit", hit_id=hit_id), 303)
@@ -148,14 +153,14 @@ def decide(hit_id: int) -> ResponseReturnValue:
 def article(article_id: int) -> ResponseReturnValue:
     """An article with every hit highlighted."""
     with session_scope() as db:
-        found = reports.get_article(db, article_id)
-        hits = reports.article_hits(db, article_id)
+        found = reading.get_article(db, article_id)
+        hits = reading.article_hits(db, article_id)
         return render_template(
             "dashboard/article.html",
             article=found,
             hits=hits,
             text=segments(found.text, [_span(h) for h in hits]),
-            story=reports.story_articles(db, found.story_id, found.id),
+            story=reading.story_articles(db, found.story_id, found.id),
         )
 
 
@@ -165,12 +170,12 @@ def overview() -> ResponseReturnValue:
     today = dt.datetime.now(dt.UTC).date()
     everything = review.HitFilter()
     with session_scope() as db:
-        per_day = reports.hits_per_day(db, everything, days=30, today=today)
-        by_program = reports.hits_by_program(db, everything)
-        changes = reports.list_changes_over_time(db)
+        per_day = counts.hits_per_day(db, everything, days=30, today=today)
+        by_program = counts.hits_by_program(db, everything)
+        changes = updates.list_changes_over_time(db)
         return render_template(
             "dashboard/overview.html",
-            counts=reports.status_counts(db),
+            counts=counts.status_counts(db),
             per_day=hits_per_day_chart(per_day),
             by_program=charts.bars("Hits by program", by_program, "hits"),
             changes=list_changes_chart(changes),
@@ -183,7 +188,7 @@ def hits_per_day_chart(days: list[tuple[dt.date, int]]) -> charts.Chart:
     return charts.columns("Hits per day", points, ["hits"], label_every=5)
 
 
-def list_changes_chart(changes: list[reports.VersionChanges]) -> charts.Chart:
+def list_changes_chart(changes: list[updates.VersionChanges]) -> charts.Chart:
     points = [
         (f"{c.imported_at:%Y-%m-%d} #{c.version_id}", [c.added, c.changed, c.delisted, c.relisted])
         for c in changes
@@ -201,7 +206,7 @@ def export_hits() -> ResponseReturnValue:
 
     def lines() -> Iterator[str]:
         with session_scope() as db:
-            yield from reports.export_hits_csv(db, since, until)
+            yield from export.export_hits_csv(db, since, until)
 
     return Response(
         stream_with_context(lines()),

@@ -214,8 +214,8 @@ def test_common_names_short_of_the_listed_name_say_little(sdn_matcher: Matcher) 
 
 def _small_matcher(*names: tuple[str, str]) -> Matcher:
     from watchlist.config import MatchingSettings
-    from watchlist.lookup import new_matcher
     from watchlist.matching.model import NameRecord
+    from watchlist.screening.matchers import new_matcher
 
     records = [NameRecord(i, name, kind) for i, (name, kind) in enumerate(names, 1)]
     return new_matcher(records, {}, MatchingSettings())

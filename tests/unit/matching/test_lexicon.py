@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from watchlist.lexicon import build_lexicon
 from watchlist.matching.lexicon import EMPTY_LEXICON, Lexicon
+from watchlist.screening.lexicon import build_lexicon
 
 
 @pytest.fixture(scope="module")

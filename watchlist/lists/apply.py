@@ -18,8 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from watchlist import list_diff
 from watchlist.errors import ListFormatError
+from watchlist.lists import diff as list_diff
+from watchlist.lists.plausibility import RemovalGuard, removals
 from watchlist.models import (
     Address,
     BirthDate,
@@ -40,8 +41,7 @@ from watchlist.models import (
     VersionStatus,
 )
 from watchlist.models.base import utcnow
-from watchlist.parties import link_listings
-from watchlist.plausibility import RemovalGuard, removals
+from watchlist.registry.parties import link_listings
 from watchlist.sources import ofac_programs, seed
 from watchlist.sources.parsed import (
     ParsedEntity,

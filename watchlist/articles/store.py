@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from watchlist.articles.html import html_to_text
+from watchlist.articles.stories import assign_story, fingerprint
 from watchlist.config import IntakeSettings
 from watchlist.errors import InputError
 from watchlist.extract.words import SENTENCE_WORDS
-from watchlist.ingest.html import html_to_text
-from watchlist.ingest.stories import assign_story, fingerprint
 from watchlist.models import Article
 
 

@@ -15,15 +15,15 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from watchlist.articles.intake import Screener, make_screener
 from watchlist.config import Settings
-from watchlist.db import translate_errors
+from watchlist.db import newest_first, translate_errors
 from watchlist.errors import DatabaseError, WatchlistError
-from watchlist.ingest.service import Screener, make_screener
 from watchlist.models import Article, Entity, Hit, HitStatus, RunStatus, ScanError, ScanRun
 from watchlist.models.base import utcnow
-from watchlist.screening import screen_article
+from watchlist.screening.hits import screen_article
 from watchlist.timestamps import rfc3339
 
 log = logging.getLogger(__name__)
@@ -229,7 +229,7 @@ class NewHit:
 
 def new_hits_summary(session: Session, run_started: dt.datetime) -> list[NewHit]:
     """New hits since the run started, by entity (with its programs), most first."""
-    from watchlist.registry import entity_cards
+    from watchlist.registry.entities import entity_cards
 
     rows = session.execute(
         sa.select(Hit.entity_id, sa.func.count(), sa.func.count(sa.distinct(Hit.article_id)))
@@ -265,3 +265,11 @@ def summary_json(
         "list_updates": list(list_updates),
         "new_hits_by_entity": [dataclasses.asdict(line) for line in lines],
     }
+
+
+def scan_runs(
+    session: Session, *, limit: int = 50, offset: int = 0
+) -> tuple[Sequence[ScanRun], int]:
+    """Scan runs with their errors, newest first, and how many there are."""
+    load = [selectinload(ScanRun.failures)]
+    return newest_first(session, ScanRun, load=load, limit=limit, offset=offset)

@@ -14,17 +14,17 @@ import requests
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from watchlist.articles.documents import to_document
+from watchlist.articles.feeds import FeedItem, parse_feed
+from watchlist.articles.store import ArticleInput, add_article
+from watchlist.articles.web import Page, check_url, fetch_page
 from watchlist.budget import Deadline
 from watchlist.config import Settings
 from watchlist.errors import InputError, WatchlistError
-from watchlist.ingest.articles import ArticleInput, add_article
-from watchlist.ingest.documents import to_document
-from watchlist.ingest.feeds import FeedItem, parse_feed
-from watchlist.ingest.web import Page, check_url, fetch_page
-from watchlist.lookup import build_matcher, list_state
 from watchlist.matching.matcher import Matcher
 from watchlist.models import Article, Feed
-from watchlist.screening import screen_article, settings_fingerprint
+from watchlist.screening.hits import screen_article, settings_fingerprint
+from watchlist.screening.matchers import build_matcher, list_state
 
 
 @dataclasses.dataclass(frozen=True)

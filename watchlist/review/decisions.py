@@ -28,7 +28,7 @@ from watchlist.models import (
     Suppression,
 )
 from watchlist.models.base import utcnow
-from watchlist.parties import JOINING
+from watchlist.registry.parties import JOINING
 
 OUTCOME = {
     Action.CONFIRM: HitStatus.CONFIRMED,

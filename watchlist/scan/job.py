@@ -12,15 +12,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from watchlist import list_jobs, locks, notify, scan
+from watchlist import locks
+from watchlist.articles import intake as intake
+from watchlist.articles.web import http_session
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory, translate_errors
 from watchlist.errors import ConfigError, NotFoundError, WatchlistError
-from watchlist.ingest import service as intake
-from watchlist.ingest.web import http_session
-from watchlist.lookup import list_state
+from watchlist.lists import jobs
 from watchlist.models import Feed, RunStatus, ScanRun
 from watchlist.models.base import utcnow
+from watchlist.scan import batches as scan
+from watchlist.scan import notify
+from watchlist.screening.matchers import list_state
 
 Say = Callable[[str], None]
 
@@ -43,7 +46,7 @@ class ScanResult:
     run: ScanRun
     new_hits: list[scan.NewHit]
     notification_failures: list[str]
-    list_updates: list[list_jobs.UpdateOutcome]
+    list_updates: list[jobs.UpdateOutcome]
 
     def summary(self) -> dict[str, object]:
         """The run, its list updates and its new hits, as `--json` prints it."""
@@ -90,12 +93,12 @@ def run_scan(
 
 def _prepare(
     sessions: sessionmaker[Session], settings: Settings, options: ScanOptions, run_id: int, say: Say
-) -> list[list_jobs.UpdateOutcome]:
+) -> list[jobs.UpdateOutcome]:
     """Update the lists and read the feeds, as the options say; the list updates' outcomes."""
-    outcomes: list[list_jobs.UpdateOutcome] = []
+    outcomes: list[jobs.UpdateOutcome] = []
     if options.update_lists:
         say("updating lists")
-        outcomes = list_jobs.update_sources(sessions, settings)
+        outcomes = jobs.update_sources(sessions, settings)
         for outcome in outcomes:
             if outcome.error:
                 _record(sessions, run_id, "lists", f"{outcome.url}: {outcome.error.message}")

@@ -10,13 +10,12 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from watchlist import responses
 from watchlist.config import MatchingSettings
-from watchlist.lexicon import build_lexicon
 from watchlist.matching.matcher import Matcher
 from watchlist.matching.model import (
     EntityProfile,
@@ -38,7 +37,8 @@ from watchlist.models import (
     Program,
     VersionStatus,
 )
-from watchlist.parties import (
+from watchlist.registry.entities import EntityCard, card_json, entity_cards
+from watchlist.registry.parties import (
     Listing,
     PartyMap,
     best_per_party,
@@ -48,8 +48,8 @@ from watchlist.parties import (
     party_label,
     party_map,
 )
-from watchlist.qualifiers import country_key
-from watchlist.registry import EntityCard, entity_cards
+from watchlist.registry.qualifiers import country_key
+from watchlist.screening.lexicon import build_lexicon
 from watchlist.sources.parsed import ParsedEntity, ParsedList
 from watchlist.timestamps import iso_date
 
@@ -323,11 +323,13 @@ def listed_cards(session: Session) -> dict[int, EntityCard]:
     }
 
 
-def match_json(match: Match, card: EntityCard, party: Sequence[Listing] = ()) -> dict[str, Any]:
+def match_json(
+    match: Match, card: EntityCard, party: Sequence[Listing] = ()
+) -> responses.MatchResult:
     """A match as the API and `--json` output show it, with every listing of its party."""
     found = party or (Listing(card),)
     return {
-        "entity": dataclasses.asdict(card),
+        "entity": card_json(card),
         "matched_name": match.matched_name,
         "name_kind": match.name_kind,
         "score": match.score,
@@ -348,13 +350,16 @@ def one_per_party(matches: Sequence[Match], parties: PartyMap, limit: int) -> li
     return best_per_party(matches, keys)[:limit]
 
 
-def explanation_json(explanation: Explanation) -> dict[str, Any]:
+def explanation_json(explanation: Explanation) -> responses.Explanation:
     """Why a name matched, as JSON: the token alignment and each feature's contribution."""
     return {
-        "alignment": [dataclasses.asdict(pair) for pair in explanation.alignment],
+        "alignment": [
+            {"query": p.query, "listed": p.listed, "similarity": p.similarity, "how": p.how}
+            for p in explanation.alignment
+        ],
         "features": [
-            {**dataclasses.asdict(f), "value": round(f.value, 4),
-             "contribution": round(f.contribution, 4)}
+            {"name": f.name, "value": round(f.value, 4),
+             "contribution": round(f.contribution, 4), "detail": f.detail}
             for f in explanation.features
         ],
         "unmatched_query": list(explanation.unmatched_query),

@@ -33,6 +33,7 @@ from typing import Protocol, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from watchlist import responses
 from watchlist.errors import InputError, NotFoundError
 from watchlist.models import (
     BirthDate,
@@ -45,7 +46,7 @@ from watchlist.models import (
     PartyLink,
 )
 from watchlist.models.base import utcnow
-from watchlist.registry import EntityCard
+from watchlist.registry.entities import EntityCard
 
 # A number shared by more listings than this is no one party's (a placeholder, a typo'd
 # default): it links nothing.
@@ -490,7 +491,7 @@ def party_label(found: Sequence[Listing]) -> str:
     return " · ".join(listing.label for listing in found)
 
 
-def listing_json(listing: Listing) -> dict[str, object]:
+def listing_json(listing: Listing) -> responses.Listing:
     """A listing as the API shows it."""
     card = listing.card
     return {

@@ -3,9 +3,7 @@ came back. Written in the same transaction as the answer it records."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -14,9 +12,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from watchlist import responses
 from watchlist.db import newest_first
 from watchlist.models import ScreeningRecord
 from watchlist.models.base import utcnow
+from watchlist.spreadsheet import csv_lines
 from watchlist.timestamps import rfc3339
 
 QUERY_CHARS = 2_000  # a screened text is kept as its first characters and its length
@@ -31,6 +31,16 @@ class TopResult:
     entity_id: int
     name: str
     score: float
+
+
+Results = Sequence[responses.MatchResult] | Sequence[responses.TextHit]
+
+
+def summary(results: Results) -> tuple[int, TopResult | None]:
+    """How many results (matches or hits) an answer had, and the best-scoring one as the log
+    keeps it."""
+    tops = [TopResult(r["entity"]["id"], r["entity"]["name"], r["score"]) for r in results]
+    return len(tops), max(tops, key=lambda top: top.score, default=None)
 
 
 def record(
@@ -116,31 +126,11 @@ def as_dict(entry: ScreeningRecord) -> dict[str, Any]:
 def export_csv(entries: Iterable[ScreeningRecord]) -> Iterator[str]:
     """CSV lines, a header first; values that a spreadsheet would run as formulas are quoted
     with a leading apostrophe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(FIELDS)
-    yield _drain(buffer)
-    for entry in entries:
-        row = as_dict(entry)
-        writer.writerow([safe_cell(row[field]) for field in FIELDS])
-        yield _drain(buffer)
+    rows = ([[record[field] for field in FIELDS]] for record in map(as_dict, entries))
+    return csv_lines(FIELDS, rows)
 
 
 def export_json(entries: Iterable[ScreeningRecord]) -> Iterator[str]:
     """JSON lines, one record each."""
     for entry in entries:
         yield json.dumps(as_dict(entry), ensure_ascii=False) + "\n"
-
-
-def safe_cell(value: object) -> object:
-    """Neutralise CSV formula injection (a cell starting with = + - @ tab or CR)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
-def _drain(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text

@@ -1,6 +1,6 @@
 """Registry queries: load an entity with everything known about it, or its card.
 
-Searching the registry by name or identifier is `watchlist.search`."""
+Searching the registry by name or identifier is `watchlist.registry.search`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import dataclasses
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from watchlist import responses
 from watchlist.errors import NotFoundError
 from watchlist.models import Designation, Entity, EntityRelation, ListSource
 from watchlist.timestamps import iso_date
@@ -65,6 +66,21 @@ class EntityCard:
     source_label: str = ""
     listed_on: str | None = None
     delisted_on: str | None = None
+
+
+def card_json(card: EntityCard) -> responses.EntityCard:
+    """A card as the API and `--json` output show it."""
+    return {
+        "id": card.id,
+        "name": card.name,
+        "kind": card.kind,
+        "programs": list(card.programs),
+        "source": card.source,
+        "source_key": card.source_key,
+        "source_label": card.source_label,
+        "listed_on": card.listed_on,
+        "delisted_on": card.delisted_on,
+    }
 
 
 def entity_cards(session: Session, ids: list[int]) -> dict[int, EntityCard]:

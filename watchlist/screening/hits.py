@@ -6,20 +6,19 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from watchlist import review
+from watchlist import responses
 from watchlist.budget import Deadline, run_within
 from watchlist.config import MatchingSettings
 from watchlist.extract.screen import TextHit, screen_text
-from watchlist.lookup import explanation_json
 from watchlist.matching.matcher import Matcher
 from watchlist.models import Article, Hit, Mention
 from watchlist.models.base import utcnow
-from watchlist.parties import (
+from watchlist.registry.entities import EntityCard, card_json, entity_cards
+from watchlist.registry.parties import (
     Listing,
     best_per_party,
     listing_json,
@@ -27,7 +26,8 @@ from watchlist.parties import (
     party_keys,
     party_label,
 )
-from watchlist.registry import EntityCard, entity_cards
+from watchlist.review import decisions as review
+from watchlist.screening.matchers import explanation_json
 
 
 def settings_fingerprint(settings: MatchingSettings) -> str:
@@ -49,7 +49,7 @@ class FoundHit:
     matched_name: str
     score: float
     route: str
-    explanation: dict[str, Any]  # as explanation_json gives it
+    explanation: responses.Explanation
 
     @classmethod
     def of(cls, hit: TextHit) -> FoundHit:
@@ -76,7 +76,7 @@ def find_hits(text: str, matcher: Matcher, deadline: Deadline | None = None) -> 
     return screen() if deadline is None else run_within(screen, deadline)
 
 
-def hit_json(hit: FoundHit, card: EntityCard, party: Sequence[Listing] = ()) -> dict[str, Any]:
+def hit_json(hit: FoundHit, card: EntityCard, party: Sequence[Listing] = ()) -> responses.TextHit:
     """A hit as `/api/v1/screen` and `watchlist screen --json` show it, with every listing of
     its party."""
     found = party or (Listing(card),)
@@ -89,7 +89,7 @@ def hit_json(hit: FoundHit, card: EntityCard, party: Sequence[Listing] = ()) -> 
         "sentence": hit.sentence,
         "route": hit.route,
         "explanation": hit.explanation,
-        "entity": dataclasses.asdict(card),
+        "entity": card_json(card),
         "listed_as": party_label(found),
         "listings": [listing_json(listing) for listing in found],
     }
@@ -103,7 +103,7 @@ def one_per_party(session: Session, hits: Sequence[FoundHit]) -> list[FoundHit]:
 
 def screen_to_json(
     session: Session, text: str, matcher: Matcher, deadline: Deadline | None = None
-) -> list[dict[str, Any]]:
+) -> list[responses.TextHit]:
     """Screen a text without storing anything; hits in reading order, as JSON values."""
     hits = one_per_party(session, find_hits(text, matcher, deadline))
     ids = [h.entity_id for h in hits]

@@ -22,7 +22,6 @@ from collections.abc import Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from watchlist import qualifiers
 from watchlist.errors import InputError
 from watchlist.matching.matcher import Matcher
 from watchlist.matching.model import Match
@@ -39,7 +38,8 @@ from watchlist.models import (
     Program,
     number_key,
 )
-from watchlist.qualifiers import country_key
+from watchlist.registry import qualifiers
+from watchlist.registry.qualifiers import country_key
 from watchlist.timestamps import iso_date
 
 DEFAULT_MIN_SCORE = 0.8

@@ -13,11 +13,12 @@ from pathlib import Path
 import requests
 from sqlalchemy.orm import Session, sessionmaker
 
-from watchlist import fetch, list_updates
+from watchlist import fetch
 from watchlist.config import Settings
 from watchlist.errors import FetchError, ListRefusedError, WatchlistError
+from watchlist.lists import updates
+from watchlist.lists.plausibility import RemovalGuard
 from watchlist.models import ListVersion, VersionStatus
-from watchlist.plausibility import RemovalGuard
 from watchlist.sources import formats
 
 Stage = Callable[[str], None]
@@ -67,14 +68,14 @@ def import_file(
     `ListRefusedError`: the registry keeps the previous version.
     """
     with sessions.begin() as session:
-        same = list_updates.import_if_new(session, list_file)
+        same = updates.import_if_new(session, list_file)
         if same is not None:
             return same
     stage("parsing")
     parsed = formats.parse(list_file)
     stage(f"applying {len(parsed.entities):,} entities")
     with sessions.begin() as session:
-        version = list_updates.import_parsed(
+        version = updates.import_parsed(
             session, list_file, parsed, published_at=published_at, guard=guard
         )
     if version.status is VersionStatus.REFUSED:
@@ -119,7 +120,7 @@ def update_sources(
 
     One failing source is reported in its outcome and does not stop the others.
     """
-    sources = list_updates.read_sources(Path(settings.lists.sources_file))
+    sources = updates.read_sources(Path(settings.lists.sources_file))
     chosen = [s for s in sources if s.enabled and (not only or s.format in only)]
     policy = fetch_policy(settings)
     http = fetch.http_session(policy)
@@ -136,7 +137,7 @@ def update_sources(
 
 def _update_one(
     sessions: sessionmaker[Session],
-    configured: list_updates.ConfiguredSource,
+    configured: updates.ConfiguredSource,
     http: requests.Session,
     policy: fetch.FetchPolicy,
     guard: RemovalGuard,
@@ -144,7 +145,7 @@ def _update_one(
     dataset = formats.remote_dataset(configured.format, configured.url, configured.dataset)
     code = formats.source_code(configured.format, dataset)
     with sessions.begin() as session:
-        previous = list_updates.latest_accepted(session, code) if code else None
+        previous = updates.latest_accepted(session, code) if code else None
         etag, modified = (previous.etag, previous.last_modified) if previous else (None, None)
     got = formats.fetch_remote(
         configured.format, configured.url, http, policy,
@@ -155,4 +156,4 @@ def _update_one(
     if not code:
         raise FetchError(f"Download of {configured.url} answered 304 with nothing to keep.")
     with sessions.begin() as session:
-        return list_updates.record_not_modified(session, code, configured.url)
+        return updates.record_not_modified(session, code, configured.url)

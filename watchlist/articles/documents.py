@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from watchlist.articles.html import html_to_text, looks_like_html
 from watchlist.errors import InputError
-from watchlist.ingest.html import html_to_text, looks_like_html
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,15 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from watchlist import list_diff
+from watchlist.db import newest_first
 from watchlist.errors import ConfigError, InputError, NotFoundError
-from watchlist.list_diff import FieldChange
-from watchlist.lists import VersionInfo, apply_list
+from watchlist.lists import diff as list_diff
+from watchlist.lists.apply import VersionInfo, apply_list
+from watchlist.lists.diff import FieldChange
+from watchlist.lists.plausibility import RemovalGuard
 from watchlist.models import ChangeKind, Entity, ListChange, ListSource, ListVersion
 from watchlist.models.registry import VersionStatus
-from watchlist.plausibility import RemovalGuard
 from watchlist.sources import formats
 from watchlist.sources.formats import ListFile
 from watchlist.sources.parsed import ParsedList
@@ -285,3 +286,48 @@ def _change_query(version: ListVersion, where: ChangeFilter) -> sa.Select[Any]:
         name = sa.func.lower(Entity.primary_name).contains(text.casefold(), autoescape=True)
         query = query.where(sa.or_(name, Entity.source_key == text))
     return query
+
+
+@dataclasses.dataclass(frozen=True)
+class VersionChanges:
+    """What one list version changed, for the change chart and the lists page."""
+
+    version_id: int
+    source: str
+    imported_at: dt.datetime
+    added: int
+    changed: int
+    delisted: int
+    relisted: int
+
+
+def list_changes_over_time(session: Session, *, limit: int = 24) -> list[VersionChanges]:
+    """The newest versions that changed something, oldest first."""
+    query = (
+        sa.select(ListVersion, ListSource.code)
+        .join(ListSource, ListSource.id == ListVersion.source_id)
+        .where(ListVersion.status == VersionStatus.CHANGED)
+        .order_by(ListVersion.id.desc())
+        .limit(limit)
+    )
+    lines = [
+        VersionChanges(
+            v.id,
+            code,
+            v.imported_at,
+            v.added_count,
+            v.changed_count,
+            v.delisted_count,
+            v.relisted_count,
+        )  # fmt: skip
+        for v, code in session.execute(query)
+    ]
+    return lines[::-1]
+
+
+def list_versions(
+    session: Session, *, limit: int = 50, offset: int = 0
+) -> tuple[Sequence[ListVersion], int]:
+    """Every import of every list, newest first, and how many there are."""
+    load = [selectinload(ListVersion.source)]
+    return newest_first(session, ListVersion, load=load, limit=limit, offset=offset)

@@ -1,1 +1,0 @@
-"""Article intake: files, URLs, feeds; HTML to text; duplicates and stories."""
