@@ -67,7 +67,7 @@ def build_database(folder: Path) -> tuple[str, str]:
 
 
 def queries() -> list[str]:
-    from watchlist.screening.matchers import records_from_list
+    from watchlist.screening.records import records_from_list
     from watchlist.sources import formats
 
     records, _profiles = records_from_list(formats.parse(formats.read_local("ofac-csv", SDN)))

@@ -57,7 +57,7 @@ class Listed:
 
 
 def load(list_format: str, path: Path) -> Listed:
-    from watchlist.screening.matchers import records_from_list
+    from watchlist.screening.records import records_from_list
     from watchlist.sources import formats
 
     parsed = formats.parse(formats.read_local(list_format, path))

@@ -50,7 +50,8 @@ def project_scores(pairs: Sequence[Pair]) -> list[float]:
     """Our score for each pair: the listed name's entity in a lookup over the SDN list."""
     from watchlist.config import load_settings
     from watchlist.matching.model import NameRecord
-    from watchlist.screening.matchers import new_matcher, records_from_list
+    from watchlist.screening.matchers import new_matcher
+    from watchlist.screening.records import records_from_list
     from watchlist.sources import formats
 
     parsed = formats.parse(formats.read_local("ofac-csv", ROOT / "data/ofac/sdn_legacy_csv"))

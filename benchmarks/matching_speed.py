@@ -222,7 +222,7 @@ def _miss(rng: random.Random) -> Query:
 def load_list(which: str, size: int) -> tuple[list[NameRecord], dict[int, EntityProfile]]:
     """The SDN list's names and profiles, or `size` synthetic names (no profiles)."""
     if which == "sdn":
-        from watchlist.screening.matchers import records_from_list
+        from watchlist.screening.records import records_from_list
         from watchlist.sources import formats
 
         return records_from_list(formats.parse(formats.read_local("ofac-csv", SDN)))

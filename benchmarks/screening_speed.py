@@ -374,7 +374,7 @@ def naive_subsample(count: int) -> list[int]:
 
 
 def load_list() -> tuple[list[NameRecord], dict[int, EntityProfile]]:
-    from watchlist.screening.matchers import records_from_list
+    from watchlist.screening.records import records_from_list
     from watchlist.sources import formats
 
     return records_from_list(formats.parse(formats.read_local("ofac-csv", SDN)))

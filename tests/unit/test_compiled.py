@@ -172,7 +172,8 @@ from pathlib import Path
 from watchlist.compiled import is_compiled
 from watchlist.extract.screen import screen_text
 from watchlist.config import MatchingSettings
-from watchlist.screening.matchers import new_matcher, records_from_list
+from watchlist.screening.matchers import new_matcher
+from watchlist.screening.records import records_from_list
 from watchlist.sources import formats
 import watchlist.matching.scoring as scoring
 listed = formats.parse(formats.read_local("ofac-csv", Path(sys.argv[1])))

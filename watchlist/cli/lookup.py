@@ -11,6 +11,7 @@ from watchlist.cli.app import AppContext, cli, pass_app
 from watchlist.db import transaction
 from watchlist.registry import entities as registry
 from watchlist.registry import parties, qualifiers
+from watchlist.screening import answers
 from watchlist.screening import matchers as lookups
 
 
@@ -75,7 +76,7 @@ def lookup_command(
             session, ids, lambda more: registry.entity_cards(session, list(more))
         )
     results = [
-        lookups.match_json(m, cards[m.entity_id], found.get(m.entity_id, ())) for m in matches
+        answers.match_json(m, cards[m.entity_id], found.get(m.entity_id, ())) for m in matches
     ]
     if as_json:
         query = {"name": name, "kind": kind, "birth_date": birth_date, "country": country}

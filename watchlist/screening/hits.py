@@ -27,7 +27,7 @@ from watchlist.registry.parties import (
     party_label,
 )
 from watchlist.review import decisions as review
-from watchlist.screening.matchers import explanation_json
+from watchlist.screening.answers import explanation_json
 
 
 def settings_fingerprint(settings: MatchingSettings) -> str:

@@ -1,4 +1,5 @@
-"""The matcher at the service edge: built from the registry, rebuilt when the lists change."""
+"""The matcher at the service edge: built from the registry, rebuilt when the lists change, one
+result per party."""
 
 from __future__ import annotations
 
@@ -9,48 +10,37 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from watchlist import responses
 from watchlist.config import MatchingSettings
 from watchlist.matching.matcher import Matcher
 from watchlist.matching.model import (
     EntityProfile,
-    Explanation,
     Match,
     MatchSettings,
     NameRecord,
 )
 from watchlist.models import (
-    Address,
-    BirthDate,
     Designation,
     Entity,
-    EntityName,
-    EntityRelation,
     ListSource,
     ListVersion,
-    Nationality,
     Program,
     VersionStatus,
 )
-from watchlist.registry.entities import EntityCard, card_json, entity_cards
+from watchlist.registry.entities import EntityCard, entity_cards
 from watchlist.registry.parties import (
-    Listing,
     PartyMap,
     best_per_party,
     keys_of,
     links_state,
-    listing_json,
-    party_label,
     party_map,
 )
-from watchlist.registry.qualifiers import country_key
+from watchlist.screening import records
 from watchlist.screening.lexicon import build_lexicon
-from watchlist.sources.parsed import ParsedEntity, ParsedList
 from watchlist.timestamps import iso_date
 
 log = logging.getLogger(__name__)
@@ -75,7 +65,9 @@ def list_state(session: Session) -> int:
 def build_matcher(session: Session, settings: MatchingSettings) -> Matcher:
     """A matcher over every name of every listed (not delisted) entity, kept for the process
     (`keep_for_process`)."""
-    return keep_for_process(new_matcher(list(_name_records(session)), _profiles(session), settings))
+    return keep_for_process(
+        new_matcher(list(records.name_records(session)), records.profiles(session), settings)
+    )
 
 
 def new_matcher(
@@ -96,92 +88,6 @@ def keep_for_process(matcher: Matcher) -> Matcher:
     gc.collect()
     gc.freeze()
     return matcher
-
-
-def _name_records(session: Session) -> Iterator[NameRecord]:
-    rows = session.execute(
-        sa.select(EntityName.entity_id, EntityName.name, Entity.kind, EntityName.kind)
-        .join(Entity, Entity.id == EntityName.entity_id)
-        .where(Entity.delisted_on.is_(None))
-        .order_by(EntityName.id)
-    )
-    for entity_id, name, entity_kind, name_kind in rows:
-        yield NameRecord(entity_id, name, entity_kind.value, name_kind.value)
-
-
-def _profiles(session: Session) -> dict[int, EntityProfile]:
-    active = Entity.delisted_on.is_(None)
-    births: dict[int, list[tuple[int | None, int | None, int | None]]] = defaultdict(list)
-    for entity_id, year, month, day in session.execute(
-        sa.select(BirthDate.entity_id, BirthDate.year, BirthDate.month, BirthDate.day)
-        .join(Entity, Entity.id == BirthDate.entity_id)
-        .where(active, BirthDate.year.is_not(None))
-    ):
-        births[entity_id].append((year, month, day))
-    countries: dict[int, set[str]] = defaultdict(set)
-    for model in (Nationality, Address):
-        for entity_id, country in session.execute(
-            sa.select(model.entity_id, model.country)
-            .join(Entity, Entity.id == model.entity_id)
-            .where(active, model.country.is_not(None))
-        ):
-            countries[entity_id].add(country_key(country or ""))
-    links = dict(
-        session.execute(
-            sa.select(EntityRelation.object_id, sa.func.count())
-            .where(EntityRelation.object_id.is_not(None))
-            .group_by(EntityRelation.object_id)
-        ).all()
-    )
-    kinds = session.execute(sa.select(Entity.id, Entity.kind, Entity.gender).where(active))
-    return {
-        entity_id: EntityProfile(
-            entity_id=entity_id,
-            kind=kind.value,
-            birth_dates=tuple(births.get(entity_id, ())),
-            countries=frozenset(countries.get(entity_id, ())),
-            linked_from=links.get(entity_id, 0),
-            gender=gender,
-        )
-        for entity_id, kind, gender in kinds
-    }
-
-
-def records_from_list(
-    parsed: ParsedList, *, id_of: Callable[[ParsedEntity], int] | None = None
-) -> tuple[list[NameRecord], dict[int, EntityProfile]]:
-    """Matcher input straight from a parsed list, without a database (tests, benchmarks).
-
-    Entity ids are the list's own keys when numeric (OFAC entity numbers), unless `id_of`
-    says otherwise.
-    """
-    ident = id_of or (lambda entity: int(entity.source_key))
-    by_name = {_relation_key(e.primary_name): ident(e) for e in parsed.entities}
-    links: dict[int, int] = defaultdict(int)
-    for entity in parsed.entities:
-        for relation in entity.relations:
-            target = by_name.get(_relation_key(relation.object_name))
-            if target is not None:
-                links[target] += 1
-    records: list[NameRecord] = []
-    profiles: dict[int, EntityProfile] = {}
-    for entity in parsed.entities:
-        key, kind = ident(entity), entity.kind.value
-        records.append(NameRecord(key, entity.primary_name, kind, "primary"))
-        records += [NameRecord(key, n.name, kind, n.kind.value) for n in entity.names]
-        profiles[key] = EntityProfile(
-            key,
-            kind,
-            birth_dates=tuple((b.year, b.month, b.day) for b in entity.birth_dates if b.year),
-            countries=frozenset(country_key(n.country) for n in entity.nationalities),
-            linked_from=links[key],
-            gender=entity.gender,
-        )
-    return records, profiles
-
-
-def _relation_key(name: str) -> str:
-    return " ".join(name.strip().rstrip(".").casefold().split())
 
 
 class MatcherCache:
@@ -323,22 +229,6 @@ def listed_cards(session: Session) -> dict[int, EntityCard]:
     }
 
 
-def match_json(
-    match: Match, card: EntityCard, party: Sequence[Listing] = ()
-) -> responses.MatchResult:
-    """A match as the API and `--json` output show it, with every listing of its party."""
-    found = party or (Listing(card),)
-    return {
-        "entity": card_json(card),
-        "matched_name": match.matched_name,
-        "name_kind": match.name_kind,
-        "score": match.score,
-        "explanation": explanation_json(match.explanation),
-        "listed_as": party_label(found),
-        "listings": [listing_json(listing) for listing in found],
-    }
-
-
 # Extra candidates asked of the matcher, so that folding a party's listings into one result
 # still leaves as many results as asked for.
 PARTY_SLACK = 8
@@ -348,20 +238,3 @@ def one_per_party(matches: Sequence[Match], parties: PartyMap, limit: int) -> li
     """The best match of each party (the matches come best first), at most `limit`."""
     keys = keys_of(parties, [m.entity_id for m in matches])
     return best_per_party(matches, keys)[:limit]
-
-
-def explanation_json(explanation: Explanation) -> responses.Explanation:
-    """Why a name matched, as JSON: the token alignment and each feature's contribution."""
-    return {
-        "alignment": [
-            {"query": p.query, "listed": p.listed, "similarity": p.similarity, "how": p.how}
-            for p in explanation.alignment
-        ],
-        "features": [
-            {"name": f.name, "value": round(f.value, 4),
-             "contribution": round(f.contribution, 4), "detail": f.detail}
-            for f in explanation.features
-        ],
-        "unmatched_query": list(explanation.unmatched_query),
-        "unmatched_listed": list(explanation.unmatched_listed),
-    }  # fmt: skip

@@ -19,8 +19,9 @@ from watchlist.registry import qualifiers
 from watchlist.registry.parties import listings
 from watchlist.responses import MatchResult, TextHit
 from watchlist.screening import audit
+from watchlist.screening.answers import match_json
 from watchlist.screening.hits import screen_to_json
-from watchlist.screening.matchers import PARTY_SLACK, match_json, one_per_party
+from watchlist.screening.matchers import PARTY_SLACK, one_per_party
 from web.api import api
 from web.api.endpoint import Call, Reply
 from web.api.schemas import Body, Name, Params, Text

@@ -5,7 +5,8 @@ import pytest
 from tests.conftest import ROOT
 from watchlist.config import MatchingSettings
 from watchlist.matching.matcher import Matcher
-from watchlist.screening.matchers import new_matcher, records_from_list
+from watchlist.screening.matchers import new_matcher
+from watchlist.screening.records import records_from_list
 from watchlist.sources import formats
 
 
