@@ -50,7 +50,7 @@ def project_scores(pairs: Sequence[Pair]) -> list[float]:
     """Our score for each pair: the listed name's entity in a lookup over the SDN list."""
     from watchlist.config import load_settings
     from watchlist.lookup import new_matcher, records_from_list
-    from watchlist.matching.model import NameRecord
+    from watchlist.matching.model import NameRecord, Query
     from watchlist.sources import formats
 
     parsed = formats.parse(formats.read_local("ofac-csv", ROOT / "data/ofac/sdn_legacy_csv"))
@@ -65,7 +65,7 @@ def project_scores(pairs: Sequence[Pair]) -> list[float]:
     matcher = new_matcher(records, profiles, load_settings({}).matching)
     scores = []
     for pair in pairs:
-        found = matcher.lookup(pair.query, kind=pair.kind, limit=64, threshold=0.0)
+        found = matcher.lookup(Query(pair.query, kind=pair.kind), limit=64, threshold=0.0)
         wanted = holders[pair.listed]
         scores.append(max((m.score for m in found if m.entity_id in wanted), default=0.0))
     return scores

@@ -15,7 +15,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from watchlist.config import MatchingSettings
 from watchlist.lexicon import build_lexicon
 from watchlist.matching.matcher import Matcher
 from watchlist.matching.model import (
@@ -56,13 +55,6 @@ from watchlist.timestamps import iso_date
 log = logging.getLogger(__name__)
 
 
-def match_settings(settings: MatchingSettings) -> MatchSettings:
-    """The engine's settings from the [matching] section (less the identifier settings, which
-    the yente-compatible /match applies)."""
-    engine = {field.name for field in dataclasses.fields(MatchSettings)}
-    return MatchSettings(**{k: v for k, v in dataclasses.asdict(settings).items() if k in engine})
-
-
 def list_state(session: Session) -> int:
     """A marker that changes whenever a list version changes the registry (the newest such
     version's id); 'no change' versions leave it as it is."""
@@ -72,7 +64,7 @@ def list_state(session: Session) -> int:
     return session.scalar(newest) or 0
 
 
-def build_matcher(session: Session, settings: MatchingSettings) -> Matcher:
+def build_matcher(session: Session, settings: MatchSettings) -> Matcher:
     """A matcher over every name of every listed (not delisted) entity, kept for the process
     (`keep_for_process`)."""
     return keep_for_process(new_matcher(list(_name_records(session)), _profiles(session), settings))
@@ -81,10 +73,10 @@ def build_matcher(session: Session, settings: MatchingSettings) -> Matcher:
 def new_matcher(
     records: Sequence[NameRecord],
     profiles: Mapping[int, EntityProfile],
-    settings: MatchingSettings,
+    settings: MatchSettings,
 ) -> Matcher:
     """A matcher over these names, with the lexicon to weigh their words."""
-    return Matcher(records, profiles, match_settings(settings), build_lexicon())
+    return Matcher(records, profiles, settings, build_lexicon())
 
 
 def keep_for_process(matcher: Matcher) -> Matcher:
@@ -198,7 +190,7 @@ class MatcherCache:
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        settings: MatchingSettings,
+        settings: MatchSettings,
         *,
         recheck_seconds: float = 0.0,
         on_built: Callable[[float, int], None] | None = None,

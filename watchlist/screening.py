@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from watchlist import review
 from watchlist.budget import Deadline, run_within
-from watchlist.config import MatchingSettings
 from watchlist.extract.screen import TextHit, screen_text
 from watchlist.lookup import explanation_json
 from watchlist.matching.matcher import Matcher
+from watchlist.matching.model import MatchSettings
 from watchlist.models import Article, Hit, Mention
 from watchlist.models.base import utcnow
 from watchlist.parties import (
@@ -30,7 +30,7 @@ from watchlist.parties import (
 from watchlist.registry import EntityCard, entity_cards
 
 
-def settings_fingerprint(settings: MatchingSettings) -> str:
+def settings_fingerprint(settings: MatchSettings) -> str:
     """A short digest of the matcher settings a hit was made with."""
     text = json.dumps(dataclasses.asdict(settings), sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -10,6 +10,7 @@ from watchlist import lookup as lookups
 from watchlist import parties, qualifiers, registry
 from watchlist.cli.app import AppContext, cli, pass_app
 from watchlist.db import transaction
+from watchlist.matching.model import Query
 
 
 @cli.command("lookup")
@@ -61,7 +62,7 @@ def lookup_command(
     with transaction(app.sessions) as session:
         matcher = lookups.build_matcher(session, app.settings.matching)
         matches = matcher.lookup(
-            name, kind=kind, birth_date=birth_date, country=country,
+            Query(name, kind=kind, birth_date=birth_date, country=country),
             limit=limit + lookups.PARTY_SLACK, threshold=threshold,
         )  # fmt: skip
         matches = lookups.one_per_party(

@@ -14,7 +14,7 @@ from watchlist.budget import Deadline
 from watchlist.errors import InputError
 from watchlist.lookup import PARTY_SLACK, match_json, one_per_party
 from watchlist.matching.matcher import Matcher
-from watchlist.matching.model import Match
+from watchlist.matching.model import Match, Query
 from watchlist.models import Scope
 from watchlist.parties import listings
 from watchlist.screening import screen_to_json
@@ -238,10 +238,7 @@ def run_lookups(
 
 def _match(matcher: Matcher, query: LookupQuery) -> list[Match]:
     return matcher.lookup(
-        query.name,
-        kind=query.kind,
-        birth_date=query.birth_date,
-        country=query.country,
+        Query(query.name, kind=query.kind, birth_date=query.birth_date, country=query.country),
         limit=query.limit + PARTY_SLACK,
         threshold=query.threshold,
     )

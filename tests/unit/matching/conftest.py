@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ROOT
-from watchlist.config import MatchingSettings
 from watchlist.lookup import new_matcher, records_from_list
 from watchlist.matching.matcher import Matcher
+from watchlist.matching.model import MatchSettings
 from watchlist.sources import formats
 
 
@@ -15,4 +15,4 @@ def sdn_matcher() -> Matcher:
     uses; entity ids are OFAC's numbers."""
     parsed = formats.parse(formats.read_local("ofac-csv", ROOT / "data/ofac/sdn_legacy_csv"))
     records, profiles = records_from_list(parsed)
-    return new_matcher(records, profiles, MatchingSettings())
+    return new_matcher(records, profiles, MatchSettings())
