@@ -39,6 +39,7 @@ from pathlib import Path
 from benchmarks.common import ROOT, print_table
 from benchmarks.matching_speed import SDN, WARM_UP, latency_stats, query_mix
 from watchlist.config import load_settings
+from watchlist.matching.model import Query
 
 SECRET_KEY = "benchmark-only-secret-key-not-for-production"
 P99_TARGET_MS = 10.0
@@ -85,11 +86,11 @@ def in_process(url: str, texts: Sequence[str]) -> dict[str, float]:
         matcher = build_matcher(session, settings.matching)
     engine.dispose()
     for text in [*WARM_UP, *texts]:  # steady state: the queries seen once, as over HTTP
-        matcher.lookup(text)
+        matcher.lookup(Query(text))
     latencies = []
     for text in texts:
         started = time.perf_counter_ns()
-        matcher.lookup(text)
+        matcher.lookup(Query(text))
         latencies.append((time.perf_counter_ns() - started) / 1e6)
     return latency_stats("", latencies)
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import ROOT, print_table
+from watchlist.matching.model import Query
 
 DEV = Path(os.environ.get("WATCHLIST_EVAL_DEV", ROOT.parent / "shared" / "eval-dev"))
 SDN = ROOT / "data/ofac/sdn_legacy_csv"
@@ -199,7 +200,7 @@ def variants(sdn: Listed, matcher: Any) -> tuple[Spellings, Spellings]:
     threshold = settings().threshold
 
     def ours(name: str) -> int | None:
-        found = matcher.lookup(name, threshold=threshold, limit=1)
+        found = matcher.lookup(Query(name), threshold=threshold, limit=1)
         return found[0].entity_id if found else None
 
     best = wratio_best(sdn)
@@ -261,7 +262,7 @@ def pairs() -> tuple[list[dict[str, str]], dict[str, list[bool]]]:
     ours = []
     for i, row in enumerate(rows):
         kind = _KINDS.get(row["schema"])
-        found = matcher.lookup(row["name1"], kind=kind, limit=50, threshold=threshold)
+        found = matcher.lookup(Query(row["name1"], kind=kind), limit=50, threshold=threshold)
         ours.append(any(m.entity_id == i for m in found))
     from benchmarks.baselines import wratio_score
 
@@ -317,11 +318,12 @@ def people(lists: dict[str, tuple[Listed, Any]]) -> dict[str, dict[str, list[str
         plain, dated = [], []
         for row in rows:
             name = row["full_name"]
-            hit = matcher.lookup(name, kind="person", threshold=threshold, limit=1)
+            hit = matcher.lookup(Query(name, kind="person"), threshold=threshold, limit=1)
             if hit:
                 plain.append(f"{name} -> {hit[0].matched_name}")
                 born = row["date_of_birth"] or None
-                if matcher.lookup(name, kind="person", birth_date=born, threshold=threshold):
+                asked = Query(name, kind="person", birth_date=born)
+                if matcher.lookup(asked, threshold=threshold):
                     dated.append(f"{name} -> {hit[0].matched_name}")
         best = wratio_best(listed, "person")
         fuzzy = [row["full_name"] for row in rows[: PEOPLE // 10] if best(row["full_name"])]

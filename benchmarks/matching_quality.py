@@ -49,7 +49,7 @@ def read_pairs(path: Path = PAIRS) -> list[Pair]:
 def project_scores(pairs: Sequence[Pair]) -> list[float]:
     """Our score for each pair: the listed name's entity in a lookup over the SDN list."""
     from watchlist.config import load_settings
-    from watchlist.matching.model import NameRecord
+    from watchlist.matching.model import NameRecord, Query
     from watchlist.screening.matchers import new_matcher
     from watchlist.screening.records import records_from_list
     from watchlist.sources import formats
@@ -66,7 +66,7 @@ def project_scores(pairs: Sequence[Pair]) -> list[float]:
     matcher = new_matcher(records, profiles, load_settings({}).matching)
     scores = []
     for pair in pairs:
-        found = matcher.lookup(pair.query, kind=pair.kind, limit=64, threshold=0.0)
+        found = matcher.lookup(Query(pair.query, kind=pair.kind), limit=64, threshold=0.0)
         wanted = holders[pair.listed]
         scores.append(max((m.score for m in found if m.entity_id in wanted), default=0.0))
     return scores

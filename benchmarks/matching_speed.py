@@ -33,6 +33,7 @@ from typing import Any
 
 from benchmarks.common import ROOT, peak_rss_mb, print_table, run_child
 from benchmarks.synthetic import LEGAL_FORMS, variant
+from watchlist.matching import model
 from watchlist.matching.model import EntityProfile, NameRecord
 
 MODULE = "benchmarks.matching_speed"
@@ -273,11 +274,11 @@ def case_ours(which: str, size: int) -> dict[str, float]:
     result |= {"input_mb": before, "peak_mb": peak_rss_mb()}
     queries = query_mix(records)
     for text in WARM_UP:
-        matcher.lookup(text)
+        matcher.lookup(model.Query(text))
     latencies, found = [], []
     for query in queries:
         started_ns = time.perf_counter_ns()
-        matches = matcher.lookup(query.text)
+        matches = matcher.lookup(model.Query(query.text))
         latencies.append((time.perf_counter_ns() - started_ns) / 1e6)
         found.append(bool(matches))
     result |= latency_stats("", latencies)
@@ -315,7 +316,7 @@ def case_logic_v2(which: str, size: int) -> dict[str, float]:
     matcher = build_matcher(records, profiles)
     latencies, candidates = [], []
     for query in query_mix(records):
-        found = matcher.lookup(query.text, limit=64, threshold=0.0)
+        found = matcher.lookup(model.Query(query.text), limit=64, threshold=0.0)
         names = [(m.matched_name, kinds[m.entity_id]) for m in found]
         started_ns = time.perf_counter_ns()
         for name, kind in names:

@@ -405,17 +405,17 @@ def summary(texts: Sequence[str], latencies: list[float], hits: list[int]) -> di
 
 def case_watchlist(generated: int) -> dict[str, float]:
     from watchlist.compiled import is_compiled
-    from watchlist.config import MatchingSettings
     from watchlist.extract.screen import screen_text
     from watchlist.extract.spans import native_scanners
     from watchlist.matching.matcher import Matcher
+    from watchlist.matching.model import MatchSettings
     from watchlist.screening.matchers import keep_for_process, new_matcher
 
     records, profiles = load_list()
     corpus = build_corpus(records, profiles, generated)
     started = time.perf_counter()
     # As watchlist.screening.matchers builds it, lexicon included.
-    matcher = keep_for_process(new_matcher(records, profiles, MatchingSettings()))
+    matcher = keep_for_process(new_matcher(records, profiles, MatchSettings()))
     build = time.perf_counter() - started
     built_mb = peak_rss_mb()
     latencies, hits = timed(corpus, lambda text: len(screen_text(text, matcher)))
@@ -507,13 +507,13 @@ def profile(articles: int) -> None:
     import cProfile
     import pstats
 
-    from watchlist.config import MatchingSettings
     from watchlist.extract.screen import screen_text
+    from watchlist.matching.model import MatchSettings
     from watchlist.screening.matchers import keep_for_process, new_matcher
 
     records, profiles = load_list()
     corpus = build_corpus(records, profiles, max(0, articles - 5))[:articles]
-    matcher = keep_for_process(new_matcher(records, profiles, MatchingSettings()))
+    matcher = keep_for_process(new_matcher(records, profiles, MatchSettings()))
     screen_text(WARM_UP, matcher)
     profiler = cProfile.Profile()
     profiler.enable()

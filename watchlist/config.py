@@ -19,6 +19,7 @@ from typing import Any
 
 from watchlist import shipped
 from watchlist.errors import ConfigError
+from watchlist.matching.model import MatchSettings
 
 # The shipped config/ (see watchlist.shipped): in a checkout, the project's own.
 CONFIG_DIR = shipped.config_dir()
@@ -68,42 +69,6 @@ class ListsSettings:
     max_download_mb: int = 512
     user_agent: str = "Watchlist/0.1 (sanctions list update)"
     max_removal_percent: float = 5.0
-
-
-@dataclasses.dataclass(frozen=True)
-class MatchingSettings:
-    """Threshold and weights of the matching engine (see watchlist.matching.model)."""
-
-    threshold: float = 0.72
-    query_weight: float = 0.6
-    transliteration_similarity: float = 0.92
-    initial_similarity: float = 0.8
-    min_token_similarity: float = 0.7
-    partial_name_penalty: float = 0.85
-    weak_alias_score: float = 0.9
-    birth_date_bonus: float = 0.05
-    birth_date_penalty: float = 0.25
-    country_bonus: float = 0.03
-    country_penalty: float = 0.1
-    kind_penalty: float = 0.5
-    max_candidates: int = 64
-    generic_token_share: float = 0.01
-    distinctive_surname_names: int = 8
-    surname_only_score: float = 0.8
-    short_form_share: float = 0.003
-    common_name_share: float = 1e-5
-    common_word_zipf: float = 4.5
-    lower_case_word_zipf: float = 2.5
-    common_name_penalty: float = 0.3
-    other_number_penalty: float = 0.15
-    legal_form_penalty: float = 0.3
-    text_threshold: float = 0.8
-    # Identifiers in the yente-compatible /match (not the matcher's:
-    # watchlist.screening.matchers leaves them out of its settings): an equal number raises a
-    # candidate's score to at least the first, a different number of the same kind lowers it
-    # by the second.
-    identifier_match_score: float = 0.95
-    identifier_mismatch_penalty: float = 0.3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -186,7 +151,8 @@ class Settings:
     paths: PathsSettings = dataclasses.field(default_factory=PathsSettings)
     log: LogSettings = dataclasses.field(default_factory=LogSettings)
     lists: ListsSettings = dataclasses.field(default_factory=ListsSettings)
-    matching: MatchingSettings = dataclasses.field(default_factory=MatchingSettings)
+    # The matcher's own settings class: its fields, defaults and their meaning live with it.
+    matching: MatchSettings = dataclasses.field(default_factory=MatchSettings)
     intake: IntakeSettings = dataclasses.field(default_factory=IntakeSettings)
     scan: ScanSettings = dataclasses.field(default_factory=ScanSettings)
     notify: NotifySettings = dataclasses.field(default_factory=NotifySettings)

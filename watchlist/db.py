@@ -138,8 +138,3 @@ def _is_missing_table(detail: str) -> bool:
 def _first_line(error: exc.DBAPIError) -> str:
     text = str(error.orig).strip() or type(error.orig).__name__
     return text.splitlines()[0].rstrip(".")
-
-
-def is_postgresql(engine: Engine) -> bool:
-    """True when the engine talks to PostgreSQL."""
-    return engine.dialect.name == "postgresql"

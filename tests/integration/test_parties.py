@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import ROOT, migrated_session
 from watchlist.config import CONFIG_DIR, load_settings
 from watchlist.lists import apply, updates
+from watchlist.matching.model import Query
 from watchlist.models import Article, Entity, LinkStatus, ListSource, PartyLink
 from watchlist.registry import entities as registry
 from watchlist.registry import parties
@@ -102,7 +103,7 @@ def test_mkrtychev_is_one_party_with_two_listings(registry_session: Session) -> 
     session = registry_session
     matcher = matchers.build_matcher(session, SETTINGS.matching)
     matches = matchers.one_per_party(
-        matcher.lookup("Ashot Mkrtychev", limit=5 + matchers.PARTY_SLACK),
+        matcher.lookup(Query("Ashot Mkrtychev"), limit=5 + matchers.PARTY_SLACK),
         parties.party_map(session),
         5,
     )
@@ -164,7 +165,7 @@ def test_no_two_linked_listings_are_of_different_kinds_or_one_list(
 def test_a_lookup_returns_a_party_once_with_both_listings(registry_session: Session) -> None:
     session = registry_session
     matcher = matchers.build_matcher(session, SETTINGS.matching)
-    matches = matcher.lookup("Ayman al-Zawahiri", limit=5 + matchers.PARTY_SLACK)
+    matches = matcher.lookup(Query("Ayman al-Zawahiri"), limit=5 + matchers.PARTY_SLACK)
     assert len({m.entity_id for m in matches[:2]}) == 2  # both lists' listings match alone
     kept = matchers.one_per_party(matches, parties.party_map(session), 5)
     ids = [m.entity_id for m in kept]

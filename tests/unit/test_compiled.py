@@ -171,13 +171,13 @@ import dataclasses, json, sys
 from pathlib import Path
 from watchlist.compiled import is_compiled
 from watchlist.extract.screen import screen_text
-from watchlist.config import MatchingSettings
+from watchlist.matching.model import MatchSettings
 from watchlist.screening.matchers import new_matcher
 from watchlist.screening.records import records_from_list
 from watchlist.sources import formats
 import watchlist.matching.scoring as scoring
 listed = formats.parse(formats.read_local("ofac-csv", Path(sys.argv[1])))
-matcher = new_matcher(*records_from_list(listed), MatchingSettings())
+matcher = new_matcher(*records_from_list(listed), MatchSettings())
 hits = [dataclasses.asdict(h) for p in sys.argv[2:] for h in screen_text(open(p).read(), matcher)]
 print(json.dumps({"compiled": is_compiled(scoring), "hits": hits}))
 """
@@ -215,7 +215,7 @@ def test_compiled_and_interpreted_cores_screen_alike() -> None:
 
 
 # Built once per matcher or per request: the interpreter's constructor costs nothing there.
-_BUILT_ONCE = {"MatchSettings", "Query", "Rarity"}
+_BUILT_ONCE = {"MatchSettings", "Rarity"}
 
 
 def _dataclasses_of(source: Path) -> list[ast.ClassDef]:

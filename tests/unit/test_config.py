@@ -152,14 +152,36 @@ def test_the_shipped_files_are_the_checkouts_config_and_migrations() -> None:
     assert shipped.migrations_dir() == ROOT / "migrations"
 
 
-def test_matching_settings_mirror_the_engines_settings() -> None:
-    import dataclasses
-
-    from watchlist.config import MatchingSettings
+def test_matching_settings_are_the_engines_settings() -> None:
+    """The [matching] section is read into the matcher's own settings class, and the shipped
+    config leaves every default to it."""
     from watchlist.matching.model import MatchSettings
-    from watchlist.screening.matchers import match_settings
 
-    assert dataclasses.asdict(match_settings(MatchingSettings())) == dataclasses.asdict(
-        MatchSettings()
-    )
-    assert dataclasses.asdict(load_settings({}).matching) == dataclasses.asdict(MatchingSettings())
+    settings = load_settings({}).matching
+    assert type(settings) is MatchSettings
+    assert settings == MatchSettings()
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        (
+            {"WATCHLIST_MATCHING_THRESHOLD": "high"},
+            "Configuration key matching.threshold has an invalid value 'high'.",
+        ),
+        (
+            {"WATCHLIST_MATCHING_MAX_CANDIDATES": "0"},
+            "Configuration key matching.max_candidates is out of range.",
+        ),
+        (
+            {"WATCHLIST_MATCHING_THRESHOLDS": "0.8"},
+            "Unknown configuration key matching.thresholds in the environment.",
+        ),
+    ],
+)
+def test_bad_matching_settings_are_one_sentence_config_errors(
+    environ: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_settings(environ)
+    assert str(error.value) == message

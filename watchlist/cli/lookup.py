@@ -9,6 +9,7 @@ import click
 from watchlist import responses
 from watchlist.cli.app import AppContext, cli, pass_app
 from watchlist.db import transaction
+from watchlist.matching.model import Query
 from watchlist.registry import entities as registry
 from watchlist.registry import parties, qualifiers
 from watchlist.screening import answers
@@ -64,7 +65,7 @@ def lookup_command(
     with transaction(app.sessions) as session:
         matcher = lookups.build_matcher(session, app.settings.matching)
         matches = matcher.lookup(
-            name, kind=kind, birth_date=birth_date, country=country,
+            Query(name, kind=kind, birth_date=birth_date, country=country),
             limit=limit + lookups.PARTY_SLACK, threshold=threshold,
         )  # fmt: skip
         matches = lookups.one_per_party(

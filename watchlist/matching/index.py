@@ -89,12 +89,9 @@ class NameIndex:
         """The weight of a token held by `frequency` listed names."""
         return math.log((self.size + 1) / (frequency + 0.5))
 
-    def similar_tokens(self, token: Token) -> set[str]:
-        """Listed tokens that may be `token`: itself, its transliterations, one-typo variants."""
-        return self.similar_tokens_held(token)[0]
-
     def similar_tokens_held(self, token: Token) -> tuple[set[str], int]:
-        """`similar_tokens` and how many listed names hold them, summed over the tokens."""
+        """Listed tokens that may be `token` (itself, its transliterations, one-typo variants),
+        and how many listed names hold them, summed over the tokens."""
         key = (token.text, token.role, token.skeleton)
         known = self._similar.get(key)
         if known is None:
@@ -106,7 +103,7 @@ class NameIndex:
         return set(known[0]), known[1]
 
     def _similar_tokens(self, token: Token) -> dict[str, None]:
-        """`similar_tokens` in the order they are first found."""
+        """The tokens `similar_tokens_held` gives, in the order they are first found."""
         found: dict[str, None] = {}
         if token.text in self.postings:
             found[token.text] = None

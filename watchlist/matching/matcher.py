@@ -17,6 +17,7 @@ from watchlist.matching.model import (
     Match,
     MatchSettings,
     NameRecord,
+    Query,
 )
 from watchlist.matching.normalize import fold, tokenize
 from watchlist.matching.scoring import (
@@ -67,7 +68,7 @@ class Matcher:
         self._derived: dict[str, object] = {}
         generic_at = max(50, int(self.index.size * self.settings.generic_token_share))
         self.rarity = Rarity(
-            weigh=self.index.weight,
+            index=self.index,
             generic_weight=self.index.rarity(generic_at),
             distinctive_weight=self.index.rarity(self.settings.distinctive_surname_names),
             name_share=self.lexicon.name_share,
@@ -90,7 +91,7 @@ class Matcher:
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
             found = self._memo[key] = self.lookup(
-                name, threshold=threshold, limit=1, candidates=_TEXT_CANDIDATES, weak=False
+                Query(name), threshold=threshold, limit=1, candidates=_TEXT_CANDIDATES, weak=False
             )
         return found[0] if found else None
 
@@ -139,10 +140,10 @@ class Matcher:
         found = self._memo.get(key)
         if found is None:
             found = []
-            wanted = _Qualifiers(None, None, None, implied_gender(name))
+            wanted, gender = Query(name), implied_gender(name)
             for variant in query_variants(name):
                 for position in self._whole_names(variant.bare_key):
-                    found.append(self._score(variant, position, wanted, {}))
+                    found.append(self._score(variant, position, wanted, gender, {}))
             found.sort(key=lambda m: (-m.score, m.entity_id))
             self._memo[key] = found
         return found
@@ -268,11 +269,8 @@ class Matcher:
 
     def lookup(
         self,
-        name: str,
+        query: Query,
         *,
-        kind: str | None = None,
-        birth_date: dt.date | str | None = None,
-        country: str | None = None,
         limit: int = 10,
         threshold: float | None = None,
         candidates: int | None = None,
@@ -280,17 +278,18 @@ class Matcher:
     ) -> list[Match]:
         """The best match per entity at or above the threshold, best first.
 
-        `candidates` caps how many names are scored (default: matching.max_candidates);
-        `weak`: whether weak aliases may match (exactly).
+        The query says who is asked about; the keywords say how far to look: `candidates`
+        caps how many names are scored (default: matching.max_candidates), `weak` whether
+        weak aliases may match (exactly).
         """
         floor = self.settings.threshold if threshold is None else threshold
         best: dict[int, _Ranked] = {}
-        person = None if kind is None else kind == "person"
-        wanted = _Qualifiers(kind, birth_date, country, implied_gender(name))
-        for variant in query_variants(name, person=person):
+        person = None if query.kind is None else query.kind == "person"
+        gender = implied_gender(query.name)
+        for variant in query_variants(query.name, person=person):
             cache: SimilarityCache = {}
             for position in self._candidates(variant, floor, candidates, weak):
-                ranked = self._rank(variant, position, wanted, cache)
+                ranked = self._rank(variant, position, query, gender, cache)
                 entity_id = self.index.records[position].entity_id
                 current = best.get(entity_id)
                 if current is None or ranked.scores > current.scores:
@@ -298,10 +297,17 @@ class Matcher:
         order = sorted(best.items(), key=lambda item: (-item[1].scores[0], item[0]))
         chosen = [ranked for _, ranked in order if ranked.scores[0] >= floor][:limit]
         # Only the matches returned are explained (from the comparison that ranked them).
-        return [self._score(r.query, r.position, wanted, r.cache, r.comparison) for r in chosen]
+        return [
+            self._score(r.query, r.position, query, gender, r.cache, r.comparison) for r in chosen
+        ]
 
     def _rank(
-        self, query: Analysis, position: int, wanted: _Qualifiers, cache: SimilarityCache
+        self,
+        query: Analysis,
+        position: int,
+        wanted: Query,
+        gender: str | None,
+        cache: SimilarityCache,
     ) -> _Ranked:
         """What `_score` would score a candidate (score, name score), without explaining it."""
         record = self.index.records[position]
@@ -314,7 +320,7 @@ class Matcher:
             likeness = comparison.score
         score = likeness
         profile = self.profiles.get(record.entity_id)
-        for feature in _qualifiers(record, profile, wanted, score, self.settings):
+        for feature in _qualifiers(record, profile, wanted, gender, score, self.settings):
             score += feature.contribution
         rounded = round(max(0.0, min(1.0, score)), 4)
         return _Ranked((rounded, likeness), query, position, cache, comparison)
@@ -338,11 +344,13 @@ class Matcher:
         self,
         query: Analysis,
         position: int,
-        wanted: _Qualifiers,
+        wanted: Query,
+        gender: str | None,
         cache: SimilarityCache,
         comparison: Comparison | None = None,
     ) -> Match:
-        """The explained match of a candidate (`comparison`: its names compared already)."""
+        """The explained match of a candidate (`comparison`: its names compared already;
+        `gender`: the one a courtesy title in the query's name implies)."""
         record = self.index.records[position]
         listed = self.index.analyses[position]
         if record.is_weak:
@@ -354,7 +362,7 @@ class Matcher:
         features = list(result.features)
         score = result.score
         profile = self.profiles.get(record.entity_id)
-        for feature in _qualifiers(record, profile, wanted, score, self.settings):
+        for feature in _qualifiers(record, profile, wanted, gender, score, self.settings):
             features.append(feature)
             score += feature.contribution
         explanation = Explanation(
@@ -405,26 +413,6 @@ class _Ranked:
         object.__setattr__(self, "comparison", comparison)
 
 
-@dataclasses.dataclass(frozen=True)
-class _Qualifiers:
-    kind: str | None
-    birth_date: dt.date | str | None
-    country: str | None
-    gender: str | None
-
-    def __init__(
-        self,
-        kind: str | None,
-        birth_date: dt.date | str | None,
-        country: str | None,
-        gender: str | None,
-    ) -> None:
-        object.__setattr__(self, "kind", kind)
-        object.__setattr__(self, "birth_date", birth_date)
-        object.__setattr__(self, "country", country)
-        object.__setattr__(self, "gender", gender)
-
-
 _GENDERED_TITLES: Final = {
     "mr": "male", "mrs": "female", "ms": "female", "miss": "female", "madam": "female",
     "madame": "female", "mme": "female", "lady": "female", "sir": "male", "lord": "male",
@@ -440,10 +428,13 @@ def implied_gender(name: str) -> str | None:
 def _qualifiers(
     record: NameRecord,
     profile: EntityProfile | None,
-    wanted: _Qualifiers,
+    wanted: Query,
+    gender: str | None,
     score: float,
     settings: MatchSettings,
 ) -> list[Feature]:
+    """The qualifiers' features: what the query's kind, birth date and country, and the
+    gender its title implies, add to or take from a candidate's score."""
     features: list[Feature] = []
     if wanted.kind and wanted.kind != record.entity_kind:
         detail = f"query is a {wanted.kind}, listed entity a {record.entity_kind}"
@@ -455,8 +446,8 @@ def _qualifiers(
         features.append(_birth_date_feature(birth, profile, settings))
     if wanted.country and profile.countries:
         features.append(_country_feature(wanted.country, profile, settings))
-    if wanted.gender and profile.gender and wanted.gender != profile.gender.lower():
-        detail = f"the title implies {wanted.gender}; listed as {profile.gender.lower()}"
+    if gender and profile.gender and gender != profile.gender.lower():
+        detail = f"the title implies {gender}; listed as {profile.gender.lower()}"
         features.append(Feature("gender", 0.0, -score * settings.kind_penalty, detail))
     return features
 
@@ -513,4 +504,4 @@ def normalize_country(name: str) -> str:
     return fold(name).lower().strip()
 
 
-__all__ = ["EntityProfile", "Match", "MatchSettings", "Matcher", "NameRecord"]
+__all__ = ["EntityProfile", "Match", "MatchSettings", "Matcher", "NameRecord", "Query"]

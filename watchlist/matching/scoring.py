@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from rapidfuzz.distance import OSA, DamerauLevenshtein
@@ -17,15 +17,14 @@ from rapidfuzz.distance import OSA, DamerauLevenshtein
 from watchlist.matching.analysis import (
     MIDDLE_SHARE,
     OPTIONAL_ROLES,
-    ROLE_WEIGHT,
     Analysis,
     Role,
     Token,
     skeleton,
 )
+from watchlist.matching.index import NameIndex, token_weight
 from watchlist.matching.model import Feature, MatchSettings, TokenPair
 
-Weigh = Callable[[str], float]
 # Token similarities within one lookup, keyed by the two tokens' identities (cheap to hash; both
 # tokens outlive the lookup: the query's in its analysis, the listed ones in the index).
 SimilarityCache = dict[tuple[int, int], tuple[float, str]]
@@ -39,11 +38,15 @@ class Rarity:
     """Token weights, and where 'common' and 'distinctive' begin, for one index; and how
     many people carry a name outside the lists."""
 
-    weigh: Weigh
+    index: NameIndex  # how many listed names hold each token
     generic_weight: float  # tokens weighing less are common (GROUP, TRADING, KIM)
     distinctive_weight: float  # tokens weighing more are held by few names (SHOIGU)
     name_share: Mapping[str, float] = dataclasses.field(default_factory=dict)
     common_share: float = 1.0  # names carried by this share of people or more are common
+
+    def weigh(self, text: str) -> float:
+        """Rarity of a token: rare tokens identify a name, common ones barely."""
+        return self.index.weight(text)
 
     def common_name(self, text: str) -> bool:
         """Whether many people carry the name (Luis, Castro, Wang), or many listed names hold
@@ -332,11 +335,6 @@ def _joined_pairs(
     return found
 
 
-def token_weight(token: Token, weigh: Weigh) -> float:
-    """A token's weight: its rarity, scaled down for legal forms, particles, patronymics."""
-    return weigh(token.text) * ROLE_WEIGHT.get(token.role, 1.0)
-
-
 def score_names(
     query: Analysis,
     listed: Analysis,
@@ -350,17 +348,6 @@ def score_names(
     most of their tokens.
     """
     return explain(compare_names(query, listed, rarity, settings, cache))
-
-
-def name_score(
-    query: Analysis,
-    listed: Analysis,
-    rarity: Rarity,
-    settings: MatchSettings,
-    cache: SimilarityCache | None = None,
-) -> float:
-    """`score_names(...).score` without building the explanation (to rank many candidates)."""
-    return compare_names(query, listed, rarity, settings, cache).score
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -462,8 +449,8 @@ def _compare(
     l_middle = None if listed.is_person_form else _middle(listed, l_sims, listed)
     if q_middle and l_middle:  # each has middle names the other lacks: they differ
         q_middle = l_middle = None
-    q_cover = _coverage(query.tokens, q_sims, rarity.weigh, q_middle)
-    l_cover = _coverage(listed.tokens, l_sims, rarity.weigh, l_middle)
+    q_cover = _coverage(query.tokens, q_sims, rarity.index, q_middle)
+    l_cover = _coverage(listed.tokens, l_sims, rarity.index, l_middle)
     base = math.pow(q_cover, settings.query_weight) * math.pow(l_cover, 1 - settings.query_weight)
     context = _Context(query, listed, q_sims, l_sims, pairs, rarity, settings, l_middle or set())
     return context, q_cover, l_cover, base
@@ -497,11 +484,14 @@ def _after(applied: list[Feature], score: float, feature: Feature | None) -> flo
 
 
 def _coverage(
-    tokens: Sequence[Token], sims: Sequence[float], weigh: Weigh, middle: set[int] | None = None
+    tokens: Sequence[Token],
+    sims: Sequence[float],
+    index: NameIndex,
+    middle: set[int] | None = None,
 ) -> float:
     total = covered = 0.0
     for i, (token, similarity) in enumerate(zip(tokens, sims)):
-        weight = token_weight(token, weigh)
+        weight = token_weight(index, token)
         if middle and i in middle:
             weight *= MIDDLE_SHARE
         total += weight

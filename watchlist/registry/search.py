@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from watchlist.errors import InputError
 from watchlist.matching.matcher import Matcher
-from watchlist.matching.model import Match
+from watchlist.matching.model import Match, Query
 from watchlist.matching.scoring import QUERY_COVERAGE
 from watchlist.models import (
     Address,
@@ -158,8 +158,7 @@ def _by_name(matcher: Matcher | None, query: SearchQuery) -> list[_Found]:
     if matcher is None:
         return []
     matches = matcher.lookup(
-        query.text,
-        kind=query.kind,
+        Query(query.text, kind=query.kind),
         limit=FUZZY_LIMIT,
         threshold=LOWEST_MIN_SCORE,
         candidates=FUZZY_CANDIDATES,

@@ -212,18 +212,6 @@ def history(session: Session, hit_id: int) -> Sequence[Decision]:
     return session.scalars(query).all()
 
 
-def decisions_between(
-    session: Session, since: dt.datetime | None, until: dt.datetime | None
-) -> Sequence[Decision]:
-    """Every decision in a time range, oldest first, with its hit."""
-    query = sa.select(Decision).options(selectinload(Decision.hit)).order_by(Decision.id)
-    if since is not None:
-        query = query.where(Decision.created_at >= since)
-    if until is not None:
-        query = query.where(Decision.created_at < until)
-    return session.scalars(query).all()
-
-
 # --- suppression rules -----------------------------------------------------------------------
 
 

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from watchlist import responses
 from watchlist.budget import Deadline, run_within
-from watchlist.config import MatchingSettings
 from watchlist.extract.screen import TextHit, screen_text
 from watchlist.matching.matcher import Matcher
+from watchlist.matching.model import MatchSettings
 from watchlist.models import Article, Hit, Mention
 from watchlist.models.base import utcnow
 from watchlist.registry.entities import EntityCard, card_json, entity_cards
@@ -30,7 +30,7 @@ from watchlist.review import decisions as review
 from watchlist.screening.answers import explanation_json
 
 
-def settings_fingerprint(settings: MatchingSettings) -> str:
+def settings_fingerprint(settings: MatchSettings) -> str:
     """A short digest of the matcher settings a hit was made with."""
     text = json.dumps(dataclasses.asdict(settings), sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

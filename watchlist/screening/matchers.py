@@ -3,7 +3,6 @@ result per party."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gc
 import logging
@@ -15,7 +14,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from watchlist.config import MatchingSettings
 from watchlist.matching.matcher import Matcher
 from watchlist.matching.model import (
     EntityProfile,
@@ -46,13 +44,6 @@ from watchlist.timestamps import iso_date
 log = logging.getLogger(__name__)
 
 
-def match_settings(settings: MatchingSettings) -> MatchSettings:
-    """The engine's settings from the [matching] section (less the identifier settings, which
-    the yente-compatible /match applies)."""
-    engine = {field.name for field in dataclasses.fields(MatchSettings)}
-    return MatchSettings(**{k: v for k, v in dataclasses.asdict(settings).items() if k in engine})
-
-
 def list_state(session: Session) -> int:
     """A marker that changes whenever a list version changes the registry (the newest such
     version's id); 'no change' versions leave it as it is."""
@@ -62,7 +53,7 @@ def list_state(session: Session) -> int:
     return session.scalar(newest) or 0
 
 
-def build_matcher(session: Session, settings: MatchingSettings) -> Matcher:
+def build_matcher(session: Session, settings: MatchSettings) -> Matcher:
     """A matcher over every name of every listed (not delisted) entity, kept for the process
     (`keep_for_process`)."""
     return keep_for_process(
@@ -73,10 +64,10 @@ def build_matcher(session: Session, settings: MatchingSettings) -> Matcher:
 def new_matcher(
     records: Sequence[NameRecord],
     profiles: Mapping[int, EntityProfile],
-    settings: MatchingSettings,
+    settings: MatchSettings,
 ) -> Matcher:
     """A matcher over these names, with the lexicon to weigh their words."""
-    return Matcher(records, profiles, match_settings(settings), build_lexicon())
+    return Matcher(records, profiles, settings, build_lexicon())
 
 
 def keep_for_process(matcher: Matcher) -> Matcher:
@@ -104,7 +95,7 @@ class MatcherCache:
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        settings: MatchingSettings,
+        settings: MatchSettings,
         *,
         recheck_seconds: float = 0.0,
         on_built: Callable[[float, int], None] | None = None,

@@ -13,7 +13,7 @@ from watchlist import responses
 from watchlist.budget import Deadline
 from watchlist.errors import InputError
 from watchlist.matching.matcher import Matcher
-from watchlist.matching.model import Match
+from watchlist.matching.model import Match, Query
 from watchlist.models import Scope
 from watchlist.registry import qualifiers
 from watchlist.registry.parties import listings
@@ -243,10 +243,7 @@ def run_lookups(
 
 def _match(matcher: Matcher, query: LookupQuery) -> list[Match]:
     return matcher.lookup(
-        query.name,
-        kind=query.kind,
-        birth_date=query.birth_date,
-        country=query.country,
+        Query(query.name, kind=query.kind, birth_date=query.birth_date, country=query.country),
         limit=query.limit + PARTY_SLACK,
         threshold=query.threshold,
     )

@@ -29,9 +29,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 from sqlalchemy.orm import Session
 
-from watchlist.config import MatchingSettings
 from watchlist.errors import InputError, NotFoundError
 from watchlist.matching.matcher import Matcher
+from watchlist.matching.model import MatchSettings, Query
 from watchlist.models import Entity, Identifier, ListSource, Scope, number_key
 from watchlist.registry import parties, qualifiers
 from watchlist.screening import audit
@@ -349,13 +349,13 @@ def _lookup(
     matcher: Matcher,
     asked: Example,
     params: MatchParams,
-    settings: MatchingSettings,
+    settings: MatchSettings,
 ) -> list[tuple[Scored, Entity]]:
     """Every candidate the names or the identifiers find, scored, with its full record."""
     best: dict[int, Scored] = {}
     for name in asked.names:
         for found in matcher.lookup(
-            name, kind=asked.kind, birth_date=asked.birth, country=asked.country,
+            Query(name, kind=asked.kind, birth_date=asked.birth, country=asked.country),
             limit=params.limit * 4, threshold=params.cutoff,
         ):  # fmt: skip
             if found.entity_id not in best or found.score > best[found.entity_id].score:
@@ -382,7 +382,7 @@ def _numbered(session: Session, asked: Example) -> list[int]:
     return list(session.scalars(query.limit(200)))
 
 
-def _weigh(scored: Scored, entity: Entity, asked: Example, settings: MatchingSettings) -> Scored:
+def _weigh(scored: Scored, entity: Entity, asked: Example, settings: MatchSettings) -> Scored:
     """The candidate's score with the example's identifiers and gender counted."""
     # A number listed under another kind (a passport number given as a national ID) counts too.
     every = {i.number_key: f"{i.value} ({i.kind})" for i in entity.identifiers}

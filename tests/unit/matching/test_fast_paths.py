@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from watchlist.matching.analysis import analyze, query_variants
 from watchlist.matching.index import _ROUNDING, _total_bounds
-from watchlist.matching.matcher import Matcher, _Qualifiers, implied_gender
-from watchlist.matching.model import Match
-from watchlist.matching.scoring import name_score, score_names
+from watchlist.matching.matcher import Matcher, implied_gender
+from watchlist.matching.model import Match, Query
+from watchlist.matching.scoring import compare_names, explain, score_names
 
 QUERIES = st.sampled_from(
     [
@@ -26,13 +26,16 @@ QUERIES = st.sampled_from(
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(QUERIES, st.integers(min_value=0, max_value=10**6))
 def test_name_score_is_the_explained_score(sdn_matcher: Matcher, query: str, seed: int) -> None:
+    """The score a lookup ranks candidates by (`compare_names`, not yet explained) is the score
+    of the explanation built from it, and of scoring the names afresh with the explanation."""
     index = sdn_matcher.index
     position = seed % len(index.analyses)
     listed = index.analyses[position]
     for analysis in (analyze(query), analyze(query, person=True)):
         explained = score_names(analysis, listed, sdn_matcher.rarity, sdn_matcher.settings)
-        alone = name_score(analysis, listed, sdn_matcher.rarity, sdn_matcher.settings)
-        assert alone == explained.score
+        compared = compare_names(analysis, listed, sdn_matcher.rarity, sdn_matcher.settings)
+        assert compared.score == explained.score
+        assert explain(compared) == explained
 
 
 @settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -42,10 +45,10 @@ def test_lookup_explains_exactly_what_scoring_everything_would(
 ) -> None:
     """Every candidate scored and explained, best per entity: the matches `lookup` returns."""
     best: dict[int, Match] = {}
-    wanted = _Qualifiers(None, None, None, implied_gender(query))
+    wanted, gender = Query(query), implied_gender(query)
     for variant in query_variants(query):
         for position in sdn_matcher._candidates(variant, 0.5, None):
-            match = sdn_matcher._score(variant, position, wanted, {})
+            match = sdn_matcher._score(variant, position, wanted, gender, {})
             current = best.get(match.entity_id)
             if current is None or (match.score, match.name_score) > (
                 current.score,
@@ -54,14 +57,17 @@ def test_lookup_explains_exactly_what_scoring_everything_would(
                 best[match.entity_id] = match
     ranked = sorted(best.values(), key=lambda m: (-m.score, m.entity_id))
     expected = [m for m in ranked if m.score >= 0.5][:5]
-    assert sdn_matcher.lookup(query, threshold=0.5, limit=5) == expected
+    assert sdn_matcher.lookup(Query(query), threshold=0.5, limit=5) == expected
 
 
 def test_similar_tokens_are_the_same_set_every_time(sdn_matcher: Matcher) -> None:
+    """Remembered routes come back as they were found, in a set of their own each time
+    (candidate retrieval adds to the sets it is given)."""
     for token in analyze("Yevgeniy Prigozhin Muhammad Shoygu al-Assad").tokens:
-        first = sdn_matcher.index.similar_tokens(token)
-        again = sdn_matcher.index.similar_tokens(token)
+        first, held = sdn_matcher.index.similar_tokens_held(token)
+        again, held_again = sdn_matcher.index.similar_tokens_held(token)
         assert first == again and list(first) == list(again) and first is not again
+        assert held == held_again
 
 
 @given(

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from watchlist.matching.analysis import analyze, query_variants
 from watchlist.matching.matcher import Matcher
+from watchlist.matching.model import Query
 from watchlist.matching.normalize import fold, tokenize
 
 LISTED = [
@@ -43,13 +44,13 @@ def test_lookup_is_stable_under_case_and_whitespace(
     name = LISTED[index]
     cased = "".join(c.upper() if upper[i % len(upper)] else c.lower() for i, c in enumerate(name))
     variant = _respace(cased, gaps)
-    expected = [(m.entity_id, m.score) for m in sdn_matcher.lookup(name)]
-    assert [(m.entity_id, m.score) for m in sdn_matcher.lookup(variant)] == expected
+    expected = [(m.entity_id, m.score) for m in sdn_matcher.lookup(Query(name))]
+    assert [(m.entity_id, m.score) for m in sdn_matcher.lookup(Query(variant))] == expected
     assert expected  # every listed name finds itself
 
 
 @given(st.text(max_size=80))
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=200)
 def test_lookup_never_crashes_and_scores_stay_in_range(sdn_matcher: Matcher, text: str) -> None:
-    for match in sdn_matcher.lookup(text, threshold=0.0, limit=5):
+    for match in sdn_matcher.lookup(Query(text), threshold=0.0, limit=5):
         assert 0.0 <= match.score <= 1.0
