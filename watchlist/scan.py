@@ -20,10 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from watchlist.config import Settings
 from watchlist.db import translate_errors
 from watchlist.errors import DatabaseError, WatchlistError
-from watchlist.ingest.service import Screener, make_screener
 from watchlist.models import Article, Entity, Hit, HitStatus, RunStatus, ScanError, ScanRun
 from watchlist.models.base import utcnow
-from watchlist.screening import screen_article
+from watchlist.screening import Screener, make_screener, screen_article
 from watchlist.timestamps import rfc3339
 
 log = logging.getLogger(__name__)
@@ -167,7 +166,7 @@ def work(
 ) -> BatchCounts:
     """Screen batches until none is left (one worker; many may run at once)."""
     with sessions() as session:
-        screener = make_screener(session, settings)
+        screener = make_screener(session, settings.matching)
     if screener.list_state != plan.list_state:
         screener = dataclasses.replace(screener, list_state=plan.list_state)
     total = BatchCounts()

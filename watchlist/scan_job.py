@@ -21,6 +21,7 @@ from watchlist.ingest.web import http_session
 from watchlist.lookup import list_state
 from watchlist.models import Feed, RunStatus, ScanRun
 from watchlist.models.base import utcnow
+from watchlist.screening import make_screener
 
 Say = Callable[[str], None]
 
@@ -109,7 +110,7 @@ def _fetch_feeds(
 ) -> None:
     with sessions() as session:
         feed_ids = list(session.scalars(sa.select(Feed.id).order_by(Feed.id)))
-        screener = intake.make_screener(session, settings) if feed_ids else None
+        screener = make_screener(session, settings.matching) if feed_ids else None
     if screener is None:
         return
     say(f"reading {len(feed_ids)} feeds")

@@ -12,8 +12,9 @@ from watchlist import lists, review
 from watchlist.config import load_settings
 from watchlist.errors import ConflictError, InputError, NotFoundError
 from watchlist.ingest.articles import ArticleInput
-from watchlist.ingest.service import Screener, make_screener, store_and_screen
+from watchlist.ingest.service import store_and_screen
 from watchlist.models import Action, Decision, DismissReason, Hit, HitStatus
+from watchlist.screening import Screener, make_screener
 
 TEXT = "Ashot Mkrtychev, a Slovak citizen, brokered the talks, officials said. {tail}"
 
@@ -33,7 +34,7 @@ def add(session: Session, screener: Screener, tail: str, source: str = "wire") -
 
 
 def test_decisions_are_appended_and_set_the_status(seeded: Session) -> None:
-    screener = make_screener(seeded, load_settings({}))
+    screener = make_screener(seeded, load_settings({}).matching)
     (hit,) = add(seeded, screener, "First.")
     assert hit.status is HitStatus.OPEN
     review.decide(seeded, hit.id, Action.ESCALATE, actor="user:ann", note="check DOB")
@@ -51,7 +52,7 @@ def test_decisions_are_appended_and_set_the_status(seeded: Session) -> None:
 
 
 def test_bad_decisions_are_refused_and_write_nothing(seeded: Session) -> None:
-    screener = make_screener(seeded, load_settings({}))
+    screener = make_screener(seeded, load_settings({}).matching)
     (hit,) = add(seeded, screener, "Second.")
     with pytest.raises(InputError, match="only a dismissal"):
         review.decide(seeded, hit.id, Action.CONFIRM, actor="user:ann", suppress=True)
@@ -73,7 +74,7 @@ def test_bad_decisions_are_refused_and_write_nothing(seeded: Session) -> None:
 
 
 def test_a_suppressed_name_is_never_a_hit_again_until_the_rule_goes(seeded: Session) -> None:
-    screener = make_screener(seeded, load_settings({}))
+    screener = make_screener(seeded, load_settings({}).matching)
     (hit,) = add(seeded, screener, "Third.")
     review.decide(seeded, hit.id, Action.DISMISS, actor="user:ann", note="namesake",
                   suppress=True, reason=DismissReason.DIFFERENT_PERSON)  # fmt: skip
@@ -94,7 +95,7 @@ def test_a_suppressed_name_is_never_a_hit_again_until_the_rule_goes(seeded: Sess
 
 
 def test_hit_filters_select_and_count(seeded: Session) -> None:
-    screener = make_screener(seeded, load_settings({}))
+    screener = make_screener(seeded, load_settings({}).matching)
     (first,) = add(seeded, screener, "Sixth.", source="wire")
     (second,) = add(seeded, screener, "Seventh, in other words.", source="daily")
     review.decide(seeded, first.id, Action.CONFIRM, actor="user:ann")

@@ -26,8 +26,9 @@ from watchlist import access, list_updates, lists, migrate
 from watchlist.config import Settings, load_settings
 from watchlist.db import create_engine, session_factory
 from watchlist.ingest.articles import ArticleInput
-from watchlist.ingest.service import make_screener, store_and_screen
+from watchlist.ingest.service import store_and_screen
 from watchlist.models import Role
+from watchlist.screening import make_screener
 from watchlist.sources import formats
 from web import create_app
 from web.cli import cli
@@ -57,7 +58,7 @@ def load_day_one(settings: Settings) -> None:
             list_file = formats.read_local("ofac-csv", ROOT / "data/ofac/sdn_legacy_csv")
             list_updates.import_parsed(session, list_file, formats.parse(list_file))
         with session_factory(engine)() as session, session.begin():
-            screener = make_screener(session, settings)
+            screener = make_screener(session, settings.matching)
             for path in sorted(SEED_ARTICLES.glob("article-*.txt")):
                 item = ArticleInput(
                     text=path.read_text(encoding="utf-8"),
@@ -77,7 +78,7 @@ def load_small(settings: Settings) -> None:
         migrate.upgrade(engine)
         with session_factory(engine)() as session, session.begin():
             lists.load_seed(session, ROOT / "config/seed")
-            screener = make_screener(session, settings)
+            screener = make_screener(session, settings.matching)
             for path in sorted(SEED_ARTICLES.glob("article-*.txt")):
                 item = ArticleInput(text=path.read_text(encoding="utf-8"), title=path.stem)
                 store_and_screen(session, item, screener, settings)

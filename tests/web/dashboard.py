@@ -14,7 +14,8 @@ from watchlist import reports, review
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory
 from watchlist.ingest.articles import ArticleInput
-from watchlist.ingest.service import Screener, make_screener, store_and_screen
+from watchlist.ingest.service import store_and_screen
+from watchlist.screening import Screener, make_screener
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -62,7 +63,7 @@ def _screener(session: Session, settings: Settings) -> Screener:
     """One matcher per test database: building it takes seconds, and the lists do not change."""
     url = settings.database.url
     if url not in _SCREENERS:
-        _SCREENERS[url] = make_screener(session, settings)
+        _SCREENERS[url] = make_screener(session, settings.matching)
     return _SCREENERS[url]
 
 

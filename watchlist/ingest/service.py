@@ -21,28 +21,8 @@ from watchlist.ingest.articles import ArticleInput, add_article
 from watchlist.ingest.documents import to_document
 from watchlist.ingest.feeds import FeedItem, parse_feed
 from watchlist.ingest.web import Page, check_url, fetch_page
-from watchlist.lookup import build_matcher, list_state
-from watchlist.matching.matcher import Matcher
 from watchlist.models import Article, Feed
-from watchlist.screening import screen_article, settings_fingerprint
-
-
-@dataclasses.dataclass(frozen=True)
-class Screener:
-    """A matcher with the list state and settings its hits are stamped with."""
-
-    matcher: Matcher
-    list_state: int
-    settings: str
-
-
-def make_screener(session: Session, settings: Settings) -> Screener:
-    """A screener over the registry as it is now."""
-    return Screener(
-        matcher=build_matcher(session, settings.matching),
-        list_state=list_state(session),
-        settings=settings_fingerprint(settings.matching),
-    )
+from watchlist.screening import Screener, screen_article
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from watchlist import parties, registry, review
 from watchlist.errors import NotFoundError
 from watchlist.ingest.articles import WEB_URL_PATTERN, ArticleInput
-from watchlist.ingest.service import Screener, store_and_screen
+from watchlist.ingest.service import store_and_screen
 from watchlist.models import Action, Article, Decision, DismissReason, Hit, HitStatus, Scope
-from watchlist.screening import settings_fingerprint
+from watchlist.screening import make_screener
 from watchlist.timestamps import rfc3339
-from web.api import api
+from web.api.blueprint import api
 from web.api.endpoint import Call, Reply
 from web.api.schemas import (
     Body,
@@ -182,8 +182,7 @@ def add_article(call: Call[None, ArticleRequest]) -> tuple[dict[str, Any], int]:
     nothing is stored; while the server screens as many texts at once as it takes, 503
     (`busy`)."""
     web = state()
-    matcher, list_state = web.matchers.get(call.session)
-    screener = Screener(matcher, list_state, settings_fingerprint(web.settings.matching))
+    screener = make_screener(call.session, web.settings.matching, web.matchers)
     item = ArticleInput(**call.body.model_dump())
     with web.heavy.hold():
         deadline = request_deadline("Screening this article")

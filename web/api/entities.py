@@ -15,7 +15,7 @@ from watchlist import list_diff, list_updates, parties, registry, search
 from watchlist.errors import NotFoundError
 from watchlist.models import ChangeKind, Entity, EntityKind, ListSource, ListVersion, Program, Scope
 from watchlist.timestamps import rfc3339
-from web.api import api
+from web.api.blueprint import api
 from web.api.endpoint import Call, Reply
 from web.api.schemas import Listing, Page, Params, PerPage, Text, Timestamp
 from web.state import state

@@ -34,7 +34,8 @@ from watchlist.config import MatchingSettings
 from watchlist.errors import InputError, NotFoundError
 from watchlist.matching.matcher import Matcher
 from watchlist.models import Entity, Identifier, ListSource, Scope, number_key
-from web.api import api, yente_ftm
+from web.api import yente_ftm
+from web.api.blueprint import api
 from web.api.endpoint import Call, Reply
 from web.api.lookup import record
 from web.api.schemas import Text

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from watchlist import list_updates, qualifiers, search
 from watchlist.errors import InputError
 from watchlist.models import Scope
-from web.api import api, yente, yente_ftm
+from web.api import yente, yente_ftm
+from web.api.blueprint import api
 from web.api.endpoint import Call, Reply
 from web.api.schemas import Text
 from web.errors import FieldProblem, RequestError
