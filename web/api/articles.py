@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
 from watchlist import parties, registry, review
-from watchlist.errors import NotFoundError
+from watchlist.db import Session
 from watchlist.ingest.articles import WEB_URL_PATTERN, ArticleInput
 from watchlist.ingest.service import store_and_screen
 from watchlist.models import Action, Article, Decision, DismissReason, Hit, HitStatus, Scope
@@ -187,7 +186,7 @@ def add_article(call: Call[None, ArticleRequest]) -> tuple[dict[str, Any], int]:
     with web.heavy.hold():
         deadline = request_deadline("Screening this article")
         stored = store_and_screen(call.session, item, screener, web.settings, deadline)
-    article = _article(call.session, stored.article_id)
+    article = review.get_article(call.session, stored.article_id)
     answer = dataclasses.asdict(stored) | {"hits": hits_json(call.session, _hits(article))}
     return answer, 201 if stored.new else 200
 
@@ -198,7 +197,7 @@ def add_article(call: Call[None, ArticleRequest]) -> tuple[dict[str, Any], int]:
 )  # fmt: skip
 def get_article(call: Call[None, None], article_id: int) -> dict[str, Any]:
     """An article's provenance, screening state and hits (its text is not repeated)."""
-    article = _article(call.session, article_id)
+    article = review.get_article(call.session, article_id)
     return {
         "id": article.id,
         "url": article.url,
@@ -320,13 +319,6 @@ def decision_json(decision: Decision) -> dict[str, Any]:
         "actor": decision.actor,
         "created_at": rfc3339(decision.created_at),
     }
-
-
-def _article(session: Session, article_id: int) -> Article:
-    article = session.get(Article, article_id)
-    if article is None:
-        raise NotFoundError(f"there is no article with id {article_id}.")
-    return article
 
 
 def _hits(article: Article) -> list[Hit]:

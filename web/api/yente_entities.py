@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from watchlist import list_updates, qualifiers, search
+from watchlist import list_updates, qualifiers, registry, search
 from watchlist.errors import InputError
 from watchlist.models import Scope
 from web.api import yente, yente_ftm
@@ -132,7 +132,7 @@ def search_dataset(call: Call[SearchParams, None], dataset: str) -> dict[str, An
     except InputError as error:
         raise RequestError(400, "invalid_request", error.message) from None
     shown = [r.id for r in page.results[params.offset :]]
-    entities = yente_ftm.load_entities(call.session, shown)
+    entities = registry.load_entities(call.session, shown)
     return {
         "limit": params.limit,
         "offset": params.offset,

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy.orm import Session
 
 from watchlist import explanations, parties, registry, reports, review
+from watchlist.db import Session
 from watchlist.errors import InputError
 from watchlist.highlight import Span, segments
 from watchlist.models import DISMISS_REASON_LABELS, Action, DismissReason, Hit, HitStatus, Role
