@@ -32,6 +32,7 @@ from watchlist.models import (
     ListVersion,
     Mention,
     Program,
+    RunStatus,
     ScanRun,
     VersionStatus,
 )
@@ -269,6 +270,26 @@ def list_versions(
     """Every import of every list, newest first, and how many there are."""
     load = [selectinload(ListVersion.source)]
     return newest_first(session, ListVersion, load=load, limit=limit, offset=offset)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """How many scan runs ended (or stand) in one status, and when the newest of them
+    finished."""
+
+    status: RunStatus
+    runs: int
+    last_finished: dt.datetime | None
+
+
+def scan_run_outcomes(session: Session) -> list[RunOutcome]:
+    """Scan runs counted by status (only the statuses some run has)."""
+    rows = session.execute(
+        sa.select(ScanRun.status, sa.func.count(), sa.func.max(ScanRun.finished_at)).group_by(
+            ScanRun.status
+        )
+    )
+    return [RunOutcome(status, runs, finished) for status, runs, finished in rows]
 
 
 def scan_runs(

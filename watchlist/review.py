@@ -155,14 +155,6 @@ def get_hit(session: Session, hit_id: int) -> Hit:
     return hit
 
 
-def get_article(session: Session, article_id: int) -> Article:
-    """An article with its mentions and their hits (what the API answers with)."""
-    article = session.get(Article, article_id)
-    if article is None:
-        raise NotFoundError(f"there is no article with id {article_id}.")
-    return article
-
-
 def count_open(session: Session) -> int:
     """How many hits wait for a decision."""
     query = sa.select(sa.func.count(Hit.id)).where(Hit.status == HitStatus.OPEN)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from watchlist import parties, registry, review
+from watchlist import parties, registry, reports, review
 from watchlist.db import Session
 from watchlist.ingest.articles import WEB_URL_PATTERN, ArticleInput
 from watchlist.ingest.service import store_and_screen
@@ -186,7 +186,7 @@ def add_article(call: Call[None, ArticleRequest]) -> tuple[dict[str, Any], int]:
     with web.heavy.hold():
         deadline = request_deadline("Screening this article")
         stored = store_and_screen(call.session, item, screener, web.settings, deadline)
-    article = review.get_article(call.session, stored.article_id)
+    article = reports.get_article(call.session, stored.article_id)
     answer = dataclasses.asdict(stored) | {"hits": hits_json(call.session, _hits(article))}
     return answer, 201 if stored.new else 200
 
@@ -197,7 +197,7 @@ def add_article(call: Call[None, ArticleRequest]) -> tuple[dict[str, Any], int]:
 )  # fmt: skip
 def get_article(call: Call[None, None], article_id: int) -> dict[str, Any]:
     """An article's provenance, screening state and hits (its text is not repeated)."""
-    article = review.get_article(call.session, article_id)
+    article = reports.get_article(call.session, article_id)
     return {
         "id": article.id,
         "url": article.url,
