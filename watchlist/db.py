@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session as Session  # re-exported: the web layer types with it
+from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.interfaces import ORMOption
 
 from watchlist.config import DatabaseSettings

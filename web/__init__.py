@@ -7,7 +7,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from watchlist.config import DEV_SECRET_KEY, Settings
 from watchlist.errors import ConfigError
-from web import api, errors, metrics
+from web import errors, metrics
+from web.api import bp as api_blueprint
 from web.dashboard import bp as dashboard
 from web.dashboard import security
 from web.state import WebState
@@ -34,6 +35,6 @@ def create_app(settings: Settings) -> Flask:
     app.before_request(errors.refuse_nul_characters)
     app.after_request(security.add_headers)  # every answer, unrouted addresses' too
     app.register_blueprint(dashboard)
-    app.register_blueprint(api.blueprint)
+    app.register_blueprint(api_blueprint)
     errors.register(app)
     return app

@@ -24,13 +24,14 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session, sessionmaker
 
 from watchlist.db import translate_errors
 from watchlist.errors import DatabaseError
-from watchlist.models import Hit, HitStatus, RunStatus, ScanRun
+from watchlist.models import RunStatus
+from watchlist.review import counts as hit_counts
+from watchlist.scan import batches
 from watchlist.screening.matchers import list_state
 from watchlist.timestamps import utc
 from web.errors import json_error
@@ -242,15 +243,10 @@ def _database_figures(session: Session) -> Iterator[Metric]:
         labels=["status"],
     )
     counts = {status: 0 for status in RunStatus}
-    rows = session.execute(
-        sa.select(ScanRun.status, sa.func.count(), sa.func.max(ScanRun.finished_at)).group_by(
-            ScanRun.status
-        )
-    )
-    for status, count, finished in rows:
-        counts[status] = count
-        if finished is not None:
-            last.add_metric([status.value], utc(finished).timestamp())
+    for outcome in batches.scan_run_outcomes(session):
+        counts[outcome.status] = outcome.runs
+        if outcome.last_finished is not None:
+            last.add_metric([outcome.status.value], utc(outcome.last_finished).timestamp())
     for status, count in counts.items():
         runs.add_metric([status.value], count)
     yield runs
@@ -258,11 +254,6 @@ def _database_figures(session: Session) -> Iterator[Metric]:
     hits = GaugeMetricFamily(
         "watchlist_hits", "Hits recorded, by review status.", labels=["status"]
     )
-    by_status = {status: 0 for status in HitStatus}
-    for hit_status, hits_held in session.execute(
-        sa.select(Hit.status, sa.func.count()).group_by(Hit.status)
-    ):
-        by_status[hit_status] = hits_held
-    for hit_status, hits_held in by_status.items():
+    for hit_status, hits_held in hit_counts.status_counts(session).items():
         hits.add_metric([hit_status.value], hits_held)
     yield hits

@@ -8,13 +8,14 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tests.conftest import ROOT
-from watchlist.articles.intake import Screener, make_screener, store_and_screen
+from watchlist.articles.intake import store_and_screen
 from watchlist.articles.store import ArticleInput
 from watchlist.config import load_settings
 from watchlist.errors import ConflictError, InputError, NotFoundError
 from watchlist.lists import apply
 from watchlist.models import Action, Decision, DismissReason, Hit, HitStatus
 from watchlist.review import decisions
+from watchlist.screening.hits import Screener, make_screener
 
 TEXT = "Ashot Mkrtychev, a Slovak citizen, brokered the talks, officials said. {tail}"
 
@@ -36,7 +37,7 @@ def add(session: Session, screener: Screener, tail: str, source: str = "wire") -
 
 
 def test_decisions_are_appended_and_set_the_status(seeded: Session) -> None:
-    screener = make_screener(seeded, load_settings({}))
+    screener = make_screener(seeded, load_settings({}).matching)
     (hit,) = add(seeded, screener, "First.")
     assert hit.status is HitStatus.OPEN
     decisions.decide(seeded, hit.id, Action.ESCALATE, actor="user:ann", note="check DOB")
@@ -54,7 +55,7 @@ def test_decisions_are_appended_and_set_the_status(seeded: Session) -> None:
 
 
 def test_bad_decisions_are_refused_and_write_nothing(seeded: Session) -> None:
-    screener = make_screener(seeded, load_settings({}))
+    screener = make_screener(seeded, load_settings({}).matching)
     (hit,) = add(seeded, screener, "Second.")
     with pytest.raises(InputError, match="only a dismissal"):
         decisions.decide(seeded, hit.id, Action.CONFIRM, actor="user:ann", suppress=True)
@@ -76,7 +77,7 @@ def test_bad_decisions_are_refused_and_write_nothing(seeded: Session) -> None:
 
 
 def test_a_suppressed_name_is_never_a_hit_again_until_the_rule_goes(seeded: Session) -> None:
-    screener = make_screener(seeded, load_settings({}))
+    screener = make_screener(seeded, load_settings({}).matching)
     (hit,) = add(seeded, screener, "Third.")
     decisions.decide(seeded, hit.id, Action.DISMISS, actor="user:ann", note="namesake",
                   suppress=True, reason=DismissReason.DIFFERENT_PERSON)  # fmt: skip
@@ -99,7 +100,7 @@ def test_a_suppressed_name_is_never_a_hit_again_until_the_rule_goes(seeded: Sess
 
 
 def test_hit_filters_select_and_count(seeded: Session) -> None:
-    screener = make_screener(seeded, load_settings({}))
+    screener = make_screener(seeded, load_settings({}).matching)
     (first,) = add(seeded, screener, "Sixth.", source="wire")
     (second,) = add(seeded, screener, "Seventh, in other words.", source="daily")
     decisions.decide(seeded, first.id, Action.CONFIRM, actor="user:ann")

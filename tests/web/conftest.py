@@ -23,12 +23,13 @@ from flask.testing import FlaskClient
 
 from tests.conftest import ROOT, RunCli, fresh_database
 from watchlist import access, migrate
-from watchlist.articles.intake import make_screener, store_and_screen
+from watchlist.articles.intake import store_and_screen
 from watchlist.articles.store import ArticleInput
 from watchlist.config import Settings, load_settings
 from watchlist.db import create_engine, session_factory
 from watchlist.lists import apply, updates
 from watchlist.models import Role
+from watchlist.screening.hits import make_screener
 from watchlist.sources import formats
 from web import create_app
 from web.cli import cli
@@ -58,7 +59,7 @@ def load_day_one(settings: Settings) -> None:
             list_file = formats.read_local("ofac-csv", ROOT / "data/ofac/sdn_legacy_csv")
             updates.import_parsed(session, list_file, formats.parse(list_file))
         with session_factory(engine)() as session, session.begin():
-            screener = make_screener(session, settings)
+            screener = make_screener(session, settings.matching)
             for path in sorted(SEED_ARTICLES.glob("article-*.txt")):
                 item = ArticleInput(
                     text=path.read_text(encoding="utf-8"),
@@ -78,7 +79,7 @@ def load_small(settings: Settings) -> None:
         migrate.upgrade(engine)
         with session_factory(engine)() as session, session.begin():
             apply.load_seed(session, ROOT / "config/seed")
-            screener = make_screener(session, settings)
+            screener = make_screener(session, settings.matching)
             for path in sorted(SEED_ARTICLES.glob("article-*.txt")):
                 item = ArticleInput(text=path.read_text(encoding="utf-8"), title=path.stem)
                 store_and_screen(session, item, screener, settings)

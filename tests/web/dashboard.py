@@ -11,11 +11,12 @@ from werkzeug.test import TestResponse
 
 from tests.web.conftest import DASHBOARD_PASSWORD
 from watchlist.articles import reading
-from watchlist.articles.intake import Screener, make_screener, store_and_screen
+from watchlist.articles.intake import store_and_screen
 from watchlist.articles.store import ArticleInput
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory
 from watchlist.review import decisions
+from watchlist.screening.hits import Screener, make_screener
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -63,7 +64,7 @@ def _screener(session: Session, settings: Settings) -> Screener:
     """One matcher per test database: building it takes seconds, and the lists do not change."""
     url = settings.database.url
     if url not in _SCREENERS:
-        _SCREENERS[url] = make_screener(session, settings)
+        _SCREENERS[url] = make_screener(session, settings.matching)
     return _SCREENERS[url]
 
 

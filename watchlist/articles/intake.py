@@ -21,28 +21,8 @@ from watchlist.articles.web import Page, check_url, fetch_page
 from watchlist.budget import Deadline
 from watchlist.config import Settings
 from watchlist.errors import InputError, WatchlistError
-from watchlist.matching.matcher import Matcher
 from watchlist.models import Article, Feed
-from watchlist.screening.hits import screen_article, settings_fingerprint
-from watchlist.screening.matchers import build_matcher, list_state
-
-
-@dataclasses.dataclass(frozen=True)
-class Screener:
-    """A matcher with the list state and settings its hits are stamped with."""
-
-    matcher: Matcher
-    list_state: int
-    settings: str
-
-
-def make_screener(session: Session, settings: Settings) -> Screener:
-    """A screener over the registry as it is now."""
-    return Screener(
-        matcher=build_matcher(session, settings.matching),
-        list_state=list_state(session),
-        settings=settings_fingerprint(settings.matching),
-    )
+from watchlist.screening.hits import Screener, screen_article
 
 
 @dataclasses.dataclass(frozen=True)

@@ -17,6 +17,7 @@ from watchlist.db import transaction
 from watchlist.errors import InputError, WatchlistError
 from watchlist.fetch import is_web_url
 from watchlist.models import Feed
+from watchlist.screening.hits import make_screener
 from watchlist.timestamps import rfc3339
 
 
@@ -52,7 +53,7 @@ def articles_add(
         raise InputError("--title and --url describe one article; give one FILE or URL.")
     items = [_with(item, title=title, url=url, source=item.source or source) for item in items]
     with transaction(app.sessions) as session:
-        screener = intake.make_screener(session, app.settings)
+        screener = make_screener(session, app.settings.matching)
         results = [intake.store_and_screen(session, i, screener, app.settings) for i in items]
     for result in results:
         state = "stored" if result.new else "already stored"
@@ -132,7 +133,7 @@ def feeds_fetch(app: AppContext) -> None:
     """
     with transaction(app.sessions) as session:
         feed_ids = list(session.scalars(sa.select(Feed.id).order_by(Feed.id)))
-        screener = intake.make_screener(session, app.settings)
+        screener = make_screener(session, app.settings.matching)
     http = http_session(app.settings.intake)
     failed = 0
     for feed_id in feed_ids:

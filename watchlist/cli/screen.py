@@ -12,7 +12,6 @@ from watchlist.articles.documents import read_text_file
 from watchlist.cli.app import AppContext, cli, pass_app
 from watchlist.db import transaction
 from watchlist.screening import hits as screening
-from watchlist.screening import matchers as lookups
 
 
 @cli.command("screen")
@@ -34,10 +33,10 @@ def screen_command(app: AppContext, files: tuple[Path, ...], as_json: bool) -> N
     mention), the sentence, the listed name that matched, the score and why.
     """  # fmt: skip
     with transaction(app.sessions) as session:
-        matcher = lookups.build_matcher(session, app.settings.matching)
+        screener = screening.make_screener(session, app.settings.matching)
         for path in files:
             text = read_text_file(path, max_chars=app.settings.intake.max_text_chars)
-            hits = screening.screen_to_json(session, text, matcher)
+            hits = screening.screen_to_json(session, text, screener.matcher)
             click.echo(
                 json.dumps({"file": str(path), "hits": hits}) if as_json else _text(path, hits)
             )

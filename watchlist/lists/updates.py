@@ -218,6 +218,15 @@ class ChangeFilter:
     text: str | None = None
 
 
+def versions_of(session: Session, source: ListSource) -> Sequence[ListVersion]:
+    """Every import of a list source, newest first."""
+    return session.scalars(
+        sa.select(ListVersion)
+        .where(ListVersion.source_id == source.id)
+        .order_by(ListVersion.id.desc())
+    ).all()
+
+
 def get_version(session: Session, version_id: int | None, source_code: str | None) -> ListVersion:
     """A version by id, or the newest version that changed something (of one source)."""
     if version_id is not None:

@@ -5,14 +5,32 @@ Searching the registry by name or identifier is `watchlist.registry.search`."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from watchlist import responses
 from watchlist.errors import NotFoundError
-from watchlist.models import Designation, Entity, EntityRelation, ListSource
+from watchlist.models import Designation, Entity, EntityRelation, Identifier, ListSource, Program
 from watchlist.timestamps import iso_date
+
+
+def record_loads() -> tuple[ORMOption, ...]:
+    """The load options of an entity's listed record: its source, names, designations with
+    their programs, identifiers, addresses, birth dates and places and nationalities. One
+    list, so every reader of full records (`get_entity`, `load_entities`) loads the same."""
+    return (
+        selectinload(Entity.source),
+        selectinload(Entity.names),
+        selectinload(Entity.designations).selectinload(Designation.program),
+        selectinload(Entity.identifiers),
+        selectinload(Entity.addresses),
+        selectinload(Entity.birth_dates),
+        selectinload(Entity.birth_places),
+        selectinload(Entity.nationalities),
+    )
 
 
 def get_entity(session: Session, entity_id: int) -> Entity:
@@ -21,14 +39,7 @@ def get_entity(session: Session, entity_id: int) -> Entity:
         sa.select(Entity)
         .where(Entity.id == entity_id)
         .options(
-            selectinload(Entity.source),
-            selectinload(Entity.names),
-            selectinload(Entity.designations).selectinload(Designation.program),
-            selectinload(Entity.identifiers),
-            selectinload(Entity.addresses),
-            selectinload(Entity.birth_dates),
-            selectinload(Entity.birth_places),
-            selectinload(Entity.nationalities),
+            *record_loads(),
             selectinload(Entity.facts),
             selectinload(Entity.relations).selectinload(EntityRelation.object),
             selectinload(Entity.linked_from).selectinload(EntityRelation.subject),
@@ -40,13 +51,55 @@ def get_entity(session: Session, entity_id: int) -> Entity:
     return entity
 
 
-def find_by_source_key(session: Session, source_code: str, source_key: str) -> Entity:
-    """The entity a source lists under `source_key` (OFAC's entity number, say)."""
-    entity_id = session.scalar(
+def load_entities(session: Session, ids: Iterable[int]) -> dict[int, Entity]:
+    """Full listed records of some entities (`record_loads`), by registry id, in one query per
+    table: what a page of yente results shows."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    query = sa.select(Entity).where(Entity.id.in_(wanted)).options(*record_loads())
+    return {entity.id: entity for entity in session.scalars(query)}
+
+
+def entity_id_at(session: Session, source_code: str, source_key: str) -> int | None:
+    """The registry id of the entity a source lists under `source_key`, if it lists one."""
+    return session.scalar(
         sa.select(Entity.id)
         .join(ListSource, ListSource.id == Entity.source_id)
         .where(ListSource.code == source_code, Entity.source_key == source_key)
     )
+
+
+def source_keys(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Each entity's list source code and the key that list gives it, by registry id."""
+    rows = session.execute(
+        sa.select(Entity.id, ListSource.code, Entity.source_key)
+        .join(ListSource, ListSource.id == Entity.source_id)
+        .where(Entity.id.in_(set(ids)))
+    )
+    return {entity_id: (code, key) for entity_id, code, key in rows}
+
+
+def entities_listing_numbers(session: Session, keys: Iterable[str], limit: int) -> list[int]:
+    """Up to `limit` entities that list an identifier with one of these number keys
+    (`models.number_key`)."""
+    query = sa.select(Identifier.entity_id).where(Identifier.number_key.in_(set(keys))).distinct()
+    return list(session.scalars(query.limit(limit)))
+
+
+def list_source(session: Session, code: str) -> ListSource | None:
+    """The list source with this code, if there is one."""
+    return session.scalar(sa.select(ListSource).where(ListSource.code == code))
+
+
+def programs(session: Session) -> Sequence[Program]:
+    """Every sanctions program, by code."""
+    return session.scalars(sa.select(Program).order_by(Program.code)).all()
+
+
+def find_by_source_key(session: Session, source_code: str, source_key: str) -> Entity:
+    """The entity a source lists under `source_key` (OFAC's entity number, say)."""
+    entity_id = entity_id_at(session, source_code, source_key)
     if entity_id is None:
         raise NotFoundError(f"Source {source_code} lists no entity {source_key}.")
     return get_entity(session, entity_id)

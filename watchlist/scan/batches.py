@@ -17,13 +17,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from watchlist.articles.intake import Screener, make_screener
 from watchlist.config import Settings
 from watchlist.db import newest_first, translate_errors
 from watchlist.errors import DatabaseError, WatchlistError
 from watchlist.models import Article, Entity, Hit, HitStatus, RunStatus, ScanError, ScanRun
 from watchlist.models.base import utcnow
-from watchlist.screening.hits import screen_article
+from watchlist.screening.hits import Screener, make_screener, screen_article
 from watchlist.timestamps import rfc3339
 
 log = logging.getLogger(__name__)
@@ -167,7 +166,7 @@ def work(
 ) -> BatchCounts:
     """Screen batches until none is left (one worker; many may run at once)."""
     with sessions() as session:
-        screener = make_screener(session, settings)
+        screener = make_screener(session, settings.matching)
     if screener.list_state != plan.list_state:
         screener = dataclasses.replace(screener, list_state=plan.list_state)
     total = BatchCounts()
@@ -273,3 +272,23 @@ def scan_runs(
     """Scan runs with their errors, newest first, and how many there are."""
     load = [selectinload(ScanRun.failures)]
     return newest_first(session, ScanRun, load=load, limit=limit, offset=offset)
+
+
+@dataclasses.dataclass(frozen=True)
+class RunOutcome:
+    """How many scan runs ended (or stand) in one status, and when the newest of them
+    finished."""
+
+    status: RunStatus
+    runs: int
+    last_finished: dt.datetime | None
+
+
+def scan_run_outcomes(session: Session) -> list[RunOutcome]:
+    """Scan runs counted by status (only the statuses some run has)."""
+    rows = session.execute(
+        sa.select(ScanRun.status, sa.func.count(), sa.func.max(ScanRun.finished_at)).group_by(
+            ScanRun.status
+        )
+    )
+    return [RunOutcome(status, runs, finished) for status, runs, finished in rows]

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from watchlist import locks
-from watchlist.articles import intake as intake
+from watchlist.articles import intake
 from watchlist.articles.web import http_session
 from watchlist.config import Settings
 from watchlist.db import create_engine, session_factory, translate_errors
@@ -23,6 +23,7 @@ from watchlist.models import Feed, RunStatus, ScanRun
 from watchlist.models.base import utcnow
 from watchlist.scan import batches as scan
 from watchlist.scan import notify
+from watchlist.screening.hits import make_screener
 from watchlist.screening.matchers import list_state
 
 Say = Callable[[str], None]
@@ -112,7 +113,7 @@ def _fetch_feeds(
 ) -> None:
     with sessions() as session:
         feed_ids = list(session.scalars(sa.select(Feed.id).order_by(Feed.id)))
-        screener = intake.make_screener(session, settings) if feed_ids else None
+        screener = make_screener(session, settings.matching) if feed_ids else None
     if screener is None:
         return
     say(f"reading {len(feed_ids)} feeds")

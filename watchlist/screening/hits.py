@@ -28,12 +28,36 @@ from watchlist.registry.parties import (
 )
 from watchlist.review import decisions as review
 from watchlist.screening.answers import explanation_json
+from watchlist.screening.matchers import MatcherCache, build_matcher, list_state
 
 
 def settings_fingerprint(settings: MatchSettings) -> str:
     """A short digest of the matcher settings a hit was made with."""
     text = json.dumps(dataclasses.asdict(settings), sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclasses.dataclass(frozen=True)
+class Screener:
+    """A matcher with the list state and settings its hits are stamped with."""
+
+    matcher: Matcher
+    list_state: int
+    settings: str
+
+
+def make_screener(
+    session: Session, settings: MatchSettings, matchers: MatcherCache | None = None
+) -> Screener:
+    """A screener over the registry as it is now: the one way the scan, intake, the
+    `watchlist screen` command and the API's screening endpoints get one, so every hit is
+    stamped with the list state and settings fingerprint its matcher really had. With
+    `matchers` (a web process's cache), its matcher is reused instead of built anew."""
+    if matchers is not None:
+        matcher, state = matchers.get(session)
+    else:
+        matcher, state = build_matcher(session, settings), list_state(session)
+    return Screener(matcher=matcher, list_state=state, settings=settings_fingerprint(settings))
 
 
 @dataclasses.dataclass(frozen=True)

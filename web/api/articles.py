@@ -7,18 +7,18 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
-from watchlist.articles.intake import Screener, store_and_screen
+from watchlist.articles import reading
+from watchlist.articles.intake import store_and_screen
 from watchlist.articles.store import WEB_URL_PATTERN, ArticleInput
-from watchlist.errors import NotFoundError
+from watchlist.db import Session
 from watchlist.models import Action, Article, Decision, DismissReason, Hit, HitStatus, Scope
 from watchlist.registry import entities, parties
 from watchlist.responses import EntityCard, Explanation, Listing
 from watchlist.review import decisions as review
-from watchlist.screening.hits import settings_fingerprint
+from watchlist.screening.hits import make_screener
 from watchlist.timestamps import rfc3339
-from web.api import api
+from web.api.blueprint import api
 from web.api.endpoint import Call, Reply
 from web.api.schemas import Body, Moment, Page, Params, PerPage, RecordId, Text, Timestamp
 from web.api.validation import Limit
@@ -172,13 +172,12 @@ def add_article(call: Call[None, ArticleRequest]) -> tuple[dict[str, Any], int]:
     nothing is stored; while the server screens as many texts at once as it takes, 503
     (`busy`)."""
     web = state()
-    matcher, list_state = web.matchers.get(call.session)
-    screener = Screener(matcher, list_state, settings_fingerprint(web.settings.matching))
+    screener = make_screener(call.session, web.settings.matching, web.matchers)
     item = ArticleInput(**call.body.model_dump())
     with web.heavy.hold():
         deadline = request_deadline("Screening this article")
         stored = store_and_screen(call.session, item, screener, web.settings, deadline)
-    article = _article(call.session, stored.article_id)
+    article = reading.get_article(call.session, stored.article_id)
     answer = dataclasses.asdict(stored) | {"hits": hits_json(call.session, _hits(article))}
     return answer, 201 if stored.new else 200
 
@@ -189,7 +188,7 @@ def add_article(call: Call[None, ArticleRequest]) -> tuple[dict[str, Any], int]:
 )  # fmt: skip
 def get_article(call: Call[None, None], article_id: int) -> dict[str, Any]:
     """An article's provenance, screening state and hits (its text is not repeated)."""
-    article = _article(call.session, article_id)
+    article = reading.get_article(call.session, article_id)
     return {
         "id": article.id,
         "url": article.url,
@@ -311,13 +310,6 @@ def decision_json(decision: Decision) -> dict[str, Any]:
         "actor": decision.actor,
         "created_at": rfc3339(decision.created_at),
     }
-
-
-def _article(session: Session, article_id: int) -> Article:
-    article = session.get(Article, article_id)
-    if article is None:
-        raise NotFoundError(f"there is no article with id {article_id}.")
-    return article
 
 
 def _hits(article: Article) -> list[Hit]:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from watchlist.models import Scope
 from watchlist.screening import audit
-from web.api import api
+from web.api.blueprint import api
 from web.api.endpoint import Call, Reply
 from web.api.schemas import Moment, Page, Params, PerPage, Text, Timestamp
 

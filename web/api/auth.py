@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import request
-from sqlalchemy.orm import Session
 
 from watchlist.access import KeyHolder, authenticate_key, require_scope
+from watchlist.db import Session
 from watchlist.errors import AuthenticationError
 from watchlist.models import Scope
 

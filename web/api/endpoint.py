@@ -15,10 +15,9 @@ from typing import Any, Generic, TypeVar
 
 from flask import Blueprint, Response, current_app
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
 from watchlist.access import KeyHolder
-from watchlist.db import translate_errors
+from watchlist.db import Session, translate_errors
 from watchlist.models import Scope
 from watchlist.timestamps import rfc3339
 from web.api import validation

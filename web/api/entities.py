@@ -8,18 +8,17 @@ import datetime as dt
 import enum
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from pydantic import BaseModel, Field
 
 from watchlist.errors import NotFoundError
 from watchlist.lists import diff as list_diff
 from watchlist.lists import updates
-from watchlist.models import ChangeKind, Entity, EntityKind, ListSource, ListVersion, Program, Scope
+from watchlist.models import ChangeKind, Entity, EntityKind, ListVersion, Scope
 from watchlist.registry import entities as registry
 from watchlist.registry import parties, search
 from watchlist.responses import Listing
 from watchlist.timestamps import rfc3339
-from web.api import api
+from web.api.blueprint import api
 from web.api.endpoint import Call, Reply
 from web.api.schemas import Page, Params, PerPage, Text, Timestamp
 from web.state import state
@@ -308,7 +307,7 @@ def get_entity(call: Call[None, None], entity_id: int) -> dict[str, Any]:
 )  # fmt: skip
 def list_programs(call: Call[None, None]) -> dict[str, Any]:
     """Every sanctions program with its authority, legal basis and description."""
-    programs = call.session.scalars(sa.select(Program).order_by(Program.code))
+    programs = registry.programs(call.session)
     fields = ("code", "name", "authority", "legal_basis", "description", "url")
     return {"programs": [_row(program, fields) for program in programs]}
 
@@ -329,14 +328,10 @@ def list_sources(call: Call[None, None]) -> dict[str, Any]:
 )  # fmt: skip
 def list_versions(call: Call[None, None], source: str) -> dict[str, Any]:
     """Every import of a list source, newest first, with its checksum and counts."""
-    found = call.session.scalar(sa.select(ListSource).where(ListSource.code == source))
+    found = registry.list_source(call.session, source)
     if found is None:
         raise NotFoundError(f"there is no list source {source!r}.")
-    versions = call.session.scalars(
-        sa.select(ListVersion)
-        .where(ListVersion.source_id == found.id)
-        .order_by(ListVersion.id.desc())
-    )
+    versions = updates.versions_of(call.session, found)
     return {"source": source, "versions": [version_json(v) for v in versions]}
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from watchlist.db import translate_errors
 from watchlist.errors import DatabaseError
 from watchlist.screening.matchers import list_state
-from web.api import api
+from web.api.blueprint import api
 from web.api.endpoint import Call, Reply
 from web.api.openapi import build_document
 from web.errors import RequestError

@@ -20,9 +20,9 @@ from watchlist.registry.parties import listings
 from watchlist.responses import MatchResult, TextHit
 from watchlist.screening import audit
 from watchlist.screening.answers import match_json
-from watchlist.screening.hits import screen_to_json
+from watchlist.screening.hits import make_screener, screen_to_json
 from watchlist.screening.matchers import PARTY_SLACK, one_per_party
-from web.api import api
+from web.api.blueprint import api
 from web.api.endpoint import Call, Reply
 from web.api.schemas import Body, Name, Params, Text
 from web.api.validation import Limit
@@ -288,10 +288,10 @@ def screen(call: Call[None, ScreenRequest]) -> dict[str, Any]:
     web.request_budget_seconds: past it the answer is 503 (`over_budget`, with Retry-After);
     while the server screens as many texts at once as it takes, 503 (`busy`)."""
     web = state()
-    matcher, list_state = web.matchers.get(call.session)
+    screener = make_screener(call.session, web.settings.matching, web.matchers)
     with web.heavy.hold():
         deadline = request_deadline("Screening this text")
-        hits = screen_to_json(call.session, call.body.text, matcher, deadline)
+        hits = screen_to_json(call.session, call.body.text, screener.matcher, deadline)
     detail = {"title": call.body.title} if call.body.title else {}
-    record(call, "screen", call.body.text, list_state, audit.summary(hits), detail)
-    return {"list_state": list_state, "hits": hits}
+    record(call, "screen", call.body.text, screener.list_state, audit.summary(hits), detail)
+    return {"list_state": screener.list_state, "hits": hits}

@@ -24,18 +24,19 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
-from sqlalchemy.orm import Session
 
+from watchlist.db import Session
 from watchlist.errors import InputError, NotFoundError
 from watchlist.matching.matcher import Matcher
 from watchlist.matching.model import MatchSettings, Query
-from watchlist.models import Entity, Identifier, ListSource, Scope, number_key
+from watchlist.models import Entity, Scope, number_key
+from watchlist.registry import entities as registry
 from watchlist.registry import parties, qualifiers
 from watchlist.screening import audit
-from web.api import api, yente_ftm
+from web.api import yente_ftm
+from web.api.blueprint import api
 from web.api.endpoint import Call, Reply
 from web.api.lookup import record
 from web.api.schemas import Text
@@ -264,7 +265,7 @@ def dataset_source(session: Session, dataset: str) -> str | None:
     """The list source a dataset restricts to (None: every list); 404 for an unknown one."""
     if dataset in ALL_DATASETS:
         return None
-    if session.scalar(sa.select(ListSource.id).where(ListSource.code == dataset)) is None:
+    if registry.list_source(session, dataset) is None:
         known = ", ".join(ALL_DATASETS)
         raise NotFoundError(f"there is no dataset {dataset!r}; use {known} or a list source code.")
     return dataset
@@ -366,7 +367,7 @@ def _lookup(
                 best[found.entity_id] = Scored(found.entity_id, found.score, features)
     for entity_id in _numbered(session, asked):
         best.setdefault(entity_id, Scored(entity_id, 0.0, {}))
-    entities = yente_ftm.load_entities(session, best)
+    entities = registry.load_entities(session, best)
     return [
         (_weigh(best[entity_id], entity, asked, settings), entity)
         for entity_id, entity in entities.items()
@@ -378,8 +379,7 @@ def _numbered(session: Session, asked: Example) -> list[int]:
     keys = {key for given in asked.numbers.values() for key in given}
     if not keys:
         return []
-    query = sa.select(Identifier.entity_id).where(Identifier.number_key.in_(keys)).distinct()
-    return list(session.scalars(query.limit(200)))
+    return registry.entities_listing_numbers(session, keys, limit=200)
 
 
 def _weigh(scored: Scored, entity: Entity, asked: Example, settings: MatchSettings) -> Scored:
@@ -453,12 +453,8 @@ def _results(
 def _referents(session: Session, members: dict[int, frozenset[int]]) -> dict[int, list[str]]:
     """The ids (`SOURCE:KEY`) of each entity's other listings: yente's `referents`."""
     wanted = {other for party in members.values() for other in party}
-    rows = session.execute(
-        sa.select(Entity.id, ListSource.code, Entity.source_key)
-        .join(ListSource, ListSource.id == Entity.source_id)
-        .where(Entity.id.in_(wanted))
-    )
-    ids = {entity_id: yente_ftm.entity_id(code, key) for entity_id, code, key in rows}
+    listed = registry.source_keys(session, wanted)
+    ids = {entity_id: yente_ftm.entity_id(code, key) for entity_id, (code, key) in listed.items()}
     return {
         entity: sorted(ids[other] for other in party if other != entity and other in ids)
         for entity, party in members.items()

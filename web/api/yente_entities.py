@@ -19,8 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from watchlist.errors import InputError
 from watchlist.lists import updates
 from watchlist.models import Scope
+from watchlist.registry import entities as registry
 from watchlist.registry import qualifiers, search
-from web.api import api, yente, yente_ftm
+from web.api import yente, yente_ftm
+from web.api.blueprint import api
 from web.api.endpoint import Call, Reply
 from web.api.schemas import Text
 from web.errors import FieldProblem, RequestError
@@ -132,7 +134,7 @@ def search_dataset(call: Call[SearchParams, None], dataset: str) -> dict[str, An
     except InputError as error:
         raise RequestError(400, "invalid_request", error.message) from None
     shown = [r.id for r in page.results[params.offset :]]
-    entities = yente_ftm.load_entities(call.session, shown)
+    entities = registry.load_entities(call.session, shown)
     return {
         "limit": params.limit,
         "offset": params.offset,

@@ -13,20 +13,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
-
+from watchlist.db import Session
 from watchlist.errors import NotFoundError
 from watchlist.models import (
     Address,
     BirthDate,
-    Designation,
     Entity,
     Identifier,
-    ListSource,
     NameKind,
     NationalityKind,
 )
+from watchlist.registry import entities as registry
 
 KIND_SCHEMAS = {"person": "Person", "organization": "Organization", "vessel": "Vessel",
                 "aircraft": "Airplane"}  # fmt: skip
@@ -75,41 +72,15 @@ def schema_of(entity: Entity) -> str:
     return KIND_SCHEMAS.get(entity.kind.value, "LegalEntity")
 
 
-def load_entities(session: Session, ids: Iterable[int]) -> dict[int, Entity]:
-    """Full records of some entities, by registry id, in one query per table."""
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    query = (
-        sa.select(Entity)
-        .where(Entity.id.in_(wanted))
-        .options(
-            selectinload(Entity.source),
-            selectinload(Entity.names),
-            selectinload(Entity.designations).selectinload(Designation.program),
-            selectinload(Entity.identifiers),
-            selectinload(Entity.addresses),
-            selectinload(Entity.birth_dates),
-            selectinload(Entity.birth_places),
-            selectinload(Entity.nationalities),
-        )
-    )
-    return {entity.id: entity for entity in session.scalars(query)}
-
-
 def find_entity(session: Session, ftm_id: str) -> Entity:
     """The entity an id of the form `SOURCE:KEY` names; NotFoundError for any other id."""
     source, separator, key = ftm_id.partition(":")
     found = None
     if separator and source and key:
-        found = session.scalar(
-            sa.select(Entity.id)
-            .join(ListSource, ListSource.id == Entity.source_id)
-            .where(ListSource.code == source, Entity.source_key == key)
-        )
+        found = registry.entity_id_at(session, source, key)
     if found is None:
         raise NotFoundError(f"There is no entity {ftm_id!r}; ids are SOURCE:KEY (us_ofac_sdn:1).")
-    return load_entities(session, [found])[found]
+    return registry.load_entities(session, [found])[found]
 
 
 def entity_json(entity: Entity) -> dict[str, Any]:

@@ -6,7 +6,7 @@ screening audit log. The API reference (/api-reference) is open to anyone, as th
 document it is rendered from is.
 """
 
-from web.dashboard import admin, auth, reference, registry, review  # noqa: F401  (registers the views)
+from web.dashboard import admin, auth, reference, registry, review  # noqa: F401  (registers views)
 from web.dashboard.blueprint import bp
 
 __all__ = ["bp"]

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy.orm import Session
 
 from watchlist.articles import reading
 from watchlist.articles.highlight import Span, segments
+from watchlist.db import Session
 from watchlist.errors import InputError
 from watchlist.lists import updates
 from watchlist.models import DISMISS_REASON_LABELS, Action, DismissReason, Hit, HitStatus, Role
