@@ -1,5 +1,5 @@
-"""The shapes of the service's answers: a match, a hit, its explanation, an entity's card and its
-listings, written once.
+"""The shapes of the service's answers: a match, a hit found in a text, a stored hit and its
+decisions, an explanation, an entity's card and its listings, written once.
 
 Each shape is a `TypedDict`: the core builds plain dicts (no cost in the lookup path) and the
 type checker holds every builder to its shape; the REST API documents the same classes in its
@@ -15,7 +15,17 @@ from typing import Annotated
 from pydantic import Field
 from typing_extensions import TypedDict  # pydantic reads TypedDicts from here before 3.12
 
+from watchlist.timestamps import RFC3339_PATTERN
+
 Score = Annotated[float, Field(ge=0, le=1)]
+Timestamp = Annotated[
+    str,
+    Field(
+        pattern=RFC3339_PATTERN,
+        description="RFC 3339, UTC, to the second (2026-12-05T16:01:28Z).",
+        examples=["2026-12-05T16:01:28Z"],
+    ),
+]
 LISTED_AS = (
     "Every listing of the party, e.g. `OFAC SDN (DPRK, 2023-03-30) · UK (RUSSIA, 2023-08-08)`: "
     "a party listed by several lists is one result, not one per list."
@@ -144,3 +154,58 @@ class TextHit(TypedDict):
         Field(description="The party's listings: the matched entity's own first, then the others."),
     ]
     entity: EntityCard
+
+
+class StoredHit(TypedDict):
+    """A hit as stored: the mention, the listed entity it matched, and where review stands."""
+
+    id: int
+    article_id: int
+    story_id: int | None
+    status: Annotated[str, Field(description="open, confirmed, dismissed, escalated or delisted.")]
+    created_at: Timestamp
+    list_state: Annotated[int, Field(description="The list state the hit was made with.")]
+    start: int
+    end: int
+    text: str
+    sentence: str
+    score: float
+    matched_name: str
+    route: str
+    explanation: Explanation
+    entity: EntityCard
+    listed_as: Annotated[
+        str,
+        Field(
+            description="Every listing of the entity's party, e.g. `OFAC SDN (DPRK, 2023-03-30) "
+            "· UK (RUSSIA, 2023-08-08)`."
+        ),
+    ]
+    listings: Annotated[
+        list[Listing], Field(description="The party's listings, the hit's entity first.")
+    ]
+
+
+class DecisionOut(TypedDict):
+    """One decision on a hit."""
+
+    id: int
+    action: str
+    reason: Annotated[
+        str | None,
+        Field(
+            description="Why a hit was dismissed: different_person (a false positive: someone "
+            "else of that name), not_listed (not a listed party), duplicate, or other (the "
+            "note says why). Null for other actions, and for dismissals recorded before "
+            "reasons."
+        ),
+    ]
+    note: str
+    actor: Annotated[str, Field(description="user:NAME or api-key:NAME.")]
+    created_at: Timestamp
+
+
+class HitDetail(StoredHit):
+    """A stored hit with every decision on it."""
+
+    decisions: Annotated[list[DecisionOut], Field(description="The decisions, oldest first.")]

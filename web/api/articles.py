@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
@@ -11,16 +10,15 @@ from pydantic import BaseModel, Field
 from watchlist.articles import reading
 from watchlist.articles.intake import store_and_screen
 from watchlist.articles.store import WEB_URL_PATTERN, ArticleInput
-from watchlist.db import Session
-from watchlist.models import Action, Article, Decision, DismissReason, Hit, HitStatus, Scope
-from watchlist.registry import entities, parties
-from watchlist.responses import EntityCard, Explanation, Listing
+from watchlist.models import Action, Article, DismissReason, Hit, HitStatus, Scope
+from watchlist.responses import DecisionOut, HitDetail, StoredHit, Timestamp
+from watchlist.review import answers
 from watchlist.review import decisions as review
 from watchlist.screening.hits import make_screener
 from watchlist.timestamps import rfc3339
 from web.api.blueprint import api
 from web.api.endpoint import Call, Reply
-from web.api.schemas import Body, Moment, Page, Params, PerPage, RecordId, Text, Timestamp
+from web.api.schemas import Body, Moment, Page, Params, PerPage, RecordId, Text
 from web.api.validation import Limit
 from web.state import request_deadline, state
 
@@ -44,31 +42,6 @@ class ArticleRequest(Body):
     ] = None
     source: Annotated[Text | None, Field(max_length=500, description="The outlet.")] = None
     published_at: Moment | None = None
-
-
-class StoredHit(BaseModel):
-    """A hit as stored: the mention, the listed entity it matched, and where review stands."""
-
-    id: int
-    article_id: int
-    story_id: int | None
-    status: str = Field(description="open, confirmed, dismissed, escalated or delisted.")
-    created_at: Timestamp
-    list_state: int = Field(description="The list state the hit was made with.")
-    start: int
-    end: int
-    text: str
-    sentence: str
-    score: float
-    matched_name: str
-    route: str
-    explanation: Explanation
-    entity: EntityCard
-    listed_as: str = Field(
-        description="Every listing of the entity's party, e.g. `OFAC SDN (DPRK, 2023-03-30) · "
-        "UK (RUSSIA, 2023-08-08)`."
-    )
-    listings: list[Listing] = Field(description="The party's listings, the hit's entity first.")
 
 
 class ArticleOut(BaseModel):
@@ -118,23 +91,6 @@ class HitList(BaseModel):
     per_page: int
 
 
-class DecisionOut(BaseModel):
-    id: int
-    action: str
-    reason: str | None = Field(
-        description="Why a hit was dismissed: different_person (a false positive: someone "
-        "else of that name), not_listed (not a listed party), duplicate, or other (the note "
-        "says why). Null for other actions, and for dismissals recorded before reasons."
-    )
-    note: str
-    actor: str = Field(description="user:NAME or api-key:NAME.")
-    created_at: Timestamp
-
-
-class HitDetail(StoredHit):
-    decisions: list[DecisionOut] = Field(description="The decisions, oldest first.")
-
-
 class DecisionRequest(Body):
     action: Action
     reason: DismissReason | None = Field(
@@ -178,7 +134,7 @@ def add_article(call: Call[None, ArticleRequest]) -> tuple[dict[str, Any], int]:
         deadline = request_deadline("Screening this article")
         stored = store_and_screen(call.session, item, screener, web.settings, deadline)
     article = reading.get_article(call.session, stored.article_id)
-    answer = dataclasses.asdict(stored) | {"hits": hits_json(call.session, _hits(article))}
+    answer = dataclasses.asdict(stored) | {"hits": answers.hits_json(call.session, _hits(article))}
     return answer, 201 if stored.new else 200
 
 
@@ -199,7 +155,7 @@ def get_article(call: Call[None, None], article_id: int) -> dict[str, Any]:
         "fetched_at": rfc3339(article.fetched_at),
         "language": article.language,
         "screened_state": article.screened_state,
-        "hits": hits_json(call.session, _hits(article)),
+        "hits": answers.hits_json(call.session, _hits(article)),
     }
 
 
@@ -219,7 +175,7 @@ def list_hits(call: Call[HitQuery, None]) -> dict[str, Any]:
         per_page=call.query.per_page,
     )
     return {
-        "hits": hits_json(call.session, found.hits),
+        "hits": answers.hits_json(call.session, found.hits),
         "total": found.total,
         "page": found.page,
         "per_page": found.per_page,
@@ -230,10 +186,10 @@ def list_hits(call: Call[HitQuery, None]) -> dict[str, Any]:
     "GET", "/api/v1/hits/{hit_id}", summary="One hit with its decisions", tag="Hits",
     scope=Scope.READ, ok=Reply("The hit and its decision history.", HitDetail),
 )  # fmt: skip
-def get_hit(call: Call[None, None], hit_id: int) -> dict[str, Any]:
+def get_hit(call: Call[None, None], hit_id: int) -> HitDetail:
     """A hit: the mention and its sentence, the listed entity, the score and why, its status
     and every decision taken on it."""
-    return hit_detail(call.session, review.get_hit(call.session, hit_id))
+    return answers.hit_detail(call.session, review.get_hit(call.session, hit_id))
 
 
 @api.route(
@@ -255,60 +211,9 @@ def decide(call: Call[None, DecisionRequest], hit_id: int) -> dict[str, Any]:
         reason=call.body.reason,
     )
     hit = review.get_hit(call.session, hit_id)
-    return {"decision": decision_json(decision), "hit": hit_detail(call.session, hit)}
-
-
-# --- JSON -------------------------------------------------------------------------------------
-
-
-def hits_json(session: Session, hits: Sequence[Hit]) -> list[dict[str, Any]]:
-    """Stored hits as the API shows them, with their entity cards and their party's listings."""
-    ids = [hit.entity_id for hit in hits]
-    cards = entities.entity_cards(session, ids)
-    found = parties.listings(session, ids, lambda more: entities.entity_cards(session, list(more)))
-    return [hit_json(hit, cards[hit.entity_id], found.get(hit.entity_id, ())) for hit in hits]
-
-
-def hit_json(
-    hit: Hit, card: entities.EntityCard, party: Sequence[parties.Listing] = ()
-) -> dict[str, Any]:
-    mention, article = hit.mention, hit.article
-    listed = party or (parties.Listing(card),)
     return {
-        "id": hit.id,
-        "article_id": hit.article_id,
-        "story_id": article.story_id,
-        "status": hit.status.value,
-        "created_at": rfc3339(hit.created_at),
-        "list_state": hit.list_state,
-        "start": mention.start,
-        "end": mention.end,
-        "text": mention.text,
-        "sentence": article.text[mention.sentence_start : mention.sentence_end],
-        "score": hit.score,
-        "matched_name": hit.matched_name,
-        "route": hit.route,
-        "explanation": hit.explanation,
-        "entity": dataclasses.asdict(card),
-        "listed_as": parties.party_label(listed),
-        "listings": [parties.listing_json(listing) for listing in listed],
-    }
-
-
-def hit_detail(session: Session, hit: Hit) -> dict[str, Any]:
-    decisions = review.history(session, hit.id)
-    [found] = hits_json(session, [hit])
-    return found | {"decisions": [decision_json(d) for d in decisions]}
-
-
-def decision_json(decision: Decision) -> dict[str, Any]:
-    return {
-        "id": decision.id,
-        "action": decision.action.value,
-        "reason": decision.reason.value if decision.reason else None,
-        "note": decision.note,
-        "actor": decision.actor,
-        "created_at": rfc3339(decision.created_at),
+        "decision": answers.decision_json(decision),
+        "hit": answers.hit_detail(call.session, hit),
     }
 
 

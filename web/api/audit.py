@@ -9,10 +9,11 @@ from flask import Response
 from pydantic import BaseModel, Field
 
 from watchlist.models import Scope
+from watchlist.responses import Timestamp
 from watchlist.screening import audit
 from web.api.blueprint import api
 from web.api.endpoint import Call, Reply
-from web.api.schemas import Moment, Page, Params, PerPage, Text, Timestamp
+from web.api.schemas import Moment, Page, Params, PerPage, Text
 
 EXPORTS = {
     "csv": ("text/csv", "csv", audit.export_csv),

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
 from flask import Blueprint, Response, current_app
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from watchlist.access import KeyHolder
 from watchlist.db import Session, translate_errors
@@ -32,10 +32,11 @@ _PARAM = re.compile(r"\{(\w+)\}")
 
 @dataclasses.dataclass(frozen=True)
 class Reply:
-    """One documented answer of an endpoint: a JSON model, or text in other media types."""
+    """One documented answer of an endpoint: a JSON model (a pydantic model, or one of the
+    shapes in `watchlist.responses`), or text in other media types."""
 
     description: str
-    model: type[BaseModel] | None = None
+    model: type[Any] | None = None
     media: tuple[str, ...] = ()  # non-JSON media types the answer may come in (text/csv)
 
 
@@ -177,8 +178,19 @@ def _respond(endpoint: Endpoint, result: object) -> Response:
         result, status = result
     reply = endpoint.replies[status]
     if reply.model is not None and current_app.testing:
-        reply.model.model_validate(result)  # the answer must match its documented shape
+        adapter(reply.model).validate_python(result)  # the answer must match its documented shape
     return json_response(result, status)
+
+
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def adapter(model: Any) -> TypeAdapter[Any]:
+    """The pydantic reader of a documented model (a class), built once."""
+    found = _ADAPTERS.get(model)
+    if found is None:
+        found = _ADAPTERS[model] = TypeAdapter(model)
+    return found
 
 
 def json_response(data: object, status: int = 200) -> Response:

@@ -16,11 +16,11 @@ from watchlist.lists import updates
 from watchlist.models import ChangeKind, Entity, EntityKind, ListVersion, Scope
 from watchlist.registry import entities as registry
 from watchlist.registry import parties, search
-from watchlist.responses import Listing
+from watchlist.responses import Listing, Timestamp
 from watchlist.timestamps import rfc3339
 from web.api.blueprint import api
 from web.api.endpoint import Call, Reply
-from web.api.schemas import Page, Params, PerPage, Text, Timestamp
+from web.api.schemas import Page, Params, PerPage, Text
 from web.state import state
 
 # --- models -----------------------------------------------------------------------------------

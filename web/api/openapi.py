@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from pydantic import BaseModel
-from pydantic.json_schema import JsonSchemaMode, models_json_schema
+from pydantic import TypeAdapter
+from pydantic.json_schema import JsonSchemaMode
 
 from watchlist.config import WebSettings
 from watchlist.models import Scope
-from web.api.endpoint import ID_MAX, Endpoint, Reply
+from web.api.endpoint import ID_MAX, Endpoint, Reply, adapter
 from web.api.schemas import ErrorResponse
 from web.api.validation import LIMIT_KEY
 
@@ -72,7 +72,7 @@ def build_document(endpoints: Sequence[Endpoint], limits: WebSettings) -> dict[s
     return document
 
 
-def _models(endpoints: Sequence[Endpoint]) -> Iterator[tuple[type[BaseModel], JsonSchemaMode]]:
+def _models(endpoints: Sequence[Endpoint]) -> Iterator[tuple[Any, JsonSchemaMode]]:
     yield ErrorResponse, "serialization"
     for endpoint in endpoints:
         for model in (endpoint.query, endpoint.body):
@@ -87,7 +87,8 @@ def _schemas(
     endpoints: Sequence[Endpoint],
 ) -> tuple[Refs, dict[str, Any]]:
     unique = list(dict.fromkeys(_models(endpoints)))
-    refs, top = models_json_schema(unique, ref_template=REF)
+    inputs = [(model, mode, adapter(model)) for model, mode in unique]
+    refs, top = TypeAdapter.json_schemas(inputs, ref_template=REF)
     return {key: value for key, value in refs.items()}, dict(top.get("$defs", {}))
 
 

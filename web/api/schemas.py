@@ -15,7 +15,6 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from watchlist.timestamps import RFC3339_PATTERN
 from web.api.validation import Limit
 
 
@@ -51,14 +50,6 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 
 Moment = Annotated[dt.datetime, AfterValidator(_utc)]
-Timestamp = Annotated[
-    str,
-    Field(
-        pattern=RFC3339_PATTERN,
-        description="RFC 3339, UTC, to the second (2026-12-05T16:01:28Z).",
-        examples=["2026-12-05T16:01:28Z"],
-    ),
-]
 
 
 # --- answers ----------------------------------------------------------------------------------
