@@ -1,5 +1,5 @@
 """The shapes of the service's answers: a match, a hit found in a text, a stored hit and its
-decisions, an explanation, an entity's card and its listings, written once.
+decisions, an explanation, an entity's card, its full record and its listings, written once.
 
 Each shape is a `TypedDict`: the core builds plain dicts (no cost in the lookup path) and the
 type checker holds every builder to its shape; the REST API documents the same classes in its
@@ -10,7 +10,7 @@ dicts. A field added here is added everywhere at once.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
 from typing_extensions import TypedDict  # pydantic reads TypedDicts from here before 3.12
@@ -18,6 +18,7 @@ from typing_extensions import TypedDict  # pydantic reads TypedDicts from here b
 from watchlist.timestamps import RFC3339_PATTERN
 
 Score = Annotated[float, Field(ge=0, le=1)]
+Row = dict[str, Any]  # one fact of an entity (a name, an address, ...), its fields as listed
 Timestamp = Annotated[
     str,
     Field(
@@ -209,3 +210,42 @@ class HitDetail(StoredHit):
     """A stored hit with every decision on it."""
 
     decisions: Annotated[list[DecisionOut], Field(description="The decisions, oldest first.")]
+
+
+class EntityRecord(TypedDict):
+    """Everything the registry holds about an entity; lists of facts are rows as listed."""
+
+    id: int
+    kind: str
+    primary_name: str
+    source_key: str
+    title: str | None
+    gender: str | None
+    listing_date: str | None
+    delisted_on: str | None
+    remarks: str | None
+    source: str
+    programs: list[Row]
+    names: list[Row]
+    identifiers: list[Row]
+    addresses: list[Row]
+    birth_dates: list[Row]
+    birth_places: list[Row]
+    nationalities: list[Row]
+    facts: list[Row]
+    relations: list[Row]
+    linked_from: list[Row]
+    listed_as: Annotated[
+        str,
+        Field(
+            description="Every listing of the entity's party on the lists, e.g. `OFAC SDN "
+            "(DPRK3, 2023-03-30) · UK (RUSSIA, 2023-08-08)`."
+        ),
+    ]
+    listings: Annotated[
+        list[Listing],
+        Field(
+            description="The party's listings: this entity's own first, then the other lists' "
+            "entities linked to it, with the link's evidence."
+        ),
+    ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask.testing import FlaskClient
 
+from tests.conftest import RunCli
 from tests.web.conftest import ApiHeaders
 
 
@@ -25,6 +27,19 @@ def test_entity_search_and_record(client: FlaskClient, api_headers: ApiHeaders) 
     assert client.get("/api/v1/entities?q=a&per_page=100000", headers=headers).status_code == 422
     assert client.get("/api/v1/entities?q=a&min_score=0.2", headers=headers).status_code == 422
     assert client.get("/api/v1/entities?q=a&kind=ship", headers=headers).status_code == 422
+
+
+def test_the_cli_shows_the_record_the_api_gives(
+    client: FlaskClient, api_headers: ApiHeaders, run_cli_on: RunCli
+) -> None:
+    """`watchlist entities show --json` and GET /api/v1/entities/{id} write one shape."""
+    headers = api_headers("read")
+    (found,) = client.get("/api/v1/entities?q=mkrtychev", headers=headers).get_json()["results"]
+    record = client.get(f"/api/v1/entities/{found['id']}", headers=headers).get_json()
+    shown = run_cli_on("entities", "show", "us_ofac_sdn:41736", "--json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.output) == record
+    assert record["listings"][0]["entity_id"] == found["id"]
 
 
 def search(client: FlaskClient, headers: dict[str, str], **query: str) -> dict[str, Any]:

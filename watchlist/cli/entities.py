@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import click
@@ -17,8 +18,8 @@ from watchlist.models import (
     EntityKind,
     Identifier,
 )
+from watchlist.registry import answers, parties, search
 from watchlist.registry import entities as registry
-from watchlist.registry import parties, search
 from watchlist.screening import matchers as lookups
 
 
@@ -84,8 +85,12 @@ def entities_search(
 
 @entities.command("show")
 @click.argument("reference", metavar="ID")
+@click.option(
+    "--json", "as_json", is_flag=True,
+    help="Print the record as JSON, as GET /api/v1/entities/{id} gives it.",
+)  # fmt: skip
 @pass_app
-def entities_show(app: AppContext, reference: str) -> None:
+def entities_show(app: AppContext, reference: str, as_json: bool) -> None:
     """Show everything the registry holds about an entity.
 
     ID is the registry's id (as `entities search` prints it) or SOURCE:KEY, the list's own
@@ -93,6 +98,9 @@ def entities_show(app: AppContext, reference: str) -> None:
     """
     with transaction(app.sessions) as session:
         entity = _find_entity(session, reference)
+        if as_json:
+            click.echo(json.dumps(answers.entity_record(session, entity), ensure_ascii=False))
+            return
         for line in describe_entity(entity):
             click.echo(line)
 

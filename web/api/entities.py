@@ -4,8 +4,6 @@ their versions with the change log."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import enum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
@@ -13,11 +11,11 @@ from pydantic import BaseModel, Field
 from watchlist.errors import NotFoundError
 from watchlist.lists import diff as list_diff
 from watchlist.lists import updates
-from watchlist.models import ChangeKind, Entity, EntityKind, ListVersion, Scope
+from watchlist.models import ChangeKind, EntityKind, ListVersion, Scope
+from watchlist.registry import answers as registry_answers
 from watchlist.registry import entities as registry
-from watchlist.registry import parties, search
-from watchlist.responses import Listing, Timestamp
-from watchlist.timestamps import rfc3339
+from watchlist.registry import search
+from watchlist.responses import EntityRecord, Timestamp
 from web.api.blueprint import api
 from web.api.endpoint import Call, Reply
 from web.api.schemas import Page, Params, PerPage, Text
@@ -92,39 +90,6 @@ class EntitySearchAnswer(BaseModel):
     total: int = Field(description="Entities found on every page.")
     page: int
     per_page: int
-
-
-class EntityRecord(BaseModel):
-    """Everything the registry holds about an entity; lists of facts are rows as listed."""
-
-    id: int
-    kind: str
-    primary_name: str
-    source: str
-    source_key: str
-    title: str | None
-    gender: str | None
-    listing_date: str | None
-    delisted_on: str | None
-    remarks: str | None
-    names: list[Row]
-    programs: list[Row]
-    identifiers: list[Row]
-    addresses: list[Row]
-    birth_dates: list[Row]
-    birth_places: list[Row]
-    nationalities: list[Row]
-    facts: list[Row]
-    relations: list[Row]
-    linked_from: list[Row]
-    listed_as: str = Field(
-        description="Every listing of the entity's party on the lists, e.g. `OFAC SDN (DPRK3, "
-        "2023-03-30) · UK (RUSSIA, 2023-08-08)`."
-    )
-    listings: list[Listing] = Field(
-        description="The party's listings: this entity's own first, then the other lists' "
-        "entities linked to it, with the link's evidence."
-    )
 
 
 class ProgramOut(BaseModel):
@@ -287,18 +252,13 @@ def search_entities(call: Call[EntitySearch, None]) -> dict[str, Any]:
     "GET", "/api/v1/entities/{entity_id}", summary="An entity's full record", tag="Registry",
     scope=Scope.READ, ok=Reply("The entity.", EntityRecord),
 )  # fmt: skip
-def get_entity(call: Call[None, None], entity_id: int) -> dict[str, Any]:
+def get_entity(call: Call[None, None], entity_id: int) -> EntityRecord:
     """Names and aliases, programs with designation dates, identifiers, addresses, dates and
     places of birth, nationalities, other facts, links to other listed entities, remarks, and
     the party's listings on other lists."""
-    found = registry.get_entity(call.session, entity_id)
-    party = parties.listings(
-        call.session, [entity_id], lambda ids: registry.entity_cards(call.session, list(ids))
-    )[entity_id]
-    return entity_json(found) | {
-        "listed_as": parties.party_label(party),
-        "listings": [parties.listing_json(listing) for listing in party],
-    }
+    return registry_answers.entity_record(
+        call.session, registry.get_entity(call.session, entity_id)
+    )
 
 
 @api.route(
@@ -309,7 +269,7 @@ def list_programs(call: Call[None, None]) -> dict[str, Any]:
     """Every sanctions program with its authority, legal basis and description."""
     programs = registry.programs(call.session)
     fields = ("code", "name", "authority", "legal_basis", "description", "url")
-    return {"programs": [_row(program, fields) for program in programs]}
+    return {"programs": [registry_answers.row(program, fields) for program in programs]}
 
 
 @api.route(
@@ -372,54 +332,7 @@ VERSION_FIELDS = (
     "id", "status", "refusal", "location", "published_at", "imported_at", "checksum",
     "entity_count", "added_count", "changed_count", "delisted_count", "relisted_count",
 )  # fmt: skip
-CHILDREN: dict[str, tuple[str, ...]] = {
-    "names": ("name", "kind", "script", "lang"),
-    "identifiers": ("kind", "value", "country", "issued_on", "expires_on", "remarks"),
-    "addresses": ("street", "city", "region", "postal_code", "country", "remarks"),
-    "birth_dates": ("text", "year", "month", "day", "year_to", "circa"),
-    "birth_places": ("place", "country"),
-    "nationalities": ("country", "kind"),
-    "facts": ("kind", "value"),
-    "relations": ("relation", "object_name", "object_id"),
-    "linked_from": ("relation", "subject_id"),
-}
 
 
 def version_json(version: ListVersion) -> dict[str, Any]:
-    return _row(version, VERSION_FIELDS)
-
-
-def entity_json(entity: Entity) -> dict[str, Any]:
-    """An entity with every fact the registry holds about it."""
-    record = _row(
-        entity,
-        ("id", "kind", "primary_name", "source_key", "title", "gender", "listing_date",
-         "delisted_on", "remarks"),
-    )  # fmt: skip
-    record["source"] = entity.source.code
-    record["programs"] = [
-        {
-            "code": d.program.code,
-            "name": d.program.name,
-            "authority": d.program.authority,
-            "designated_on": _value(d.designated_on),
-        }
-        for d in entity.designations
-    ]
-    for name, fields in CHILDREN.items():
-        record[name] = [_row(child, fields) for child in getattr(entity, name)]
-    return record
-
-
-def _row(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {field: _value(getattr(obj, field)) for field in fields}
-
-
-def _value(value: object) -> Any:
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dt.datetime):
-        return rfc3339(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+    return registry_answers.row(version, VERSION_FIELDS)
