@@ -293,7 +293,7 @@ def test_the_nightly_scan_logs_json_lines_too(empty_settings: Settings) -> None:
                             timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stderr.splitlines()]
-    assert any(line["logger"] == "watchlist.scan.batches" for line in lines)
+    assert any(line["logger"] == "watchlist.scan" for line in lines)
     assert all(line["level"] and line["message"] is not None for line in lines)
 
 
