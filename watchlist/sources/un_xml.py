@@ -32,6 +32,7 @@ from watchlist.sources.parsed import (
     ParsedProgram,
     SourceInfo,
 )
+from watchlist.sources.values import iso_date_or_none, unique
 from watchlist.sources.xml_input import check_unique_keys, parse_document, utc_timestamp
 
 UN_SOURCE = SourceInfo(
@@ -222,7 +223,6 @@ _SCRIPTS: dict[str, str] = {
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH_YEAR = re.compile(r"(?i)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{4}")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def read_un_xml(path: Path) -> ParsedList:
@@ -271,19 +271,19 @@ def _entity(record: Element, kind: EntityKind, where: str) -> ParsedEntity:
     name = _primary_name(record)
     if name is None:
         raise ListFormatError(f"{where} ({key}) has no name.")
-    listed_on = _date(_child(record, "LISTED_ON"))
+    listed_on = iso_date_or_none(_child(record, "LISTED_ON"))
     return ParsedEntity(
         source_key=key,
         kind=kind,
         primary_name=name,
-        names=_unique(n for n in _names(record, prefix) if n.name != name),
+        names=unique(n for n in _names(record, prefix) if n.name != name),
         designations=_designations(record, listed_on),
-        identifiers=_unique(_gather(_document, record.findall(f"{prefix}_DOCUMENT"))),
-        addresses=_unique(_gather(_address, record.findall(f"{prefix}_ADDRESS"))),
-        birth_dates=_unique(_gather(_birth_date, record.findall(f"{prefix}_DATE_OF_BIRTH"))),
-        birth_places=_unique(_gather(_birth_place, record.findall(f"{prefix}_PLACE_OF_BIRTH"))),
-        nationalities=_unique(ParsedNationality(v) for v in _values(record, "NATIONALITY")),
-        facts=_unique(_facts(record)),
+        identifiers=unique(_gather(_document, record.findall(f"{prefix}_DOCUMENT"))),
+        addresses=unique(_gather(_address, record.findall(f"{prefix}_ADDRESS"))),
+        birth_dates=unique(_gather(_birth_date, record.findall(f"{prefix}_DATE_OF_BIRTH"))),
+        birth_places=unique(_gather(_birth_place, record.findall(f"{prefix}_PLACE_OF_BIRTH"))),
+        nationalities=unique(ParsedNationality(v) for v in _values(record, "NATIONALITY")),
+        facts=unique(_facts(record)),
         gender=_child(record, "GENDER"),
         listing_date=listed_on,
         remarks=_child(record, "COMMENTS1"),
@@ -326,7 +326,7 @@ def _alias(alias: Element) -> ParsedName | None:
 def _alias_birth(alias: Element) -> str | None:
     """The date and place of birth given with an alias, as "born 05 Feb 1969 in Tripoli"."""
     text = _child(alias, "DATE_OF_BIRTH")
-    day = _date(text)
+    day = iso_date_or_none(text)
     place = _join(", ", _child(alias, "CITY_OF_BIRTH"), _child(alias, "COUNTRY_OF_BIRTH"))
     when = _prefixed(" ", _render(day) if day else text)
     where = _prefixed(" in ", place)
@@ -352,7 +352,7 @@ def _document(document: Element) -> ParsedIdentifier | None:
     kind = document_kind(_child(document, "TYPE_OF_DOCUMENT"))
     detail = _child(document, "TYPE_OF_DOCUMENT2")
     issued_text = _child(document, "DATE_OF_ISSUE")
-    issued_on = _date(issued_text)
+    issued_on = iso_date_or_none(issued_text)
     remarks = _join(
         "; ",
         detail if detail and document_kind(detail) != kind else None,
@@ -407,7 +407,7 @@ def _birth_date(birth: Element) -> ParsedBirthDate | None:
 
 def _birth_parts(birth: Element) -> ParsedBirthDate | None:
     """The date, the year or the range of years a date of birth gives, with a rendering."""
-    day = _date(_child(birth, "DATE"))
+    day = iso_date_or_none(_child(birth, "DATE"))
     if day is not None:
         return ParsedBirthDate(_render(day), day.year, day.month, day.day)
     year = _year(_child(birth, "YEAR"))
@@ -433,7 +433,7 @@ def _birth_place(place: Element) -> ParsedBirthPlace | None:
     """An INDIVIDUAL_PLACE_OF_BIRTH, its parts joined from the narrowest to the country."""
     country = _child(place, "COUNTRY")
     parts = [_child(place, tag) for tag in ("STREET", "CITY", "STATE_PROVINCE")] + [country]
-    text = ", ".join(_unique(part for part in parts if part))
+    text = ", ".join(unique(part for part in parts if part))
     note = _child(place, "NOTE")
     text = f"{text} {_parenthesised(note)}" if text and note else text or (note or "")
     return ParsedBirthPlace(text, country) if text else None
@@ -478,17 +478,6 @@ def _clean(text: str | None) -> str | None:
     return " ".join(text.split()) or None
 
 
-def _date(text: str | None) -> dt.date | None:
-    """A date from YYYY-MM-DD text (a trailing zone offset is ignored), or None."""
-    match = _ISO_DATE.match(text or "")
-    if match is None:
-        return None
-    try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
-
-
 def _render(day: dt.date) -> str:
     """A date as the lists write it: "04 Jun 1954"."""
     return f"{day.day:02d} {_MONTHS[day.month - 1]} {day.year}"
@@ -526,8 +515,3 @@ def _gather(build: Callable[[Element], T | None], elements: Iterable[Element]) -
         item = build(element)
         if item is not None:
             yield item
-
-
-def _unique(items: Iterable[T]) -> tuple[T, ...]:
-    """Items in their first order with exact repeats dropped."""
-    return tuple(dict.fromkeys(items))
