@@ -419,5 +419,5 @@ def test_malformed_entries_are_refused(entries: str, message: str) -> None:
 def test_bad_publish_date_and_empty_document() -> None:
     with pytest.raises(ListFormatError, match="invalid Publish_Date '2024-05-06'"):
         parse(VESSEL, date="2024-05-06")
-    with pytest.raises(ListFormatError, match="cannot be parsed as XML at line 1: no element found"):
+    with pytest.raises(ListFormatError, match="parsed as XML at line 1: no element found"):
         parse_ofac_xml(b"", location="sdn.xml")

@@ -29,9 +29,9 @@ from watchlist.sources.parsed import (
     ParsedList,
     ParsedName,
     ParsedNationality,
-    ParsedProgram,
     SourceInfo,
 )
+from watchlist.sources.un_regimes import regime_table
 from watchlist.sources.values import iso_date_or_none, unique
 from watchlist.sources.xml_input import check_unique_keys, parse_document, utc_timestamp
 
@@ -46,146 +46,9 @@ UN_SOURCE = SourceInfo(
 )
 
 ROOT_TAG = "CONSOLIDATED_LIST"
-_AUTHORITY = "UN Security Council"
-_SANCTIONS_URL = "https://www.un.org/securitycouncil/sanctions/"
 
 T = TypeVar("T")
 
-
-def _program(code: str, name: str, resolution: str, description: str) -> ParsedProgram:
-    """A UN regime named after the resolution that set it up, with its committee's page."""
-    return ParsedProgram(
-        code=code,
-        name=name,
-        authority=_AUTHORITY,
-        legal_basis=f"UN Security Council resolution {resolution} and successor resolutions",
-        description=description,
-        url=_SANCTIONS_URL + code.removeprefix("UN-"),
-    )
-
-
-UN_PROGRAMS: tuple[ParsedProgram, ...] = (
-    _program(
-        "UN-1718",
-        "UN sanctions regime on the Democratic People's Republic of Korea",
-        "1718 (2006)",
-        "Persons and entities engaged in or supporting North Korea's nuclear, ballistic-missile "
-        "and other WMD programmes, designated by the 1718 Committee.",
-    ),
-    _program(
-        "UN-1267",
-        "UN sanctions regime on ISIL (Da'esh) and Al-Qaida",
-        "1267 (1999)",
-        "Individuals, groups, undertakings and entities associated with ISIL (Da'esh) or "
-        "Al-Qaida, designated by the 1267/1989/2253 Committee.",
-    ),
-    _program(
-        "UN-1988",
-        "UN sanctions regime on the Taliban",
-        "1988 (2011)",
-        "Individuals and entities associated with the Taliban in threatening the peace, "
-        "stability and security of Afghanistan, designated by the 1988 Committee.",
-    ),
-    ParsedProgram(
-        code="UN-2231",
-        name="UN sanctions regime on Iran",
-        authority=_AUTHORITY,
-        legal_basis="UN Security Council resolutions 1737 (2006), 1747 (2007), 1803 (2008) and "
-        "1929 (2010), reinstated under resolution 2231 (2015)",
-        description="Persons and entities involved in Iran's proliferation-sensitive nuclear or "
-        "ballistic-missile activities or its arms exports, listed under the reinstated measures.",
-    ),
-    _program(
-        "UN-1518",
-        "UN sanctions regime on Iraq",
-        "1518 (2003)",
-        "Senior officials of the former Iraqi regime, their immediate families and the entities "
-        "they own or control, whose assets are frozen and transferred to Iraq.",
-    ),
-    _program(
-        "UN-1533",
-        "UN sanctions regime on the Democratic Republic of the Congo",
-        "1533 (2004)",
-        "Persons and entities breaching the arms embargo on, or undermining peace and stability "
-        "in, the Democratic Republic of the Congo, designated by the 1533 Committee.",
-    ),
-    _program(
-        "UN-1970",
-        "UN sanctions regime on Libya",
-        "1970 (2011)",
-        "Members of the former Qadhafi regime and persons threatening Libya's peace, stability "
-        "or security or illicitly exporting its petroleum, designated by the 1970 Committee.",
-    ),
-    ParsedProgram(
-        code="UN-751",
-        name="UN sanctions regime on Al-Shabaab (Somalia)",
-        authority=_AUTHORITY,
-        legal_basis="UN Security Council resolution 751 (1992) and successor resolutions, "
-        "including resolution 2713 (2023)",
-        description="Al-Shabaab and other persons and entities threatening the peace, security "
-        "or stability of Somalia, designated by the Committee pursuant to resolution 2713 (2023).",
-    ),
-    _program(
-        "UN-2127",
-        "UN sanctions regime on the Central African Republic",
-        "2127 (2013)",
-        "Persons and entities undermining the peace, stability or security of the Central "
-        "African Republic, designated by the 2127 Committee.",
-    ),
-    _program(
-        "UN-2653",
-        "UN sanctions regime on Haiti",
-        "2653 (2022)",
-        "Gang leaders, their financiers and others threatening the peace, security or stability "
-        "of Haiti, designated by the 2653 Committee.",
-    ),
-    _program(
-        "UN-2140",
-        "UN sanctions regime on Yemen",
-        "2140 (2014)",
-        "Persons and entities threatening the peace, security or stability of Yemen, "
-        "designated by the 2140 Committee.",
-    ),
-    _program(
-        "UN-2048",
-        "UN sanctions regime on Guinea-Bissau",
-        "2048 (2012)",
-        "Persons seeking to prevent the restoration of constitutional order in Guinea-Bissau "
-        "after the April 2012 coup, designated by the 2048 Committee.",
-    ),
-    _program(
-        "UN-1591",
-        "UN sanctions regime on Sudan",
-        "1591 (2005)",
-        "Persons impeding the peace process in Darfur, breaching its arms embargo or committing "
-        "violations there, designated by the 1591 Committee.",
-    ),
-    _program(
-        "UN-2206",
-        "UN sanctions regime on South Sudan",
-        "2206 (2015)",
-        "Persons and entities threatening the peace, security or stability of South Sudan, "
-        "designated by the 2206 Committee.",
-    ),
-)
-
-# UN_LIST_TYPE -> program code; an unknown list type becomes "UN-" + the raw value.
-LIST_TYPE_PROGRAMS: dict[str, str] = {
-    "DPRK": "UN-1718",
-    "Al-Qaida": "UN-1267",
-    "Taliban": "UN-1988",
-    "Iran": "UN-2231",
-    "Iraq": "UN-1518",
-    "DRC": "UN-1533",
-    "Libya": "UN-1970",
-    "Somalia": "UN-751",
-    "CAR": "UN-2127",
-    "Haiti": "UN-2653",
-    "Yemen": "UN-2140",
-    "GB": "UN-2048",
-    "Sudan": "UN-1591",
-    "SouthSudan": "UN-2206",
-}
 
 _ALIAS_KINDS: dict[str, NameKind] = {
     "good": NameKind.AKA,
@@ -241,7 +104,7 @@ def parse_un_xml(data: bytes, *, location: str) -> ParsedList:
     return ParsedList(
         source=UN_SOURCE,
         entities=tuple(entities),
-        programs=UN_PROGRAMS,
+        programs=regime_table().programs,
         published_at=utc_timestamp(root.get("dateGenerated"), location, "dateGenerated"),
     )
 
@@ -338,7 +201,7 @@ def _designations(record: Element, listed_on: dt.date | None) -> tuple[ParsedDes
     list_type = _child(record, "UN_LIST_TYPE")
     if list_type is None:
         return ()
-    program = LIST_TYPE_PROGRAMS.get(list_type, "UN-" + list_type)
+    program = regime_table().code(list_type)
     return (ParsedDesignation(program, listed_on),)
 
 
