@@ -2,7 +2,8 @@
 
 PostgreSQL: a session-level advisory lock on a dedicated connection (released when the
 connection closes, so also when the process is killed). SQLite: `flock` on a file beside the
-database (released by the kernel when the process exits).
+database (released by the kernel when the process exits); `flock_held` is the one wrapper of
+`flock` the service uses, here and for the web layer's queue of SQLite writers.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import fcntl
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -60,12 +62,23 @@ def _file_lock(engine: Engine, name: str, what: str) -> Iterator[None]:
         yield  # a private in-memory database has no other users
         return
     path = Path(f"{database}.{name}.lock")
-    with path.open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise _busy(what) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with path.open("a") as handle, flock_held(handle, wait=False) as held:
+        if not held:
+            raise _busy(what)
+        yield
+
+
+@contextlib.contextmanager
+def flock_held(file: int | IO[Any], *, wait: bool) -> Iterator[bool]:
+    """Hold an exclusive `flock` on an open file for the block, yielding True; or, when
+    `wait` is false and another open file holds it, yield False at once without it. The kernel
+    lock belongs to the open file and dies with the process, so a killed holder frees it."""
+    try:
+        fcntl.flock(file, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        fcntl.flock(file, fcntl.LOCK_UN)

@@ -10,12 +10,13 @@ writer is woken the moment the previous one commits. PostgreSQL needs none of th
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import threading
 from collections.abc import Iterator
 
 from sqlalchemy.engine import Engine
+
+from watchlist.locks import flock_held
 
 
 class WriteGate:
@@ -35,13 +36,8 @@ class WriteGate:
         if not self._active:
             yield
             return
-        with self._thread_lock:
-            fd = self._descriptor()
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+        with self._thread_lock, flock_held(self._descriptor(), wait=True):
+            yield
 
     def _descriptor(self) -> int:
         # One descriptor per process: flock locks belong to the open file, and a forked

@@ -278,14 +278,17 @@ def test_duplicate_logical_id_is_refused() -> None:
     [
         ("13", b'publicationDate="2003-07-08" entryIntoForceDate',
          b'publicationDate="2003-02-30" entryIntoForceDate',
-         "eu.xml sanctionEntity 13 has an invalid publicationDate date '2003-02-30'."),
+         "eu.xml sanctionEntity 13 has an invalid publicationDate date '2003-02-30' "
+         "(expected YYYY-MM-DD)."),
         ("13", b'birthdate="1937-04-28"', b'birthdate="28/04/1937"',
-         "eu.xml sanctionEntity 13 has an invalid birthdate date '28/04/1937'."),
+         "eu.xml sanctionEntity 13 has an invalid birthdate date '28/04/1937' "
+         "(expected YYYY-MM-DD)."),
         ("191", b'birthdate="1964-03-01" dayOfMonth="1" monthOfYear="3"',
          b'dayOfMonth="31" monthOfYear="2"',
          "eu.xml sanctionEntity 191 has an invalid birth date 1964-02-31."),
         ("330", b'designationDate="2001-10-06"', b'designationDate="2001-10"',
-         "eu.xml sanctionEntity 330 has an invalid designationDate date '2001-10'."),
+         "eu.xml sanctionEntity 330 has an invalid designationDate date '2001-10' "
+         "(expected YYYY-MM-DD)."),
         ("980", b'code="enterprise"', b'code="vessel"',
          "eu.xml sanctionEntity 980 has an unknown subjectType 'vessel'."),
     ],

@@ -375,7 +375,7 @@ EXTERNAL_DTD = b"""<?xml version="1.0"?>
 
 @pytest.mark.parametrize("data", [BILLION_LAUGHS, EXTERNAL_ENTITY, EXTERNAL_DTD])
 def test_entity_expansion_and_external_entities_are_refused(data: bytes) -> None:
-    with pytest.raises(ListFormatError, match=r"^evil\.xml declares a DTD .*refused\.$"):
+    with pytest.raises(ListFormatError, match=r"^evil\.xml declares a DTD, .*refused\.$"):
         parse_ofac_xml(data, location="evil.xml")
 
 
@@ -384,9 +384,8 @@ def test_malformed_xml_names_the_line() -> None:
     with pytest.raises(ListFormatError) as caught:
         parse_ofac_xml(data, location="sdn.xml")
     message = str(caught.value)
-    assert message.startswith("sdn.xml is not well-formed XML: mismatched tag at line ")
     line = data[: data.index(b"</vesselTyp>")].count(b"\n") + 1
-    assert message.split("line ")[1].startswith(f"{line}, column ")
+    assert message.startswith(f"sdn.xml cannot be parsed as XML at line {line}: mismatched tag ")
 
 
 def test_other_xml_root_is_refused() -> None:
@@ -408,7 +407,7 @@ def test_other_xml_root_is_refused() -> None:
             "<sdnEntry><lastName>X</lastName><sdnType>Entity</sdnType></sdnEntry>",
             "sdn.xml sdnEntry number 1 has no uid or no lastName.",
         ),
-        (VESSEL + VESSEL, "The OFAC XML list holds uid 15036 twice."),
+        (VESSEL + VESSEL, "sdn.xml lists uid 15036 more than once."),
     ],
 )
 def test_malformed_entries_are_refused(entries: str, message: str) -> None:
@@ -420,5 +419,5 @@ def test_malformed_entries_are_refused(entries: str, message: str) -> None:
 def test_bad_publish_date_and_empty_document() -> None:
     with pytest.raises(ListFormatError, match="invalid Publish_Date '2024-05-06'"):
         parse(VESSEL, date="2024-05-06")
-    with pytest.raises(ListFormatError, match="not well-formed XML: no element found"):
+    with pytest.raises(ListFormatError, match="parsed as XML at line 1: no element found"):
         parse_ofac_xml(b"", location="sdn.xml")

@@ -21,8 +21,8 @@ from watchlist.sources.parsed import (
     ParsedNationality,
 )
 from watchlist.sources.seed import read_programs
+from watchlist.sources.un_regimes import regime_table
 from watchlist.sources.un_xml import (
-    UN_PROGRAMS,
     UN_SOURCE,
     detect_script,
     document_kind,
@@ -53,7 +53,11 @@ def test_counts_source_programs_and_date(un_list: ParsedList) -> None:
     kinds = Counter(entity.kind for entity in un_list.entities)
     assert kinds == {EntityKind.PERSON: 730, EntityKind.ORGANIZATION: 273}
     assert un_list.source == UN_SOURCE
-    assert un_list.programs == UN_PROGRAMS
+    assert un_list.programs == regime_table().programs
+    assert [program.code for program in un_list.programs] == [
+        "UN-1718", "UN-1267", "UN-1988", "UN-2231", "UN-1518", "UN-1533", "UN-1970",
+        "UN-751", "UN-2127", "UN-2653", "UN-2140", "UN-2048", "UN-1591", "UN-2206",
+    ]  # fmt: skip
     assert un_list.published_at == dt.datetime(2026, 2, 27, 0, 0, 9, 554000, tzinfo=dt.UTC)
 
 
@@ -146,7 +150,7 @@ def test_alias_details_go_to_remarks(by_key: dict[str, ParsedEntity]) -> None:
 
 
 def test_every_entity_has_a_known_un_program(un_list: ParsedList) -> None:
-    codes = {program.code for program in UN_PROGRAMS}
+    codes = {program.code for program in regime_table().programs}
     for entity in un_list.entities:
         assert entity.designations, entity.source_key
         assert {d.program for d in entity.designations} <= codes, entity.source_key
@@ -155,11 +159,17 @@ def test_every_entity_has_a_known_un_program(un_list: ParsedList) -> None:
     assert used == codes
 
 
-def test_un_1718_matches_the_seed() -> None:
-    seeded = {program.code: program for program in read_programs(ROOT / "config/seed")}
-    ours = {program.code: program for program in UN_PROGRAMS}
-    assert ours["UN-1718"] == seeded["UN-1718"]
-    assert all(program.authority == "UN Security Council" for program in UN_PROGRAMS)
+def test_the_seed_describes_un_regimes_as_the_importer_does() -> None:
+    """`programs.toml` repeats the regime of the founding story (UN-1718) for the seed; every
+    UN program it holds must read as the importer's table reads it."""
+    table = regime_table()
+    ours = {program.code: program for program in table.programs}
+    seeded = [p for p in read_programs(ROOT / "config/seed") if p.code.startswith("UN-")]
+    assert [program.code for program in seeded] == ["UN-1718"]
+    assert all(program == ours[program.code] for program in seeded)
+    assert all(program.authority == "UN Security Council" for program in table.programs)
+    assert table.code("DPRK") == "UN-1718"
+    assert table.code("Mali") == "UN-Mali"  # a regime missing from the table still imports
 
 
 def test_no_duplicate_children_or_empty_values(un_list: ParsedList) -> None:
@@ -306,3 +316,14 @@ def test_repeated_reference_number_is_refused() -> None:
     data = b"<CONSOLIDATED_LIST><INDIVIDUALS>" + (record + b"</INDIVIDUAL>") * 2
     with pytest.raises(ListFormatError, match="lists record A more than once"):
         parse_un_xml(data + b"</INDIVIDUALS></CONSOLIDATED_LIST>", location="f.xml")
+
+
+def test_a_damaged_un_regime_table_is_refused_naming_the_line(tmp_path: Path) -> None:
+    rows = (ROOT / "config/seed/un_regimes.csv").read_text(encoding="utf-8").splitlines()
+    table = tmp_path / "un_regimes.csv"
+    table.write_text("\n".join([*rows, rows[1]]) + "\n", encoding="utf-8")
+    with pytest.raises(ListFormatError, match=rf"line {len(rows) + 1} repeats list type 'DPRK'"):
+        regime_table(table)
+    table.write_text("\n".join([rows[0], rows[1].replace("UN-1718", "X-1718")]), encoding="utf-8")
+    with pytest.raises(ListFormatError, match="line 2 has code 'X-1718', which lacks the UN-"):
+        regime_table(table)

@@ -35,6 +35,7 @@ from watchlist.models import (
     Program,
 )
 from watchlist.sources.parsed import COLLECTION_FIELDS, SCALAR_FIELDS, ParsedEntity
+from watchlist.sources.values import unique
 
 MAX_VALUES = 20
 MAX_TEXT = 1000
@@ -241,7 +242,7 @@ def entity_diff(fields: Sequence[str], before: Values, after: Values) -> dict[st
 def field_diff(before: Sequence[str], after: Sequence[str]) -> dict[str, Any]:
     """{"before": [...], "after": [...]} of one field, bounded: past `MAX_VALUES` a side the
     unchanged values are left out first (from both sides alike), and counted."""
-    old, new = _unique(before), _unique(after)
+    old, new = _cut_once_each(before), _cut_once_each(after)
     old_set, new_set = set(old), set(new)
     removed = [value for value in old if value not in new_set][:MAX_VALUES]
     added = [value for value in new if value not in old_set][:MAX_VALUES]
@@ -280,10 +281,10 @@ def read_diff(fields: Sequence[str], diff: Mapping[str, Any] | None) -> tuple[Fi
     return tuple(changes)
 
 
-def _unique(values: Iterable[str]) -> list[str]:
+def _cut_once_each(values: Iterable[str]) -> list[str]:
     """The values cut to `MAX_TEXT` characters, each once, in their order."""
     cut = (value if len(value) <= MAX_TEXT else value[: MAX_TEXT - 1] + "…" for value in values)
-    return list(dict.fromkeys(cut))
+    return list(unique(cut))
 
 
 def _chunks(items: Sequence[int]) -> Iterator[Sequence[int]]:

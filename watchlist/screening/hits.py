@@ -155,7 +155,7 @@ def store_hits(
     session.flush()
     first_time = article.screened_state is None and article.screened_at is None
     mentions, stored = ({}, set()) if first_time else _stored(session, article.id)
-    hits = one_per_party(session, _unique(hits))
+    hits = one_per_party(session, _first_per_span_and_entity(hits))
     parties = party_keys(session, {h.entity_id for h in hits} | {e for _, _, e in stored})
     existing = {(start, end, parties.get(e, e)) for start, end, e in stored}
     fresh = [h for h in hits if _slot(h, parties) not in existing]
@@ -198,7 +198,8 @@ def _not_suppressed(session: Session, hits: list[FoundHit]) -> list[FoundHit]:
     return [h for h in hits if (h.entity_id, review.name_key(h.text)) not in rules]
 
 
-def _unique(hits: Sequence[FoundHit]) -> list[FoundHit]:
+def _first_per_span_and_entity(hits: Sequence[FoundHit]) -> list[FoundHit]:
+    """The first hit of each (span, entity): two names of one entity may find the same span."""
     seen: dict[tuple[int, int, int], FoundHit] = {}
     for hit in hits:
         seen.setdefault((hit.start, hit.end, hit.entity_id), hit)

@@ -15,7 +15,6 @@ entity's `regulation` elements carry the programmes) and the `regulationLanguage
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -40,6 +39,7 @@ from watchlist.sources.parsed import (
     SourceInfo,
 )
 from watchlist.sources.un_xml import detect_script, document_kind
+from watchlist.sources.values import iso_date, unique
 from watchlist.sources.xml_input import check_unique_keys, parse_document, utc_timestamp
 
 OFFICIAL_URL = (
@@ -104,8 +104,6 @@ _CONTACT_KINDS = {"PHONE": "phone", "FAX": "fax", "EMAIL": "email", "WEB": "webs
 _UNKNOWN_COUNTRY = "00"
 _PLACEHOLDERS = {"", "-"}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
 T = TypeVar("T")
 
 
@@ -160,7 +158,7 @@ def _entity(record: Element, location: str) -> ParsedEntity:
     if primary is None:
         raise ListFormatError(f"{where} has no name.")
     primary_name = _whole_name(primary) or ""
-    listed_on = _date(record, "designationDate", where)
+    listed_on = _date_attribute(record, "designationDate", where)
     regulations = children.get("regulation", [])
     births = children.get("birthdate", [])
     addresses = children.get("address", [])
@@ -168,16 +166,16 @@ def _entity(record: Element, location: str) -> ParsedEntity:
         source_key=key,
         kind=_kind(children.get("subjectType", []), where),
         primary_name=primary_name,
-        names=_unique(n for n in _names(aliases, primary) if n.name != primary_name),
+        names=unique(n for n in _names(aliases, primary) if n.name != primary_name),
         designations=_designations(regulations, listed_on, where),
-        identifiers=_unique(
+        identifiers=unique(
             _gather(_document(d, where) for d in children.get("identification", []))
         ),
-        addresses=_unique(_gather(_address(a) for a in addresses)),
-        birth_dates=_unique(_gather(_birth_date(b, where) for b in births)),
-        birth_places=_unique(_gather(_birth_place(b) for b in births)),
-        nationalities=_unique(_gather(_citizenship(c) for c in children.get("citizenship", []))),
-        facts=_unique(_facts(record, aliases, addresses, regulations, where)),
+        addresses=unique(_gather(_address(a) for a in addresses)),
+        birth_dates=unique(_gather(_birth_date(b, where) for b in births)),
+        birth_places=unique(_gather(_birth_place(b) for b in births)),
+        nationalities=unique(_gather(_citizenship(c) for c in children.get("citizenship", []))),
+        facts=unique(_facts(record, aliases, addresses, regulations, where)),
         gender=_gender(aliases),
         listing_date=listed_on or _first_listing(regulations, where),
         remarks=_join("\n", _attr(record, "designationDetails"), _joined_remarks(record)),
@@ -265,8 +263,8 @@ def _first_listing(regulations: list[Element], where: str) -> dt.date | None:
 
 def _listing_act_date(regulation: Element, where: str) -> dt.date | None:
     """A listing act's publication date; None for an amendment (it did not list the entity)."""
-    published = _date(regulation, "publicationDate", where)
-    entered = _date(regulation, "entryIntoForceDate", where)
+    published = _date_attribute(regulation, "publicationDate", where)
+    entered = _date_attribute(regulation, "entryIntoForceDate", where)
     if _attr(regulation, "regulationType") != "regulation":
         return None
     return published or entered
@@ -277,8 +275,8 @@ def _regulation_fact(regulation: Element, where: str) -> ParsedFact | None:
     number = _attr(regulation, "numberTitle")
     if number is None:
         return None
-    published = _date(regulation, "publicationDate", where)
-    in_force = _date(regulation, "entryIntoForceDate", where)
+    published = _date_attribute(regulation, "publicationDate", where)
+    in_force = _date_attribute(regulation, "entryIntoForceDate", where)
     url = _attr(regulation, "publicationUrl") or _clean(regulation.findtext("{*}publicationUrl"))
     text = _join(
         ", ",
@@ -315,9 +313,9 @@ def _document(identification: Element, where: str) -> ParsedIdentifier | None:
         country=_country(identification),
         # The excerpt has no dated document: these names follow the export's CSV columns
         # (IssuedDate, ValidFrom, ValidTo) and are not confirmed against a real XML file.
-        issued_on=_date(identification, "issueDate", where)
-        or _date(identification, "validFrom", where),
-        expires_on=_date(identification, "validTo", where),
+        issued_on=_date_attribute(identification, "issueDate", where)
+        or _date_attribute(identification, "validFrom", where),
+        expires_on=_date_attribute(identification, "validTo", where),
         remarks=_join(
             "; ",
             description,
@@ -355,7 +353,7 @@ def _address(address: Element) -> ParsedAddress | None:
 def _birth_date(birth: Element, where: str) -> ParsedBirthDate | None:
     """A birthdate: the full date, else year, month and day parts, else a range of years."""
     circa = _attr(birth, "circa") == "true"
-    day = _date(birth, "birthdate", where) or _date_from_parts(birth, where)
+    day = _date_attribute(birth, "birthdate", where) or _date_from_parts(birth, where)
     if day is not None:
         text = f"{day.day:02d} {_MONTHS[day.month - 1]} {day.year}"
         return ParsedBirthDate(text, day.year, day.month, day.day, circa=circa)
@@ -392,7 +390,7 @@ def _birth_place(birth: Element) -> ParsedBirthPlace | None:
     country = _country(birth)
     parts = [_attr(birth, tag) for tag in ("place", "city", "zipCode", "region")]
     parts.append(description if country else None)
-    text = ", ".join(_unique(part for part in parts if part))
+    text = ", ".join(unique(part for part in parts if part))
     return ParsedBirthPlace(text, country) if text else None
 
 
@@ -443,18 +441,9 @@ def _country(element: Element) -> str | None:
     return code.upper() if code and code != _UNKNOWN_COUNTRY else None
 
 
-def _date(element: Element, attr: str, where: str) -> dt.date | None:
+def _date_attribute(element: Element, attr: str, where: str) -> dt.date | None:
     """A YYYY-MM-DD attribute (a trailing zone offset ignored); an invalid one is refused."""
-    text = _attr(element, attr)
-    if text is None:
-        return None
-    match = _ISO_DATE.match(text)
-    try:
-        if match is None:
-            raise ValueError(text)
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        raise ListFormatError(f"{where} has an invalid {attr} date {text!r}.") from None
+    return iso_date(_attr(element, attr), where, f"{attr} date")
 
 
 def _number(element: Element, attr: str, low: int, high: int, where: str) -> int | None:
@@ -503,8 +492,3 @@ def _prefixed(prefix: str, text: str | None) -> str | None:
 def _gather(items: Iterable[T | None]) -> Iterator[T]:
     """The items that are not None."""
     return (item for item in items if item is not None)
-
-
-def _unique(items: Iterable[T]) -> tuple[T, ...]:
-    """Items in their first order with exact repeats dropped."""
-    return tuple(dict.fromkeys(items))

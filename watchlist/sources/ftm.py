@@ -19,7 +19,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from watchlist.errors import InputError, ListFormatError
 from watchlist.models.registry import EntityKind, NameKind, NationalityKind
@@ -39,6 +39,7 @@ from watchlist.sources.parsed import (
     ParsedRelation,
     SourceInfo,
 )
+from watchlist.sources.values import unique
 
 FTM_SOURCE = SourceInfo(
     code="opensanctions",
@@ -139,7 +140,6 @@ _LINKS = {
 # Identity documents: schema -> identifier kind, attached to the `holder`.
 _DOCUMENTS = {"Passport": "passport", "Identification": "identification"}
 
-_T = TypeVar("_T")
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _PROGRAM_CODE_MAX = 64
@@ -203,7 +203,7 @@ def parse_ftm(data: bytes, *, location: str, dataset: str | None = None) -> Pars
     """Parse FollowTheMoney JSON lines into a `ParsedList` of the file's dataset: `dataset`
     when given, else the one dataset every record names (see `file_dataset`)."""
     text = decode_text(data, location=location).removeprefix("\ufeff")
-    records = _unique(list(_records(text, location)), location)
+    records = _refuse_repeated_ids(list(_records(text, location)), location)
     if not records:
         raise ListFormatError(f"{location} holds no entities.")
     links = _links(records)
@@ -310,7 +310,9 @@ def _text(value: Any) -> str | None:
     return value.strip() or None
 
 
-def _unique(records: list[_Record], location: str) -> list[_Record]:
+def _refuse_repeated_ids(records: list[_Record], location: str) -> list[_Record]:
+    """The records, once no id is given twice: a repeated id is refused naming both lines (it
+    is not a plain repeat to drop, as the two records may say different things)."""
     seen: dict[str, int] = {}
     for record in records:
         if record.id in seen:
@@ -451,16 +453,16 @@ def _entity(record: _Record, links: _Links, location: str) -> ParsedEntity:
         designations=_designations(record, sanctions),
         identifiers=_identifiers(record, links.documents.get(record.id, [])),
         addresses=_addresses(record, links.records),
-        birth_dates=tuple(_birth_date(text) for text in _dedupe(record.values("birthDate"))),
-        birth_places=tuple(ParsedBirthPlace(p) for p in _dedupe(record.values("birthPlace"))),
+        birth_dates=tuple(_birth_date(text) for text in unique(record.values("birthDate"))),
+        birth_places=tuple(ParsedBirthPlace(p) for p in unique(record.values("birthPlace"))),
         nationalities=_nationalities(record) if person else (),
         facts=_facts(record, person=person),
-        relations=tuple(_dedupe(links.relations.get(record.id, []))),
+        relations=unique(links.relations.get(record.id, [])),
         title=record.first("title"),
         gender=record.first("gender"),
         listing_date=_earliest(s.start for s in sanctions if s.start)
         or _earliest(_values(record.first_seen)),
-        remarks="\n".join(_dedupe(record.values("notes") + record.values("summary"))) or None,
+        remarks="\n".join(unique(record.values("notes") + record.values("summary"))) or None,
     )
 
 
@@ -507,7 +509,7 @@ def _identifiers(
     ]
     listed = {(item.kind, item.value) for item in found}
     found += [doc for doc in documents if (doc.kind, doc.value) not in listed]
-    return tuple(_dedupe(found))
+    return unique(found)
 
 
 def _addresses(record: _Record, records: dict[str, _Record]) -> tuple[ParsedAddress, ...]:
@@ -517,18 +519,18 @@ def _addresses(record: _Record, records: dict[str, _Record]) -> tuple[ParsedAddr
         for key in record.values("addressEntity")
         if key in records and records[key].schema == "Address"
     ]
-    countries = _dedupe(record.values("country") or record.values("jurisdiction"))
+    countries = unique(record.values("country") or record.values("jurisdiction"))
     # A text address only gets a country when the entity has just the one.
     country = countries[0] if len(countries) == 1 else None
     found += [ParsedAddress(street=text, country=country) for text in record.values("address")]
     seen: set[str] = set()
-    unique: list[ParsedAddress] = []
+    distinct: list[ParsedAddress] = []
     for address in found:
         key = _address_key(address)
         if key not in seen:
             seen.add(key)
-            unique.append(address)
-    return tuple(unique)
+            distinct.append(address)
+    return tuple(distinct)
 
 
 def _address_record(record: _Record) -> ParsedAddress:
@@ -560,7 +562,7 @@ def _nationalities(record: _Record) -> tuple[ParsedNationality, ...]:
     if not pairs:
         countries = record.values("country") + record.values("jurisdiction")
         pairs = [(c, nationality) for c in countries]
-    return tuple(ParsedNationality(country, kind) for country, kind in _dedupe(pairs))
+    return tuple(ParsedNationality(country, kind) for country, kind in unique(pairs))
 
 
 def _facts(record: _Record, *, person: bool) -> tuple[ParsedFact, ...]:
@@ -573,7 +575,7 @@ def _facts(record: _Record, *, person: bool) -> tuple[ParsedFact, ...]:
     if not person or explicit:
         countries = record.values("country") + record.values("jurisdiction")
         facts += [ParsedFact("country", country) for country in countries]
-    return tuple(_dedupe(facts))
+    return unique(facts)
 
 
 # --- values ----------------------------------------------------------------------------------
@@ -588,7 +590,7 @@ def _birth_date(text: str) -> ParsedBirthDate:
     return ParsedBirthDate(text=text, year=year, month=month, day=day)
 
 
-def _date(text: str) -> dt.date | None:
+def _full_day(text: str) -> dt.date | None:
     """The date part of a full FollowTheMoney date or timestamp; None when only partial."""
     try:
         return dt.date.fromisoformat(text[:10])
@@ -597,7 +599,7 @@ def _date(text: str) -> dt.date | None:
 
 
 def _earliest(texts: Iterable[str | dt.date]) -> dt.date | None:
-    dates = [t if isinstance(t, dt.date) else _date(t) for t in texts]
+    dates = [t if isinstance(t, dt.date) else _full_day(t) for t in texts]
     known = [d for d in dates if d is not None]
     return min(known) if known else None
 
@@ -621,7 +623,3 @@ def _timestamp(text: str) -> dt.datetime | None:
     if stamp.tzinfo is None:
         return stamp.replace(tzinfo=dt.UTC)
     return stamp.astimezone(dt.UTC)
-
-
-def _dedupe(items: Iterable[_T]) -> list[_T]:
-    return list(dict.fromkeys(items))

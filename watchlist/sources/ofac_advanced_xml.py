@@ -19,7 +19,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
 from xml.etree.ElementTree import Element
 
 from watchlist.errors import ListFormatError
@@ -47,6 +46,7 @@ from watchlist.sources.parsed import (
     ParsedRelation,
     SourceInfo,
 )
+from watchlist.sources.values import unique
 from watchlist.sources.xml_input import check_unique_keys, parse_document
 
 ADVANCED_XML_NAMESPACE = "http://www.un.org/sanctions/1.0"
@@ -74,7 +74,6 @@ _PROGRAM = "Program"
 _STREET_PARTS = ("ADDRESS1", "ADDRESS2", "ADDRESS3")
 _REGION_PARTS = ("STATE/PROVINCE", "REGION")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_T = TypeVar("_T")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -151,7 +150,7 @@ def _references(root: Element) -> dict[str, dict[str, Element]]:
 
 def _published_at(root: Element, location: str) -> dt.datetime | None:
     issued = root.find(_NS + "DateOfIssue")
-    day = _date(issued, location) if issued is not None else None
+    day = _year_month_day(issued, location) if issued is not None else None
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) if day else None
 
 
@@ -261,19 +260,19 @@ def _entity(party: Element, document: _Document) -> ParsedEntity:
         source_key=key,
         kind=kind,
         primary_name=primary,
-        names=_unique(names),
-        designations=_unique(ParsedDesignation(p) for p in _program_tags(entries)),
-        identifiers=_unique(
+        names=unique(names),
+        designations=unique(ParsedDesignation(p) for p in _program_tags(entries)),
+        identifiers=unique(
             [
                 *(i for ident in identities for i in document.identifiers.get(ident, [])),
                 *features.identifiers,
             ]
         ),  # fmt: skip
-        addresses=_unique(_addresses(profile, document, where)),
-        birth_dates=_unique(features.birth_dates),
-        birth_places=_unique(features.birth_places),
-        nationalities=_unique(features.nationalities),
-        facts=_unique([*features.facts, *_entry_facts(entries, document, where)]),
+        addresses=unique(_addresses(profile, document, where)),
+        birth_dates=unique(features.birth_dates),
+        birth_places=unique(features.birth_places),
+        nationalities=unique(features.nationalities),
+        facts=unique([*features.facts, *_entry_facts(entries, document, where)]),
         title=features.title,
         gender=features.gender,
         listing_date=_listing_date(entries, where),
@@ -430,7 +429,7 @@ def _entry_facts(entries: list[Element], document: _Document, where: str) -> Ite
 
 def _listing_date(entries: list[Element], where: str) -> dt.date | None:
     dates = [
-        _date(event.find(_NS + "Date"), where)
+        _year_month_day(event.find(_NS + "Date"), where)
         for entry in entries
         for event in entry.iterfind(_NS + "EntryEvent")
     ]
@@ -454,7 +453,7 @@ def _with_relations(
             ParsedRelation(names.get(target, target), _snake(relation), object_key=target)
         )
     return [
-        dataclasses.replace(e, relations=_unique(relations[e.source_key]))
+        dataclasses.replace(e, relations=unique(relations[e.source_key]))
         if e.source_key in relations
         else e
         for e in entities
@@ -476,8 +475,8 @@ def _profile_keys(root: Element) -> dict[str, str]:
 def _birth_date(period: Element, where: str) -> ParsedBirthDate:
     """A date period as a birth date, with the text OFAC would print for it."""
     start_element, end_element = period.find(_NS + "Start"), period.find(_NS + "End")
-    start = _date(_child(start_element, "From"), where)
-    end = _date(_child(end_element, "To"), where) or start
+    start = _year_month_day(_child(start_element, "From"), where)
+    end = _year_month_day(_child(end_element, "To"), where) or start
     circa = any(
         element is not None and element.get("Approximate") == "true"
         for element in (start_element, end_element)
@@ -506,12 +505,12 @@ def _render(
 def _exact(period: Element | None, where: str) -> dt.date | None:
     if period is None:
         return None
-    start = _date(_child(period.find(_NS + "Start"), "From"), where)
-    end = _date(_child(period.find(_NS + "End"), "To"), where) or start
+    start = _year_month_day(_child(period.find(_NS + "Start"), "From"), where)
+    end = _year_month_day(_child(period.find(_NS + "End"), "To"), where) or start
     return start if start is not None and start == end else None
 
 
-def _date(element: Element | None, where: str) -> dt.date | None:
+def _year_month_day(element: Element | None, where: str) -> dt.date | None:
     """A `Year`/`Month`/`Day` element as a date; None when absent."""
     if element is None or element.find(_NS + "Year") is None:
         return None
@@ -533,7 +532,3 @@ def _plain(tag: str) -> str:
 def _snake(text: str) -> str:
     snake = "".join(c if c.isalnum() else "_" for c in text.lower())
     return "_".join(part for part in snake.split("_") if part)[:64] or "related_to"
-
-
-def _unique(items: Iterable[_T]) -> tuple[_T, ...]:
-    return tuple(dict.fromkeys(items))

@@ -30,7 +30,6 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
 from xml.etree.ElementTree import Element
 
 from watchlist.errors import ListFormatError
@@ -55,6 +54,7 @@ from watchlist.sources.parsed import (
     SourceInfo,
 )
 from watchlist.sources.un_xml import detect_script
+from watchlist.sources.values import iso_date, unique
 from watchlist.sources.xml_input import check_unique_keys, parse_document, utc_timestamp
 
 ENHANCED_XML_NAMESPACE = (
@@ -126,8 +126,6 @@ _IMO = re.compile(r"IMO\s*:?\s*", re.IGNORECASE)
 _STREET_PARTS = ("ADDRESS1", "ADDRESS2", "ADDRESS3")
 _REGION_PARTS = ("STATE/PROVINCE", "REGION")
 
-
-_T = TypeVar("_T")
 
 _PERIOD_INNER = ("fromDateEnd", "toDateBegin", "isDateRange")
 _TRANSLATION = "names/name/translations/translation"
@@ -328,15 +326,15 @@ def _entity(record: Element, tables: _Tables) -> ParsedEntity:
         source_key=key,
         kind=kind,
         primary_name=primary,
-        names=_unique(names),
-        designations=_unique(ParsedDesignation(p) for p in _programs_of(record, tables, where)),
-        identifiers=_unique([*_documents(record, tables, where), *features.identifiers]),
-        addresses=_unique(_addresses(record, tables, where)),
-        birth_dates=_unique(features.birth_dates),
-        birth_places=_unique(features.birth_places),
-        nationalities=_unique(features.nationalities),
-        facts=_unique([*features.facts, *_listing_facts(record, tables, where)]),
-        relations=_unique(_relations(record, tables, where)),
+        names=unique(names),
+        designations=unique(ParsedDesignation(p) for p in _programs_of(record, tables, where)),
+        identifiers=unique([*_documents(record, tables, where), *features.identifiers]),
+        addresses=unique(_addresses(record, tables, where)),
+        birth_dates=unique(features.birth_dates),
+        birth_places=unique(features.birth_places),
+        nationalities=unique(features.nationalities),
+        facts=unique([*features.facts, *_listing_facts(record, tables, where)]),
+        relations=unique(_relations(record, tables, where)),
         title=_text(info, "title") or features.title,
         gender=features.gender,
         listing_date=_listing_date(record, where),
@@ -370,7 +368,7 @@ def _listing_date(record: Element, where: str) -> dt.date | None:
     """The earliest `sanctionsList/@datePublished`: when OFAC first listed the entity."""
     holder = record.find(_q("sanctionsLists"))
     items = holder.findall(_q("sanctionsList")) if holder is not None else []
-    dates = [_iso_date(item.get("datePublished"), where) for item in items]
+    dates = [iso_date(item.get("datePublished"), where) for item in items]
     known = [day for day in dates if day is not None]
     return min(known) if known else None
 
@@ -503,8 +501,8 @@ def _birth_date(text: str, period: Element | None, where: str) -> ParsedBirthDat
     from `fromDateBegin` to `toDateEnd`; `isApproximate` means circa)."""
     if period is None:
         return ParsedBirthDate(text=text)
-    start = _iso_date(_text(period, "fromDateBegin"), where)
-    end = _iso_date(_text(period, "toDateEnd"), where) or start
+    start = iso_date(_text(period, "fromDateBegin"), where)
+    end = iso_date(_text(period, "toDateEnd"), where) or start
     return birth_date_in(text, start, end, circa=_flag(period, "isApproximate"))
 
 
@@ -620,30 +618,15 @@ def _exact_date(period: Element | None, where: str) -> dt.date | None:
     """A date period's day when it is one known day; None when absent, partial or a range."""
     if period is None:
         return None
-    start = _iso_date(_text(period, "fromDateBegin"), where)
-    end = _iso_date(_text(period, "toDateEnd"), where) or start
+    start = iso_date(_text(period, "fromDateBegin"), where)
+    end = iso_date(_text(period, "toDateEnd"), where) or start
     return start if start is not None and start == end else None
-
-
-def _iso_date(text: str | None, where: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ListFormatError(
-            f"{where} has an invalid date {text!r} (expected YYYY-MM-DD)."
-        ) from None
 
 
 def _snake(text: str) -> str:
     """ "Owned or Controlled By" -> "owned_or_controlled_by"."""
     snake = re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_")[:_KIND_MAX]
     return snake or "related_to"
-
-
-def _unique(items: Iterable[_T]) -> tuple[_T, ...]:
-    return tuple(dict.fromkeys(items))
 
 
 # --- elements --------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from typing import TypeVar
 
 from watchlist.models.registry import NameKind, NationalityKind
 from watchlist.sources.parsed import (
@@ -24,6 +23,7 @@ from watchlist.sources.parsed import (
     ParsedNationality,
     ParsedRelation,
 )
+from watchlist.sources.values import unique
 
 __all__ = ["RemarkFacts", "label_kind", "parse_remarks"]
 
@@ -63,18 +63,17 @@ class _Collector:
     def freeze(self) -> RemarkFacts:
         """The collected values, duplicates dropped, in the order first listed."""
         return RemarkFacts(
-            names=_unique(self.names),
-            identifiers=_unique(self.identifiers),
-            birth_dates=_unique(self.birth_dates),
-            birth_places=_unique(self.birth_places),
-            nationalities=_unique(self.nationalities),
-            facts=_unique(self.facts),
-            relations=_unique(self.relations),
+            names=unique(self.names),
+            identifiers=unique(self.identifiers),
+            birth_dates=unique(self.birth_dates),
+            birth_places=unique(self.birth_places),
+            nationalities=unique(self.nationalities),
+            facts=unique(self.facts),
+            relations=unique(self.relations),
             gender=self.gender,
         )
 
 
-_T = TypeVar("_T")
 _Handler = Callable[[re.Match[str], bool, _Collector], None]
 
 # --- Splitting into items --------------------------------------------------------------------
@@ -155,7 +154,7 @@ def _date_parts(text: str) -> tuple[int | None, int | None, int | None]:
     return year, month, day if day is not None and 1 <= day <= 31 else None
 
 
-def _to_date(text: str | None) -> dt.date | None:
+def _day_month_year(text: str | None) -> dt.date | None:
     """A full date ("08 Apr 2029") as a `date`; None for partial or impossible dates."""
     if not text:
         return None
@@ -277,7 +276,8 @@ def _identifier(kind: str, rest: str, remarks: str | None) -> ParsedIdentifier |
     if not value:
         return None
     country = (match.group("country") or "").strip() or None
-    issued, expires = _to_date(match.group("issued")), _to_date(match.group("expires"))
+    issued = _day_month_year(match.group("issued"))
+    expires = _day_month_year(match.group("expires"))
     return ParsedIdentifier(kind, value, country, issued, expires, remarks)
 
 
@@ -470,11 +470,6 @@ def _alternation(labels: Iterable[str]) -> str:
     """A regex matching any of the labels, longest first, spaces matching any whitespace."""
     ordered = sorted(labels, key=len, reverse=True)
     return "|".join(re.escape(label).replace(r"\ ", r"\s+") for label in ordered)
-
-
-def _unique(items: list[_T]) -> tuple[_T, ...]:
-    """The items without repeats, in their first order."""
-    return tuple(dict.fromkeys(items)) if items else ()
 
 
 _FACT_KINDS = {_label_key(label): kind for label, kind in _FACT_LABELS.items()}

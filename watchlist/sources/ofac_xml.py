@@ -10,13 +10,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
-from xml.etree.ElementTree import Element, ParseError
-
-import defusedxml
-import defusedxml.ElementTree
+from xml.etree.ElementTree import Element
 
 from watchlist.errors import ListFormatError
 from watchlist.models.registry import EntityKind, NameKind, NationalityKind
@@ -36,6 +32,8 @@ from watchlist.sources.parsed import (
     ParsedRelation,
     SourceInfo,
 )
+from watchlist.sources.values import unique
+from watchlist.sources.xml_input import check_unique_keys, parse_document
 
 # The same lists as the OFAC CSV files, published in the sdn.xml schema.
 OFAC_CONS_SOURCE = dataclasses.replace(
@@ -108,8 +106,6 @@ _CIRCA = re.compile(r"circa\s+", re.IGNORECASE)
 _LINKED_TO = re.compile(r"Linked To:\s*((?:[^();]|\([^()]*\))+)", re.IGNORECASE)
 _PUBLISH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
-_T = TypeVar("_T")
-
 
 def read_ofac_xml(path: Path, source: SourceInfo | None = None) -> ParsedList:
     """Parse an OFAC sdnList XML file (plain or gzip-compressed)."""
@@ -127,7 +123,8 @@ def parse_ofac_xml(data: bytes, *, location: str, source: SourceInfo | None = No
     if not entries:
         raise ListFormatError(f"{location} holds no sdnEntry records.")
     _check_record_count(root, len(entries), location)
-    entities = _unique([_entity(entry, n, location) for n, entry in enumerate(entries, 1)])
+    entities = tuple(_entity(entry, n, location) for n, entry in enumerate(entries, 1))
+    check_unique_keys(entities, location, "uid")
     return ParsedList(
         source=source or source_for(location),
         entities=entities,
@@ -145,22 +142,7 @@ def source_for(location: str) -> SourceInfo:
 
 
 def _root(data: bytes, location: str) -> Element:
-    try:
-        root: Element = defusedxml.ElementTree.fromstring(
-            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
-        )
-    except ParseError as exc:
-        line, column = exc.position
-        reason = str(exc).split(":", 1)[0]
-        raise ListFormatError(
-            f"{location} is not well-formed XML: {reason} at line {line}, column {column}."
-        ) from None
-    except defusedxml.DTDForbidden:
-        raise ListFormatError(
-            f"{location} declares a DTD (entity expansion or external entities); refused."
-        ) from None
-    except defusedxml.DefusedXmlException as exc:
-        raise ListFormatError(f"{location} uses forbidden XML features ({exc}); refused.") from None
+    root = parse_document(data, location, list_name="an OFAC sdnList XML list")
     if _tag(root) != "sdnList":
         raise ListFormatError(
             f"{location} is not an OFAC sdnList XML file (its root is <{_tag(root)}>)."
@@ -198,15 +180,6 @@ def _published_at(root: Element, location: str) -> dt.datetime | None:
         ) from None
 
 
-def _unique(entities: list[ParsedEntity]) -> tuple[ParsedEntity, ...]:
-    seen: set[str] = set()
-    for entity in entities:
-        if entity.source_key in seen:
-            raise ListFormatError(f"The OFAC XML list holds uid {entity.source_key} twice.")
-        seen.add(entity.source_key)
-    return tuple(entities)
-
-
 # --- entries ---------------------------------------------------------------------------------
 
 
@@ -225,14 +198,14 @@ def _entity(entry: Element, number: int, location: str) -> ParsedEntity:
         kind=kind,
         primary_name=_full_name(last, _text(entry, "firstName")),
         names=tuple(_akas(entry)),
-        designations=tuple(ParsedDesignation(p) for p in _dedupe(_programs(entry))),
-        identifiers=tuple(_dedupe(identifiers + vessel_ids)),
+        designations=tuple(ParsedDesignation(p) for p in unique(_programs(entry))),
+        identifiers=unique(identifiers + vessel_ids),
         addresses=tuple(_address(item) for item in _items(entry, "addressList", "address")),
         birth_dates=tuple(_birth_date(text) for text in _dates_of_birth(entry)),
         birth_places=tuple(_birth_place(text) for text in _places_of_birth(entry)),
         nationalities=tuple(_nationalities(entry)),
-        facts=tuple(_dedupe(facts + vessel_facts)),
-        relations=tuple(_dedupe(_linked_to(_text(entry, "remarks")))),
+        facts=unique(facts + vessel_facts),
+        relations=tuple(unique(_linked_to(_text(entry, "remarks")))),
         title=_text(entry, "title"),
         gender=gender,
         remarks=_text(entry, "remarks"),
@@ -321,8 +294,8 @@ def _identifier(item: Element, kind: str, number: str) -> ParsedIdentifier:
         kind=kind,
         value=number,
         country=_text(item, "idCountry"),
-        issued_on=_date(_text(item, "issueDate")),
-        expires_on=_date(_text(item, "expirationDate")),
+        issued_on=_day_month_year(_text(item, "issueDate")),
+        expires_on=_day_month_year(_text(item, "expirationDate")),
     )
 
 
@@ -397,7 +370,7 @@ def _birth_place(text: str) -> ParsedBirthPlace:
     return ParsedBirthPlace(place=text, country=country or None)
 
 
-def _date(text: str | None) -> dt.date | None:
+def _day_month_year(text: str | None) -> dt.date | None:
     """An OFAC date such as "08 Apr 2029"; None when absent, partial or impossible."""
     match = _DAY_MONTH_YEAR.fullmatch(text or "")
     if match is None or match.group(1) is None:
@@ -413,10 +386,6 @@ def _snake(text: str) -> str:
     """ "Tax ID No." -> "tax_id_no", "V.A.T. Number" -> "vat_number"."""
     plain = re.sub(r"[.']", "", text).lower()
     return re.sub(r"[^0-9a-z]+", "_", plain).strip("_")[:_KIND_MAX] or "other"
-
-
-def _dedupe(items: Iterable[_T]) -> list[_T]:
-    return list(dict.fromkeys(items))
 
 
 # --- elements --------------------------------------------------------------------------------

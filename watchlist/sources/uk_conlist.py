@@ -42,6 +42,7 @@ from watchlist.sources.parsed import (
 )
 from watchlist.sources.uk_regimes import AUTHORITY, RegimeTable, programs_of, regime_table
 from watchlist.sources.un_xml import detect_script
+from watchlist.sources.values import unique
 
 UK_CONLIST_SOURCE = SourceInfo(
     code="uk_ofsi_conlist",
@@ -626,11 +627,6 @@ def clean(value: str | None) -> str | None:
     if value is None:
         return None
     return " ".join(str(value).split()) or None
-
-
-def unique(items: Iterable[T]) -> tuple[T, ...]:
-    """Items in their first order with exact repeats dropped (14196 lists a row twice)."""
-    return tuple(dict.fromkeys(items))
 
 
 def _first(items: Iterable[T]) -> T | None:

@@ -71,10 +71,10 @@ from watchlist.sources.uk_conlist import (
     documents,
     list_date,
     person_name,
-    unique,
 )
 from watchlist.sources.uk_regimes import AUTHORITY, RegimeTable, programs_of, regime_table
 from watchlist.sources.un_xml import detect_script
+from watchlist.sources.values import unique
 from watchlist.sources.xml_input import check_unique_keys, parse_document
 
 UK_FCDO_SOURCE = SourceInfo(
@@ -160,7 +160,7 @@ def _entity(record: Element, table: RegimeTable, where: str) -> ParsedEntity:
     if kind is None:
         raise ListFormatError(f"{where} has an unknown IndividualEntityShip {kind_text!r}.")
     primary, names = _names(record, where)
-    designated = _date(record, "DateDesignated", where)
+    designated = _list_date_at(record, "DateDesignated", where)
     regime = _text(record, "RegimeName")
     positions = _texts(record, ".//Positions/Position")
     return ParsedEntity(
@@ -301,7 +301,8 @@ def _facts(record: Element, positions: list[str]) -> Iterator[ParsedFact]:
             yield ParsedFact(kind, text)
 
 
-def _date(record: Element, tag: str, where: str) -> dt.date | None:
+def _list_date_at(record: Element, tag: str, where: str) -> dt.date | None:
+    """The record's `tag` child read as the UK list writes dates; None when absent."""
     text = _text(record, tag)
     return list_date(text, f"{where} {tag}") if text else None
 

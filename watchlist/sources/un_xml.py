@@ -29,9 +29,10 @@ from watchlist.sources.parsed import (
     ParsedList,
     ParsedName,
     ParsedNationality,
-    ParsedProgram,
     SourceInfo,
 )
+from watchlist.sources.un_regimes import regime_table
+from watchlist.sources.values import iso_date_or_none, unique
 from watchlist.sources.xml_input import check_unique_keys, parse_document, utc_timestamp
 
 UN_SOURCE = SourceInfo(
@@ -45,146 +46,9 @@ UN_SOURCE = SourceInfo(
 )
 
 ROOT_TAG = "CONSOLIDATED_LIST"
-_AUTHORITY = "UN Security Council"
-_SANCTIONS_URL = "https://www.un.org/securitycouncil/sanctions/"
 
 T = TypeVar("T")
 
-
-def _program(code: str, name: str, resolution: str, description: str) -> ParsedProgram:
-    """A UN regime named after the resolution that set it up, with its committee's page."""
-    return ParsedProgram(
-        code=code,
-        name=name,
-        authority=_AUTHORITY,
-        legal_basis=f"UN Security Council resolution {resolution} and successor resolutions",
-        description=description,
-        url=_SANCTIONS_URL + code.removeprefix("UN-"),
-    )
-
-
-UN_PROGRAMS: tuple[ParsedProgram, ...] = (
-    _program(
-        "UN-1718",
-        "UN sanctions regime on the Democratic People's Republic of Korea",
-        "1718 (2006)",
-        "Persons and entities engaged in or supporting North Korea's nuclear, ballistic-missile "
-        "and other WMD programmes, designated by the 1718 Committee.",
-    ),
-    _program(
-        "UN-1267",
-        "UN sanctions regime on ISIL (Da'esh) and Al-Qaida",
-        "1267 (1999)",
-        "Individuals, groups, undertakings and entities associated with ISIL (Da'esh) or "
-        "Al-Qaida, designated by the 1267/1989/2253 Committee.",
-    ),
-    _program(
-        "UN-1988",
-        "UN sanctions regime on the Taliban",
-        "1988 (2011)",
-        "Individuals and entities associated with the Taliban in threatening the peace, "
-        "stability and security of Afghanistan, designated by the 1988 Committee.",
-    ),
-    ParsedProgram(
-        code="UN-2231",
-        name="UN sanctions regime on Iran",
-        authority=_AUTHORITY,
-        legal_basis="UN Security Council resolutions 1737 (2006), 1747 (2007), 1803 (2008) and "
-        "1929 (2010), reinstated under resolution 2231 (2015)",
-        description="Persons and entities involved in Iran's proliferation-sensitive nuclear or "
-        "ballistic-missile activities or its arms exports, listed under the reinstated measures.",
-    ),
-    _program(
-        "UN-1518",
-        "UN sanctions regime on Iraq",
-        "1518 (2003)",
-        "Senior officials of the former Iraqi regime, their immediate families and the entities "
-        "they own or control, whose assets are frozen and transferred to Iraq.",
-    ),
-    _program(
-        "UN-1533",
-        "UN sanctions regime on the Democratic Republic of the Congo",
-        "1533 (2004)",
-        "Persons and entities breaching the arms embargo on, or undermining peace and stability "
-        "in, the Democratic Republic of the Congo, designated by the 1533 Committee.",
-    ),
-    _program(
-        "UN-1970",
-        "UN sanctions regime on Libya",
-        "1970 (2011)",
-        "Members of the former Qadhafi regime and persons threatening Libya's peace, stability "
-        "or security or illicitly exporting its petroleum, designated by the 1970 Committee.",
-    ),
-    ParsedProgram(
-        code="UN-751",
-        name="UN sanctions regime on Al-Shabaab (Somalia)",
-        authority=_AUTHORITY,
-        legal_basis="UN Security Council resolution 751 (1992) and successor resolutions, "
-        "including resolution 2713 (2023)",
-        description="Al-Shabaab and other persons and entities threatening the peace, security "
-        "or stability of Somalia, designated by the Committee pursuant to resolution 2713 (2023).",
-    ),
-    _program(
-        "UN-2127",
-        "UN sanctions regime on the Central African Republic",
-        "2127 (2013)",
-        "Persons and entities undermining the peace, stability or security of the Central "
-        "African Republic, designated by the 2127 Committee.",
-    ),
-    _program(
-        "UN-2653",
-        "UN sanctions regime on Haiti",
-        "2653 (2022)",
-        "Gang leaders, their financiers and others threatening the peace, security or stability "
-        "of Haiti, designated by the 2653 Committee.",
-    ),
-    _program(
-        "UN-2140",
-        "UN sanctions regime on Yemen",
-        "2140 (2014)",
-        "Persons and entities threatening the peace, security or stability of Yemen, "
-        "designated by the 2140 Committee.",
-    ),
-    _program(
-        "UN-2048",
-        "UN sanctions regime on Guinea-Bissau",
-        "2048 (2012)",
-        "Persons seeking to prevent the restoration of constitutional order in Guinea-Bissau "
-        "after the April 2012 coup, designated by the 2048 Committee.",
-    ),
-    _program(
-        "UN-1591",
-        "UN sanctions regime on Sudan",
-        "1591 (2005)",
-        "Persons impeding the peace process in Darfur, breaching its arms embargo or committing "
-        "violations there, designated by the 1591 Committee.",
-    ),
-    _program(
-        "UN-2206",
-        "UN sanctions regime on South Sudan",
-        "2206 (2015)",
-        "Persons and entities threatening the peace, security or stability of South Sudan, "
-        "designated by the 2206 Committee.",
-    ),
-)
-
-# UN_LIST_TYPE -> program code; an unknown list type becomes "UN-" + the raw value.
-LIST_TYPE_PROGRAMS: dict[str, str] = {
-    "DPRK": "UN-1718",
-    "Al-Qaida": "UN-1267",
-    "Taliban": "UN-1988",
-    "Iran": "UN-2231",
-    "Iraq": "UN-1518",
-    "DRC": "UN-1533",
-    "Libya": "UN-1970",
-    "Somalia": "UN-751",
-    "CAR": "UN-2127",
-    "Haiti": "UN-2653",
-    "Yemen": "UN-2140",
-    "GB": "UN-2048",
-    "Sudan": "UN-1591",
-    "SouthSudan": "UN-2206",
-}
 
 _ALIAS_KINDS: dict[str, NameKind] = {
     "good": NameKind.AKA,
@@ -222,7 +86,6 @@ _SCRIPTS: dict[str, str] = {
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH_YEAR = re.compile(r"(?i)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{4}")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def read_un_xml(path: Path) -> ParsedList:
@@ -241,7 +104,7 @@ def parse_un_xml(data: bytes, *, location: str) -> ParsedList:
     return ParsedList(
         source=UN_SOURCE,
         entities=tuple(entities),
-        programs=UN_PROGRAMS,
+        programs=regime_table().programs,
         published_at=utc_timestamp(root.get("dateGenerated"), location, "dateGenerated"),
     )
 
@@ -271,19 +134,19 @@ def _entity(record: Element, kind: EntityKind, where: str) -> ParsedEntity:
     name = _primary_name(record)
     if name is None:
         raise ListFormatError(f"{where} ({key}) has no name.")
-    listed_on = _date(_child(record, "LISTED_ON"))
+    listed_on = iso_date_or_none(_child(record, "LISTED_ON"))
     return ParsedEntity(
         source_key=key,
         kind=kind,
         primary_name=name,
-        names=_unique(n for n in _names(record, prefix) if n.name != name),
+        names=unique(n for n in _names(record, prefix) if n.name != name),
         designations=_designations(record, listed_on),
-        identifiers=_unique(_gather(_document, record.findall(f"{prefix}_DOCUMENT"))),
-        addresses=_unique(_gather(_address, record.findall(f"{prefix}_ADDRESS"))),
-        birth_dates=_unique(_gather(_birth_date, record.findall(f"{prefix}_DATE_OF_BIRTH"))),
-        birth_places=_unique(_gather(_birth_place, record.findall(f"{prefix}_PLACE_OF_BIRTH"))),
-        nationalities=_unique(ParsedNationality(v) for v in _values(record, "NATIONALITY")),
-        facts=_unique(_facts(record)),
+        identifiers=unique(_gather(_document, record.findall(f"{prefix}_DOCUMENT"))),
+        addresses=unique(_gather(_address, record.findall(f"{prefix}_ADDRESS"))),
+        birth_dates=unique(_gather(_birth_date, record.findall(f"{prefix}_DATE_OF_BIRTH"))),
+        birth_places=unique(_gather(_birth_place, record.findall(f"{prefix}_PLACE_OF_BIRTH"))),
+        nationalities=unique(ParsedNationality(v) for v in _values(record, "NATIONALITY")),
+        facts=unique(_facts(record)),
         gender=_child(record, "GENDER"),
         listing_date=listed_on,
         remarks=_child(record, "COMMENTS1"),
@@ -326,7 +189,7 @@ def _alias(alias: Element) -> ParsedName | None:
 def _alias_birth(alias: Element) -> str | None:
     """The date and place of birth given with an alias, as "born 05 Feb 1969 in Tripoli"."""
     text = _child(alias, "DATE_OF_BIRTH")
-    day = _date(text)
+    day = iso_date_or_none(text)
     place = _join(", ", _child(alias, "CITY_OF_BIRTH"), _child(alias, "COUNTRY_OF_BIRTH"))
     when = _prefixed(" ", _render(day) if day else text)
     where = _prefixed(" in ", place)
@@ -338,7 +201,7 @@ def _designations(record: Element, listed_on: dt.date | None) -> tuple[ParsedDes
     list_type = _child(record, "UN_LIST_TYPE")
     if list_type is None:
         return ()
-    program = LIST_TYPE_PROGRAMS.get(list_type, "UN-" + list_type)
+    program = regime_table().code(list_type)
     return (ParsedDesignation(program, listed_on),)
 
 
@@ -352,7 +215,7 @@ def _document(document: Element) -> ParsedIdentifier | None:
     kind = document_kind(_child(document, "TYPE_OF_DOCUMENT"))
     detail = _child(document, "TYPE_OF_DOCUMENT2")
     issued_text = _child(document, "DATE_OF_ISSUE")
-    issued_on = _date(issued_text)
+    issued_on = iso_date_or_none(issued_text)
     remarks = _join(
         "; ",
         detail if detail and document_kind(detail) != kind else None,
@@ -407,7 +270,7 @@ def _birth_date(birth: Element) -> ParsedBirthDate | None:
 
 def _birth_parts(birth: Element) -> ParsedBirthDate | None:
     """The date, the year or the range of years a date of birth gives, with a rendering."""
-    day = _date(_child(birth, "DATE"))
+    day = iso_date_or_none(_child(birth, "DATE"))
     if day is not None:
         return ParsedBirthDate(_render(day), day.year, day.month, day.day)
     year = _year(_child(birth, "YEAR"))
@@ -433,7 +296,7 @@ def _birth_place(place: Element) -> ParsedBirthPlace | None:
     """An INDIVIDUAL_PLACE_OF_BIRTH, its parts joined from the narrowest to the country."""
     country = _child(place, "COUNTRY")
     parts = [_child(place, tag) for tag in ("STREET", "CITY", "STATE_PROVINCE")] + [country]
-    text = ", ".join(_unique(part for part in parts if part))
+    text = ", ".join(unique(part for part in parts if part))
     note = _child(place, "NOTE")
     text = f"{text} {_parenthesised(note)}" if text and note else text or (note or "")
     return ParsedBirthPlace(text, country) if text else None
@@ -478,17 +341,6 @@ def _clean(text: str | None) -> str | None:
     return " ".join(text.split()) or None
 
 
-def _date(text: str | None) -> dt.date | None:
-    """A date from YYYY-MM-DD text (a trailing zone offset is ignored), or None."""
-    match = _ISO_DATE.match(text or "")
-    if match is None:
-        return None
-    try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
-
-
 def _render(day: dt.date) -> str:
     """A date as the lists write it: "04 Jun 1954"."""
     return f"{day.day:02d} {_MONTHS[day.month - 1]} {day.year}"
@@ -526,8 +378,3 @@ def _gather(build: Callable[[Element], T | None], elements: Iterable[Element]) -
         item = build(element)
         if item is not None:
             yield item
-
-
-def _unique(items: Iterable[T]) -> tuple[T, ...]:
-    """Items in their first order with exact repeats dropped."""
-    return tuple(dict.fromkeys(items))
