@@ -2,7 +2,7 @@
 conditional GET, redirects checked hop by hop, a checksum, and a guard that keeps a download
 off private and loopback addresses (a server-side request forgery guard).
 
-The lists (`fetch`) and the article intake (`watchlist.ingest.web`) both download through
+The lists (`fetch`) and the article intake (`watchlist.articles.web`) both download through
 here; each keeps its own patience (retries for the lists, none for pages) and its own words
 for a refusal.
 
