@@ -47,6 +47,7 @@ from watchlist.models import (
 )
 from watchlist.models.base import utcnow
 from watchlist.registry.entities import EntityCard
+from watchlist.sources.values import full_date
 
 # A number shared by more listings than this is no one party's (a placeholder, a typo'd
 # default): it links nothing.
@@ -294,7 +295,7 @@ def listing_facts(session: Session) -> list[ListingFacts]:
             BirthDate.year.is_not(None), BirthDate.month.is_not(None), BirthDate.day.is_not(None)
         )
     ):
-        born = _date(year, month, day)
+        born = full_date(year, month, day)
         if born is not None:
             births[entity_id].add(born)
     documents: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
@@ -316,15 +317,6 @@ def listing_facts(session: Session) -> list[ListingFacts]:
         )
         for entity_id, source_id, kind in rows
     ]
-
-
-def _date(year: int | None, month: int | None, day: int | None) -> dt.date | None:
-    if year is None or month is None or day is None:
-        return None
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from watchlist.sources.parsed import (
     ParsedNationality,
     ParsedRelation,
 )
-from watchlist.sources.values import unique
+from watchlist.sources.values import full_date, unique
 
 __all__ = ["RemarkFacts", "label_kind", "parse_remarks"]
 
@@ -158,13 +158,7 @@ def _day_month_year(text: str | None) -> dt.date | None:
     """A full date ("08 Apr 2029") as a `date`; None for partial or impossible dates."""
     if not text:
         return None
-    year, month, day = _date_parts(" ".join(text.split()))
-    if year is None or month is None or day is None:
-        return None
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
+    return full_date(*_date_parts(" ".join(text.split())))
 
 
 def _birth_date(text: str) -> ParsedBirthDate:

@@ -1,5 +1,5 @@
-"""Small value rules every list importer shares: dropping repeated items in their order, and
-reading ISO `YYYY-MM-DD` dates."""
+"""Small value rules every list importer shares: dropping repeated items in their order,
+reading ISO `YYYY-MM-DD` dates, and a day from its parts."""
 
 from __future__ import annotations
 
@@ -24,6 +24,17 @@ def unique(items: Iterable[T]) -> tuple[T, ...]:
     return tuple(dict.fromkeys(items))
 
 
+def full_date(year: int | None, month: int | None, day: int | None) -> dt.date | None:
+    """The day these parts name; None when a part is missing or the day does not exist (a
+    birth date known only to the year, or `1952-02-30`)."""
+    if year is None or month is None or day is None:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
 def iso_date_or_none(text: str | None) -> dt.date | None:
     """The day of text that starts `YYYY-MM-DD` (whatever follows, such as a zone offset, is
     ignored); None when the text is absent, not of that form or not a real day: for fields a
@@ -31,10 +42,7 @@ def iso_date_or_none(text: str | None) -> dt.date | None:
     match = _ISO_DATE.match(text or "")
     if match is None:
         return None
-    try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
+    return full_date(int(match[1]), int(match[2]), int(match[3]))
 
 
 def iso_date(text: str | None, where: str, field: str = "date") -> dt.date | None:
