@@ -3,24 +3,33 @@
 `make compile` (part of `make install`, `make test` and `make run`) compiles the modules of
 those two packages in place, from the same typed source: the extension modules sit beside
 their `.py` files, and Python imports an extension before its source. They must never run
-older than their source, so on import of `watchlist` this module checks them: when any
-source is newer than its compiled module, or WATCHLIST_INTERPRETED=1 is set, every module
-of the core is imported from source instead (all of them: compiled modules call each other
-directly, so a mix would run old code). The core's C modules (`extract/_scan.c`, the
-text scanners) are checked against their C sources the same way and, when the core runs
-from source, are not imported at all: their callers then run their own Python, which gives
-the same results. Nothing is compiled without a C compiler or with
-WATCHLIST_COMPILE=0; the core then runs interpreted, with the same results, more slowly.
+older than their source, so the two packages check them as they are imported (`guard_core`,
+called from their `__init__`, before any of their modules loads: whatever the way in, the
+command line, the web server, a spawned scan worker, a test or a benchmark): when any source
+is newer than its compiled module, or WATCHLIST_INTERPRETED=1 is set, every module of the
+core is imported from source instead (all of them: compiled modules call each other
+directly, so a mix would run old code). The core's C modules (`extract/_scan.c`, the text
+scanners) are checked against their C sources the same way and, when the core runs from
+source, are not imported at all: their callers then run their own Python, which gives the
+same results. Nothing is compiled without a C compiler or with WATCHLIST_COMPILE=0; the core
+then runs interpreted, with the same results, more slowly.
 
-Compiled, the core's immutable value classes (tokens, names, words, spans, matches) are marked
-`@mypyc_attr(acyclic=True)`: they cannot form reference cycles, so the cyclic garbage
-collector need not track them (for the interpreter the mark does nothing). Those built per
-name or per text write their `__init__` out (`object.__setattr__(self, "field", field)` for
-each field, which mypyc turns into a plain store): the `__init__` that `dataclasses`
-generates is Python made at run time, so it runs in the interpreter, about 25 times slower,
-and screening builds hundreds of these objects per article. The dataclass decorator still
-gives them equality, hashing, `repr` and `dataclasses.replace`; a test keeps each written
-`__init__` in step with its fields.
+The core is written for the compiler in a few places, for speed, and this is the one place
+that says why:
+- Its immutable value classes (tokens, names, words, spans, matches) are marked
+  `@mypyc_attr(acyclic=True)`: they cannot form reference cycles, so the cyclic garbage
+  collector need not track them (for the interpreter the mark does nothing).
+- Those built per name or per text write their `__init__` out
+  (`object.__setattr__(self, "field", field)` for each field, which mypyc turns into a plain
+  store): the `__init__` that `dataclasses` generates is Python made at run time, so it runs
+  in the interpreter, some 20 times slower to build an object, and screening builds hundreds
+  of them per article (measured in the README, "Speed: the compiled core"). The dataclass
+  decorator still gives them equality, hashing, `repr` and `dataclasses.replace`; a test
+  keeps each written `__init__` in step with its fields.
+- Sums are written `sum((... for ...), 0.0)` and small merges as loops: mypyc compiles a
+  generator given to `sum` with a float start, and a loop, into plain C.
+- The scoring rules are called one by one, not taken from a table: mypyc calls a compiled
+  function directly, one taken from a table through the interpreter.
 """
 
 from __future__ import annotations
@@ -97,6 +106,19 @@ class _SourceFinder(importlib.abc.MetaPathFinder):
     ) -> ModuleSpec | None:
         source = self.sources.get(fullname)
         return None if source is None else importlib.util.spec_from_file_location(fullname, source)
+
+
+def guard_core() -> None:
+    """`install_guard` for this package's core, once per process (the core's packages call it
+    as they are imported)."""
+    global _guarded
+    if _guarded:
+        return
+    _guarded = True
+    install_guard(Path(__file__).resolve().parent, __name__.rpartition(".")[0])
+
+
+_guarded = False
 
 
 def install_guard(package_dir: Path, package: str) -> None:

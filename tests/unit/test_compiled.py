@@ -166,6 +166,38 @@ def test_a_c_module_is_not_imported_when_the_core_runs_from_source(
         sys.modules.pop("asked_native.extract._scan", None)
 
 
+_GUARD_PLACE = """
+import json, sys
+import watchlist.config
+before = [type(finder).__name__ for finder in sys.meta_path]
+import watchlist.matching.model as model
+from watchlist.compiled import is_compiled
+after = [type(finder).__name__ for finder in sys.meta_path]
+print(json.dumps({"before": before, "after": after, "compiled": is_compiled(model)}))
+"""
+
+
+def test_the_core_guards_itself_and_importing_watchlist_leaves_imports_alone() -> None:
+    """The guard is installed as the core's packages are imported, before any of their modules
+    (whatever the way in: a spawned scan worker runs no entry point), and only then."""
+    env = os.environ | {"WATCHLIST_INTERPRETED": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", _GUARD_PLACE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = json.loads(done.stdout)
+    assert "_SourceFinder" not in found["before"]
+    assert not found["compiled"]
+    compiled = any(
+        extension for _, extension in core_modules(ROOT / "watchlist", "watchlist").values()
+    )
+    assert ("_SourceFinder" in found["after"]) == compiled
+
+
 _SCREEN_SEEDS = """
 import dataclasses, json, sys
 from pathlib import Path

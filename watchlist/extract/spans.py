@@ -13,7 +13,7 @@ import bisect
 import dataclasses
 import re
 from collections.abc import Callable, Sequence
-from typing import Final
+from typing import Final, NamedTuple
 
 from mypy_extensions import mypyc_attr
 
@@ -130,7 +130,7 @@ def is_possessive(word: Word) -> bool:
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence boundaries, not cut after abbreviations such as `Mr.` or `U.S.`."""
-    ends = sentence_ends(text) if _NATIVE is None else _NATIVE[1](text)
+    ends = sentence_ends(text) if _NATIVE is None else _NATIVE.sentence_ends(text)
     bounds: list[tuple[int, int]] = []
     start = 0
     for i in range(0, len(ends), 2):
@@ -269,7 +269,7 @@ def name_words(text: str, start: int, end: int) -> list[Word]:
     """
     if _NATIVE is None:
         return scan_name_words(text, start, end)
-    offsets = _NATIVE[0](text, start, end, _INSIDE)
+    offsets = _NATIVE.name_words(text, start, end, _INSIDE)
     return [
         Word(offsets[i], offsets[i + 1], text[offsets[i] : offsets[i + 1]])
         for i in range(0, len(offsets), 2)
@@ -304,14 +304,16 @@ def scan_name_words(text: str, start: int, end: int) -> list[Word]:
     return found
 
 
-NameWordScanner = Callable[[str, int, int, frozenset[str]], list[int]]
-SentenceEndScanner = Callable[[str], list[int]]
-LowerWordScanner = Callable[[str, int], list[int]]
+class NativeScanners(NamedTuple):
+    """The C scanners (watchlist/extract/_scan.c), each finding what its Python twin finds."""
+
+    name_words: Callable[[str, int, int, frozenset[str]], list[int]]  # scan_name_words
+    sentence_ends: Callable[[str], list[int]]  # sentence_ends
+    lower_words: Callable[[str, int], list[int]]  # WordSpotter.spot's Python path
 
 
-def native_scanners() -> tuple[NameWordScanner, SentenceEndScanner, LowerWordScanner] | None:
-    """The C scanners of `name_words`, `sentence_ends` and `WordSpotter.spot`
-    (watchlist/extract/_scan.c), when they are built and the core is not run from source."""
+def native_scanners() -> NativeScanners | None:
+    """The C scanners, when they are built and the core is not run from source."""
     try:
         from watchlist.extract._scan import (
             lower_word_offsets,
@@ -320,10 +322,10 @@ def native_scanners() -> tuple[NameWordScanner, SentenceEndScanner, LowerWordSca
         )
     except ImportError:
         return None
-    return name_word_offsets, sentence_end_offsets, lower_word_offsets
+    return NativeScanners(name_word_offsets, sentence_end_offsets, lower_word_offsets)
 
 
-_NATIVE = native_scanners()  # not Final: mypyc cannot hold an optional tuple in a static
+_NATIVE = native_scanners()
 
 
 def _name_like(text: str, start: int, word: str) -> bool:
@@ -354,7 +356,7 @@ class WordSpotter:
     def spot(self, text: str, bounds: list[tuple[int, int]]) -> list[tuple[Word, tuple[int, int]]]:
         """The wanted lower-case words of `text` with their sentence, in reading order."""
         if _NATIVE is not None:
-            return self._spot_words(text, _NATIVE[2](text, self.shortest), bounds)
+            return self._spot_words(text, _NATIVE.lower_words(text, self.shortest), bounds)
         quiet, shortest = self._quiet, self.shortest
         chunks = {chunk for chunk in text.split() if len(chunk) >= shortest and chunk not in quiet}
         found: list[tuple[Word, tuple[int, int]]] = []

@@ -139,7 +139,7 @@ _GLUED_PART: Final = 3
 
 
 def _add(found: dict[str, None], texts: tuple[str, ...]) -> None:
-    """`found.update(dict.fromkeys(texts))`, in a loop that mypyc compiles."""
+    """Add `texts` to `found`, after those it holds (`found.update(dict.fromkeys(texts))`)."""
     for text in texts:
         found[text] = None
 
@@ -185,8 +185,26 @@ def top_candidates(
 
     Rare tokens fetch candidates; tokens so common they say little (CORP, GROUP, KIM) only
     rank the candidates the rare ones fetched. A candidate whose best possible score (every
-    shared token a perfect match) stays under `floor` is never scored.
+    shared token a perfect match, see `_ScoreBound`) stays under `floor` is never scored.
     """
+    routes, fetching = _fetching_routes(index, query, generic_share)
+    if not fetching:
+        return []
+    weights = [token_weight(index, token) for token in query.tokens]
+    # Words that fetched nothing, or only some spellings, may still be shared by a candidate.
+    unfetched = [i for i in range(len(routes)) if fetching.get(i) != routes[i]]
+    bound = _ScoreBound(weights, unfetched, floor, query_weight)
+    hopeful = _hopeful(index, bound, _fetch(index, fetching))
+    shared = _credit_unfetched(index, routes, weights, unfetched, hopeful)
+    return _rank(index, bound, shared, limit)
+
+
+def _fetching_routes(
+    index: NameIndex, query: Analysis, generic_share: float
+) -> tuple[list[set[str]], dict[int, set[str]]]:
+    """Each query word's listed spellings (its routes), and the routes that fetch candidates:
+    those of the telling words, or else the uncommon spellings of the rarest word (nothing
+    when no word has a listed spelling)."""
     generic_at = max(50, int(index.size * generic_share))
     held = [index.similar_tokens_held(token) for token in query.tokens]
     routes = [texts for texts, _ in held]
@@ -194,41 +212,70 @@ def top_candidates(
     # common name (Muhammad, with hundreds of listed spellings) is not, however rare each is.
     group = [frequency for _, frequency in held]
     _add_joined_routes(index, query, routes, group)
-    weights = [token_weight(index, token) for token in query.tokens]
     telling = [i for i, texts in enumerate(routes) if texts and group[i] <= generic_at]
-    fetch_texts = {i: routes[i] for i in telling}
-    if not telling:
-        present = [i for i, texts in enumerate(routes) if texts]
-        if not present:
-            return []
-        rarest = min(present, key=group.__getitem__)  # only its uncommon spellings
-        cheap = {t for t in routes[rarest] if index.frequency(t) <= generic_at}
-        fetch_texts = {rarest: cheap or {min(routes[rarest], key=index.frequency)}}
-    # Words that fetched nothing, or only some spellings, may still be shared by a candidate.
-    unfetched = [i for i in range(len(routes)) if fetch_texts.get(i) != routes[i]]
-    # A person's middle names the list lacks count half (scoring._query_weights): at best
-    # every inner word is one.
-    inner = sum((weights[i] for i in range(1, len(weights) - 1)), 0.0) * (1 - MIDDLE_SHARE)
-    total = sum((weight for weight in weights), 0.0) - inner or 1.0  # mypyc: sum(generator)
-    reach = floor * _SLACK
+    if telling:
+        return routes, {i: routes[i] for i in telling}
+    present = [i for i, texts in enumerate(routes) if texts]
+    if not present:
+        return routes, {}
+    rarest = min(present, key=group.__getitem__)  # only its uncommon spellings
+    cheap = {t for t in routes[rarest] if index.frequency(t) <= generic_at}
+    return routes, {rarest: cheap or {min(routes[rarest], key=index.frequency)}}
 
-    # A candidate could at best also share every token that fetching skipped.
-    unfetched_set = set(unfetched)
-    extra = sum((weights[i] for i in unfetched_set), 0.0)
-    fetched_only = [i for i in range(len(weights)) if i not in unfetched_set]
-    floor_share = reach ** (1 / query_weight) * total if query_weight else 0.0
-    hopeful: dict[int, int] = {}  # name -> the query words that fetched it
-    totals, exponent = index.totals, 1 - query_weight
-    for words, names in _fetch(index, fetch_texts).items():
-        weight = extra + sum((weights[i] for i in _word_set(words) if i in fetched_only), 0.0)
-        if weight < floor_share:
+
+class _ScoreBound:
+    """The best score a candidate can reach, to pass over those that cannot reach the floor.
+
+    With every shared token a perfect match, a name's score is its coverage product
+
+        (shared / query_total) ** query_weight * min(1, shared / name_total) ** exponent
+
+    (exponent = 1 - query_weight), where `shared` is the weight of the query words the name
+    holds, `name_total` the weight of all its tokens (`NameIndex.totals`) and `query_total`
+    the query's weight with each inner word counted as a middle name the list lacks (they
+    count `MIDDLE_SHARE`, see scoring._query_weights): at best every inner word is one.
+    Fuzzy and transliterated tokens share less than their weight, so candidates are kept down
+    to `reach` (the floor less `_SLACK`), not to the floor itself.
+
+    While fetching, a name's shared weight is known only as the weight of the words that
+    fetched it, plus, at best, every word fetching skipped (`extra`). A group of names whose
+    first factor already falls under `reach` is dropped whole (the second factor is at most 1;
+    `floor_share` is the shared weight that factor needs). Within a group the second factor
+    falls as the name's total grows, so the test reads as a bound on the total
+    (`_total_bounds`) and is computed only for totals within rounding of that bound. Once
+    the common words are credited (`_credit_unfetched`), the test is made again on the exact
+    shared weight, and the names that pass are ranked by their bound.
+    """
+
+    def __init__(
+        self, weights: list[float], unfetched: list[int], floor: float, query_weight: float
+    ) -> None:
+        inner = sum((weights[i] for i in range(1, len(weights) - 1)), 0.0) * (1 - MIDDLE_SHARE)
+        self.weights = weights
+        self.total = sum((weight for weight in weights), 0.0) - inner or 1.0
+        self.reach = floor * _SLACK
+        self.query_weight = query_weight
+        self.exponent = 1 - query_weight
+        skipped = set(unfetched)
+        self.extra = sum((weights[i] for i in skipped), 0.0)
+        self.fetched_only = [i for i in range(len(weights)) if i not in skipped]
+        self.floor_share = self.reach ** (1 / query_weight) * self.total if query_weight else 0.0
+
+
+def _hopeful(index: NameIndex, bound: _ScoreBound, groups: dict[int, set[int]]) -> dict[int, int]:
+    """The fetched names whose bound may reach, each with the query words that fetched it
+    (grouped by those words, as `_fetch` gives them)."""
+    weights, fetched_only, total = bound.weights, bound.fetched_only, bound.total
+    reach, query_weight, exponent = bound.reach, bound.query_weight, bound.exponent
+    totals = index.totals
+    hopeful: dict[int, int] = {}
+    for words, names in groups.items():
+        weight = bound.extra + sum((weights[i] for i in _word_set(words) if i in fetched_only), 0.0)
+        if weight < bound.floor_share:
             continue
         query_reach = math.pow(weight / total, query_weight)
-        if query_reach < reach:  # the other factor is at most 1: no name of the group reaches
+        if query_reach < reach:
             continue
-        # The best score each name sharing `weight` of the query could reach, against reach:
-        # it falls as the name's total weight grows, so it is read off as a bound on the
-        # total, and computed only for totals within rounding of the bound.
         surely, never = _total_bounds(weight, query_reach, reach, exponent)
         for name in names:
             name_total = totals[name]
@@ -237,20 +284,25 @@ def top_candidates(
                 and query_reach * math.pow(min(1.0, weight / name_total), exponent) >= reach
             ):
                 hopeful[name] = words
-    shared = _credit_unfetched(index, routes, weights, unfetched, hopeful)
+    return hopeful
+
+
+def _rank(index: NameIndex, bound: _ScoreBound, shared: dict[int, float], limit: int) -> list[int]:
+    """The `limit` names with the best bounds on their exact shared weight, best first; those
+    under reach are left out (they would rank below all others)."""
+    total, reach = bound.total, bound.reach
+    query_weight, exponent = bound.query_weight, bound.exponent
+    totals = index.totals
     reaching = []
-    query_reaches: dict[float, float] = {}  # shared weight -> its query-side factor
-    for name, w in shared.items():
-        factor = query_reaches.get(w)
+    query_sides: dict[float, float] = {}  # shared weight -> its query-side factor
+    for name, weight in shared.items():
+        factor = query_sides.get(weight)
         if factor is None:
-            factor = query_reaches[w] = math.pow(w / total, query_weight)
-        # The best score a name sharing `w` of the query could reach (as computed above).
-        best = factor * math.pow(min(1.0, w / totals[name]), exponent)
+            factor = query_sides[weight] = math.pow(weight / total, query_weight)
+        best = factor * math.pow(min(1.0, weight / totals[name]), exponent)
         if best >= reach:
-            reaching.append((best, w, name))
-    # Those under reach rank below all others: leaving them out first changes no name kept.
-    # The `limit` best, as heapq.nlargest gives them (no two tie: their names differ), sorted
-    # in compiled code rather than by nlargest's Python.
+            reaching.append((best, weight, name))
+    # No two tie (their names differ): the order is heapq.nlargest's.
     reaching.sort(reverse=True)
     return [name for _, _, name in reaching[:limit]]
 

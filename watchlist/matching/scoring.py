@@ -458,8 +458,8 @@ def _compare(
 
 def _apply_rules(context: _Context, base: float) -> tuple[float, list[Feature]]:
     """The score after every rule, in this order, each given the score the ones before left,
-    and the features of the rules that applied. (Called one by one: mypyc calls a compiled
-    function directly, but one taken from a table through the interpreter.)"""
+    and the features of the rules that applied. (Called one by one rather than from a table,
+    for speed: see watchlist/compiled.py.)"""
     applied: list[Feature] = []
     score = _after(applied, base, _partial_name(context, base))
     score = _after(applied, score, _given_name_conflict(context, score))

@@ -133,7 +133,7 @@ needs_native = pytest.mark.skipif(
 
 def native_words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     assert NATIVE is not None
-    offsets = NATIVE[0](text, start, end, _INSIDE)
+    offsets = NATIVE.name_words(text, start, end, _INSIDE)
     return [(a, b, text[a:b]) for a, b in zip(offsets[::2], offsets[1::2], strict=True)]
 
 
@@ -155,7 +155,7 @@ NATIVE_PIECES = st.one_of(PIECES, CHARACTERS, st.text(max_size=3))
 @given(st.lists(NATIVE_PIECES, max_size=50).map("".join))
 def test_c_scanners_find_what_the_python_scanners_find(text: str) -> None:
     assert NATIVE is not None
-    assert NATIVE[1](text) == sentence_ends(text)
+    assert NATIVE.sentence_ends(text) == sentence_ends(text)
     for bounds in sentences(text) or [(0, len(text))]:
         assert native_words(text, *bounds) == python_words(text, *bounds)
 
@@ -178,7 +178,7 @@ def lower_words_by_regex(text: str, shortest: int) -> list[int]:
 @given(st.lists(NATIVE_PIECES, max_size=50).map("".join), st.integers(1, 8))
 def test_c_lower_words_are_the_tokens_the_spotter_reads(text: str, shortest: int) -> None:
     assert NATIVE is not None
-    assert NATIVE[2](text, shortest) == lower_words_by_regex(text, shortest)
+    assert NATIVE.lower_words(text, shortest) == lower_words_by_regex(text, shortest)
 
 
 @needs_native
@@ -212,7 +212,7 @@ def test_c_scanner_on_edge_cases(text: str) -> None:
 )
 def test_c_sentence_ends_on_edge_cases(text: str) -> None:
     assert NATIVE is not None
-    assert NATIVE[1](text) == sentence_ends(text)
+    assert NATIVE.sentence_ends(text) == sentence_ends(text)
 
 
 @needs_native
@@ -222,13 +222,13 @@ def test_c_scanner_clips_bounds_and_checks_its_arguments() -> None:
     assert native_words(text, -5, 10_000) == python_words(text, -5, 10_000)
     assert native_words(text, 9, 3) == [] == python_words(text, 9, 3)
     with pytest.raises(TypeError):
-        NATIVE[0](b"bytes", 0, 5, _INSIDE)  # type: ignore[arg-type]
+        NATIVE.name_words(b"bytes", 0, 5, _INSIDE)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        NATIVE[0](text, 0, 5, ["al"])  # type: ignore[arg-type]
+        NATIVE.name_words(text, 0, 5, ["al"])  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        NATIVE[1](None)  # type: ignore[arg-type]
+        NATIVE.sentence_ends(None)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        NATIVE[2](text, "6")  # type: ignore[arg-type]
+        NATIVE.lower_words(text, "6")  # type: ignore[arg-type]
 
 
 @needs_native
@@ -238,7 +238,7 @@ def test_c_scanners_read_a_large_text_in_one_pass() -> None:
     words = native_words(text, 0, len(text))
     assert len(words) == 6 * 200_000
     assert words[:6] == python_words(text, 0, 50)
-    assert len(NATIVE[1](text)) == 2 * 200_000
+    assert len(NATIVE.sentence_ends(text)) == 2 * 200_000
 
 
 def after_abbreviation_by_splitting(before: str) -> bool:
