@@ -168,7 +168,7 @@ def test_a_c_module_is_not_imported_when_the_core_runs_from_source(
 
 _GUARD_PLACE = """
 import json, sys
-import watchlist.config
+import watchlist, watchlist.errors, watchlist.timestamps
 before = [type(finder).__name__ for finder in sys.meta_path]
 import watchlist.matching.model as model
 from watchlist.compiled import is_compiled
