@@ -20,7 +20,7 @@ from watchlist.models import (
 )
 from watchlist.registry import answers, parties, search
 from watchlist.registry import entities as registry
-from watchlist.screening import matchers as lookups
+from watchlist.screening import matchers
 
 
 @cli.group(cls=WatchlistGroup)
@@ -64,7 +64,7 @@ def entities_search(
     query = search.SearchQuery(text, min_score, source, program, kind, country,
                                include_delisted, page, per_page)  # fmt: skip
     with transaction(app.sessions) as session:
-        matcher = lookups.build_matcher(session, app.settings.matching)
+        matcher = matchers.build_matcher(session, app.settings.matching)
         found = search.search_registry(session, matcher, query)
     if not found.results:
         click.echo(f"Nothing in the registry matches {text!r} at a score of {min_score:.2f}.")

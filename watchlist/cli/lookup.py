@@ -12,8 +12,7 @@ from watchlist.db import transaction
 from watchlist.matching.model import Query
 from watchlist.registry import entities as registry
 from watchlist.registry import parties, qualifiers
-from watchlist.screening import answers
-from watchlist.screening import matchers as lookups
+from watchlist.screening import answers, matchers
 
 
 @cli.command("lookup")
@@ -63,12 +62,12 @@ def lookup_command(
     birth_date = qualifiers.birth_date(birth_date) if birth_date is not None else None
     country = qualifiers.country(country) if country is not None else None
     with transaction(app.sessions) as session:
-        matcher = lookups.build_matcher(session, app.settings.matching)
+        matcher = matchers.build_matcher(session, app.settings.matching)
         matches = matcher.lookup(
             Query(name, kind=kind, birth_date=birth_date, country=country),
-            limit=limit + lookups.PARTY_SLACK, threshold=threshold,
+            limit=limit + matchers.PARTY_SLACK, threshold=threshold,
         )  # fmt: skip
-        matches = lookups.one_per_party(
+        matches = matchers.one_per_party(
             matches, parties.parties_of(session, [m.entity_id for m in matches]), limit
         )
         ids = [m.entity_id for m in matches]
