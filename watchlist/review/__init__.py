@@ -5,7 +5,8 @@
 - `counts`: hit counts for the dashboard's charts.
 - `decision_log`: who decided what, and dismissals by reason.
 - `export`: the hits with their decisions as CSV.
+- `answers`: a stored hit with its decisions, as the API shows it.
 
-May import the registry, the models and the shared modules; never screening, lists, articles
-or the scan.
+May import the registry, the matching core (names are folded as the matcher folds them), the
+models and the shared modules; never screening, lists, articles or the scan.
 """

@@ -9,6 +9,6 @@
 - `audit`: the screening audit log (who screened what, when, and what came back).
 
 May import the registry, review's suppression rules (`watchlist.review.decisions`), the
-matching and extraction core, the models and the shared modules; never lists, articles or the
-scan.
+matching and extraction core, parsed lists (`watchlist.sources.parsed`, to build a matcher
+straight from a file), the models and the shared modules; never lists, articles or the scan.
 """
