@@ -185,3 +185,13 @@ def test_bad_matching_settings_are_one_sentence_config_errors(
     with pytest.raises(ConfigError) as error:
         load_settings(environ)
     assert str(error.value) == message
+
+
+def test_settings_cross_to_a_worker_process_unchanged() -> None:
+    """The scan hands its settings to spawned workers by pickling them; the matcher's settings
+    class is compiled with the core and frozen, so it must say how it is rebuilt."""
+    import pickle
+
+    settings = load_settings({"WATCHLIST_MATCHING_THRESHOLD": "0.75"})
+    assert pickle.loads(pickle.dumps(settings)) == settings
+    assert pickle.loads(pickle.dumps(settings.matching)).threshold == 0.75

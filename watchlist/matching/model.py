@@ -134,6 +134,12 @@ class MatchSettings:
     identifier_match_score: float = 0.95
     identifier_mismatch_penalty: float = 0.3
 
+    def __reduce__(self) -> tuple[type[MatchSettings], tuple[object, ...]]:
+        """Pickled as its constructor call: a scan worker gets the settings in a new process,
+        and a compiled frozen class cannot be rebuilt attribute by attribute."""
+        values = tuple(getattr(self, field.name) for field in dataclasses.fields(self))
+        return (MatchSettings, values)
+
 
 @mypyc_attr(acyclic=True)
 @dataclasses.dataclass(frozen=True, slots=True)
